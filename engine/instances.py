@@ -1,0 +1,149 @@
+"""Start instances and read them with their tasks and history."""
+from sqlalchemy import select
+from SpiffWorkflow.util.task import TaskState
+
+from engine import audit
+from engine.projection import task_dict
+from engine.access import can_read_instance, can_start, sees_everything, work_filter
+from engine.errors import Conflict, Forbidden, NotFound
+from engine.progress import advance
+from engine.tables import Instance, ProcessVersion, TaskRow, as_utc
+from engine.workflows import load_workflow, new_workflow
+
+STATUSES = ("running", "waiting", "completed", "error", "cancelled")
+
+
+def latest_version(session, process_key):
+    query = (select(ProcessVersion).where(ProcessVersion.process_key == process_key)
+             .order_by(ProcessVersion.version.desc()).limit(1))
+    version = session.scalars(query).first()
+    if version is None:
+        raise NotFound(f"no deployed process '{process_key}'", process_key=process_key)
+    return version
+
+
+def list_processes(uow):
+    """The latest version of every deployed process, as dicts."""
+    with uow:
+        versions = uow.session.scalars(select(ProcessVersion).order_by(ProcessVersion.process_key,
+                                                                       ProcessVersion.version)).all()
+    latest = {v.process_key: v for v in versions}
+    return [{"key": v.process_key, "name": v.name, "version": v.version, "start_role": v.start_role,
+             "deployed_at": as_utc(v.deployed_at).isoformat(), "deployed_by": v.deployed_by}
+            for v in latest.values()]
+
+
+def start_instance(uow, actor, process_key, business_key, data=None):
+    """Start the latest version of `process_key` for `business_key` (e.g. the offer's reference).
+
+    Runs the engine steps up to the first user tasks, in one transaction.
+    Raises NotFound (no such process), Forbidden (actor lacks the start
+    event's role) or Conflict (an unfinished instance already has this key).
+    Returns the instance as a dict.
+    """
+    business_key = (business_key or "").strip()
+    if not business_key:
+        raise Conflict("a business key is required", reason="business_key_required")
+    with uow:
+        session = uow.session
+        version = latest_version(session, process_key)
+        if not can_start(actor, version):
+            raise Forbidden(f"role '{version.start_role}' is needed to start '{process_key}'")
+        if _unfinished(session, process_key, business_key):
+            raise Conflict(f"an unfinished '{process_key}' instance already has the key '{business_key}'",
+                           reason="business_key_taken", business_key=business_key)
+        workflow = new_workflow(version)
+        for task in workflow.get_tasks(state=TaskState.READY):
+            task.data.update(data or {})
+        instance = Instance(version=version, process_version_id=version.id, process_key=process_key,
+                            business_key=business_key, status="running", state={}, data={},
+                            started_by=actor.username)
+        session.add(instance)
+        session.flush()
+        audit.record(session, "instance_started", actor.username, instance, version=version.version,
+                     changes=audit.changes({}, data or {}))
+        advance(session, instance, workflow, actor.username)
+        uow.commit()
+        return instance_dict(session, instance)
+
+
+def _unfinished(session, process_key, business_key):
+    query = select(Instance.id).where(Instance.process_key == process_key,
+                                      Instance.business_key == business_key,
+                                      Instance.status.not_in(("completed", "cancelled")))
+    return session.scalars(query).first() is not None
+
+
+def get_instance(uow, actor, instance_id, with_history=False):
+    """Read one instance with its open tasks (and its history); NotFound or Forbidden."""
+    with uow:
+        instance = load_readable(uow.session, actor, instance_id)
+        result = instance_dict(uow.session, instance)
+        if with_history:
+            result["history"] = [audit.event_dict(e) for e in audit.history(uow.session, instance.id)]
+        return result
+
+
+def load_readable(session, actor, instance_id):
+    instance = session.get(Instance, instance_id)
+    if instance is None:
+        raise NotFound(f"no instance {instance_id}")
+    if not can_read_instance(session, actor, instance):
+        raise Forbidden(f"instance {instance_id} is not one of your files")
+    return instance
+
+
+def list_instances(uow, actor, process=None, status=None, business_key=None, limit=200):
+    """Instances the actor may read, newest first, filtered by process, status, business key."""
+    query = select(Instance).order_by(Instance.id.desc()).limit(limit)
+    if process:
+        query = query.where(Instance.process_key == process)
+    if status:
+        query = query.where(Instance.status == status)
+    if business_key:
+        query = query.where(Instance.business_key == business_key)
+    if not sees_everything(actor):
+        mine = select(TaskRow.instance_id).where(work_filter(actor))
+        query = query.where(Instance.id.in_(mine) | (Instance.started_by == actor.username))
+    with uow:
+        return [instance_dict(uow.session, i, with_tasks=False) for i in uow.session.scalars(query)]
+
+
+def instance_dict(session, instance, with_tasks=True):
+    """The API shape of an instance."""
+    result = {"id": instance.id, "process_key": instance.process_key, "version": instance.version.version,
+              "process_name": instance.version.name, "business_key": instance.business_key,
+              "status": instance.status, "started_at": as_utc(instance.started_at).isoformat(),
+              "started_by": instance.started_by,
+              "ended_at": as_utc(instance.ended_at).isoformat() if instance.ended_at else None,
+              "data": instance.data, "error": None}
+    if instance.status == "error":
+        result["error"] = {"message": instance.error_message, "element_id": instance.error_element}
+    if with_tasks:
+        rows = session.scalars(select(TaskRow).where(TaskRow.instance_id == instance.id,
+                                                     TaskRow.state == "ready").order_by(TaskRow.created_at))
+        result["tasks"] = [task_dict(row) for row in rows]
+    return result
+
+
+def retry_instance(uow, actor, instance_id):
+    """Run again the elements of an instance in `error` (after its cause was fixed).
+
+    The failed elements are set back to READY and the engine steps run again
+    in one transaction; if they fail again the instance stays in `error`.
+    Raises Conflict if the instance is not in error.
+    """
+    with uow:
+        session = uow.session
+        instance = load_readable(session, actor, instance_id)
+        if instance.status != "error":
+            raise Conflict(f"instance {instance_id} is not in error", reason="not_in_error")
+        workflow = load_workflow(instance.version, instance.state)
+        failed = workflow.get_tasks(state=TaskState.ERROR)
+        for task in failed:
+            task._set_state(TaskState.READY)
+        audit.record(session, "instance_retried", actor.username, instance,
+                     element_id=instance.error_element)
+        advance(session, instance, workflow, actor.username)
+        uow.commit()
+        return instance_dict(session, instance)

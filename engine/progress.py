@@ -1,0 +1,61 @@
+"""Run an instance's engine steps and write down what happened."""
+from SpiffWorkflow.bpmn.specs.mixins.exclusive_gateway import ExclusiveGateway
+from SpiffWorkflow.bpmn.specs.mixins.inclusive_gateway import InclusiveGateway
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from engine import audit, projection
+from engine.tables import utcnow
+from engine.workflows import instance_data, state_of
+
+_GATEWAYS = (ExclusiveGateway, InclusiveGateway)
+
+
+def advance(session, instance, workflow, actor, step=None):
+    """Run `step` (if any) then the engine steps; save state, task projection and events.
+
+    A script or condition that fails does not lose the instance: it is saved
+    in the `error` status with the message and the failing element's id.
+    """
+    taken = []
+    try:
+        if step is not None:
+            step()
+        workflow.do_engine_steps(did_complete_task=lambda task: _note_gateway(task, taken))
+    except SpiffWorkflowException as err:
+        _fail(session, instance, err, actor)
+    else:
+        instance.error_message = instance.error_element = None
+        instance.status = _status(workflow)
+    for element_id, targets in taken:
+        audit.record(session, "gateway_taken", actor, instance, element_id=element_id, to=targets)
+    instance.state = state_of(workflow)
+    instance.data = instance_data(workflow)
+    projection.sync(session, instance, workflow)
+    if instance.status == "completed":
+        instance.ended_at = utcnow()
+        ends = [t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.COMPLETED)
+                if t.task_spec.__class__.__name__ == "EndEvent" and t.task_spec.bpmn_id]
+        audit.record(session, "instance_completed", actor, instance, element_id=ends[-1] if ends else None)
+
+
+def _note_gateway(task, taken):
+    if isinstance(task.task_spec, _GATEWAYS):
+        targets = [child.task_spec.bpmn_id for child in task.children
+                   if not child.has_state(TaskState.CANCELLED) and child.task_spec.bpmn_id]
+        taken.append((task.task_spec.bpmn_id, targets))
+
+
+def _status(workflow):
+    if workflow.is_completed():
+        return "completed"
+    return "running" if workflow.get_tasks(state=TaskState.READY, manual=True) else "waiting"
+
+
+def _fail(session, instance, err, actor):
+    task = getattr(err, "task", None)
+    element = getattr(getattr(task, "task_spec", None), "bpmn_id", None) or getattr(err, "id", None)
+    instance.status = "error"
+    instance.error_message = str(err)
+    instance.error_element = element
+    audit.record(session, "error", actor, instance, element_id=element, message=str(err))

@@ -1,0 +1,49 @@
+"""Keep the `tasks` table in step with the READY user tasks of an instance."""
+from sqlalchemy import select
+from SpiffWorkflow.util.task import TaskState
+
+from engine.elements import parse_duration, user_task_info
+from engine.tables import TaskRow, as_utc, utcnow
+
+
+def sync(session, instance, workflow):
+    """Add rows for newly READY user tasks; mark rows no longer READY as cancelled.
+
+    The caller marks the task it completed as `completed` before calling this.
+    """
+    ready = {str(task.id): task for task in workflow.get_tasks(state=TaskState.READY, manual=True)}
+    open_rows = session.scalars(select(TaskRow).where(TaskRow.instance_id == instance.id,
+                                                      TaskRow.state == "ready")).all()
+    known = set()
+    for row in open_rows:
+        known.add(row.id)
+        if row.id not in ready:
+            row.state = "cancelled"
+    for task_id, task in ready.items():
+        if task_id in known:
+            continue
+        earlier = session.get(TaskRow, task_id)  # a task reset to READY keeps its row
+        if earlier is not None:
+            earlier.state, earlier.completed_at, earlier.completed_by = "ready", None, None
+        else:
+            session.add(_row(instance, task))
+
+
+def _row(instance, task):
+    info = user_task_info(task.task_spec)
+    now = utcnow()
+    return TaskRow(
+        id=str(task.id), instance_id=instance.id, process_key=instance.process_key,
+        business_key=instance.business_key, name=info.element_id, title=info.title, lane=info.lane,
+        role=info.role, region=task.data.get(info.region_variable) if info.region_variable else None,
+        form=info.form, manual_section=info.manual_section, state="ready", created_at=now,
+        due_at=now + parse_duration(info.due_in) if info.due_in else None)
+
+
+def task_dict(row):
+    """The API shape of a task."""
+    return {"id": row.id, "instance_id": row.instance_id, "process_key": row.process_key,
+            "business_key": row.business_key, "name": row.name, "title": row.title, "role": row.role,
+            "region": row.region, "assignee": row.assignee, "state": row.state,
+            "due_at": as_utc(row.due_at).isoformat() if row.due_at else None,
+            "created_at": as_utc(row.created_at).isoformat(), "manual_section": row.manual_section}

@@ -1,0 +1,86 @@
+"""Diagram scripts and conditions run in a restricted Python environment.
+
+Diagrams are edited by users, so a script must not import modules, reach
+dunder attributes or touch files and the network. RestrictedPython compiles
+the code with guards; only safe builtins are given to it.
+"""
+import ast
+import copy
+
+from RestrictedPython import compile_restricted, limited_builtins, safe_builtins, utility_builtins
+from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
+from RestrictedPython.Guards import (full_write_guard, guarded_iter_unpack_sequence,
+                                     guarded_unpack_sequence, safer_getattr)
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
+
+_BUILTINS = {**safe_builtins, **limited_builtins,
+             "math": utility_builtins["math"],
+             "dict": dict, "list": list, "sum": sum, "min": min, "max": max, "any": any,
+             "all": all, "enumerate": enumerate, "sorted": sorted, "reversed": reversed}
+_GUARDS = {
+    "__builtins__": _BUILTINS,
+    "_getattr_": safer_getattr,
+    "_getitem_": default_guarded_getitem,
+    "_getiter_": default_guarded_getiter,
+    "_write_": full_write_guard,
+    "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
+    "_unpack_sequence_": guarded_unpack_sequence,
+    "_inplacevar_": lambda op, x, y: _INPLACE[op](x, y),
+}
+_INPLACE = {"+=": lambda x, y: x + y, "-=": lambda x, y: x - y, "*=": lambda x, y: x * y,
+            "/=": lambda x, y: x / y, "//=": lambda x, y: x // y, "%=": lambda x, y: x % y}
+
+
+class ScriptRejected(Exception):
+    """A script or condition that the restricted compiler refuses."""
+
+
+def compile_code(source, mode):
+    """Compile `source` ('exec' for scripts, 'eval' for conditions) or raise ScriptRejected."""
+    try:
+        tree = ast.parse(source or "", mode=mode)
+    except SyntaxError as err:
+        raise ScriptRejected(f"line {err.lineno}: {err.msg}") from None
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            raise ScriptRejected(f"line {node.lineno}: imports are not allowed")
+    try:
+        return compile_restricted(tree, filename="<script>", mode=mode)
+    except SyntaxError as err:
+        # RestrictedPython reports its refusals as a SyntaxError whose msg is a tuple of reasons.
+        reasons = err.msg if isinstance(err.msg, tuple) else (str(err.msg),)
+        raise ScriptRejected("; ".join(reasons)) from None
+
+
+def check_code(source, mode):
+    """Return the reason `source` is refused, or None when it compiles."""
+    try:
+        compile_code(source, mode)
+    except ScriptRejected as err:
+        return str(err)
+    return None
+
+
+class RestrictedEnvironment(TaskDataEnvironment):
+    """SpiffWorkflow script environment that evaluates through RestrictedPython."""
+
+    def evaluate(self, expression, context, external_context=None):
+        scope = {**copy.copy(self.globals), **_GUARDS, **(external_context or {}), **context}
+        return eval(compile_code(expression, "eval"), scope)
+
+    def execute(self, script, context, external_context=None):
+        self.check_for_overwrite(context, external_context or {})
+        context.update({**copy.copy(self.globals), **_GUARDS, **(external_context or {})})
+        try:
+            exec(compile_code(script, "exec"), context)
+        finally:
+            for name in list(context):
+                if name in _GUARDS or name in self.globals or callable(context[name]) \
+                        or (external_context and name in external_context):
+                    context.pop(name)
+        return True
+
+
+def script_engine():
+    """A SpiffWorkflow script engine whose scripts and conditions are restricted."""
+    return PythonScriptEngine(environment=RestrictedEnvironment())

@@ -1,0 +1,46 @@
+"""Prepare a database: schema, reference data and, on request, demo accounts."""
+from sqlalchemy import select
+
+from engine import schema
+from engine.accounts import create_user
+from engine.reference import bundled_regions
+from engine.tables import Region, User
+
+# One account per role, named after it (password = "demo-" + username).
+DEMO_ACCOUNTS = [
+    ("admin", ["admin"], None, "Awa Traoré"),
+    ("proprietaire", ["proprietaire"], None, "Moussa Keïta"),
+    ("dcim", ["dcim"], None, "Fatoumata Diarra"),
+    ("conseiller-bamako", ["conseiller"], "bamako", "Ibrahim Coulibaly"),
+    ("conseiller-kayes", ["conseiller"], "kayes", "Mariam Sissoko"),
+    ("evaluateur", ["evaluateur"], None, "Oumar Touré"),
+    ("cpr", ["cpr"], None, "Aminata Dembélé"),
+    ("direction", ["direction"], None, "Seydou Konaté"),
+]
+
+
+def init_database(uow, database_url):
+    """Apply migrations and add the bundled regional directorates that are missing."""
+    schema.upgrade(database_url)
+    with uow:
+        known = set(uow.session.scalars(select(Region.code)))
+        for region in bundled_regions():
+            if region["code"] not in known:
+                uow.session.add(Region(code=region["code"], name=region["name"], active=True))
+        uow.commit()
+
+
+def demo_password(username):
+    return f"demo-{username}"
+
+
+def create_demo_accounts(uow):
+    """Create the demo accounts that do not exist yet; return [(username, password, roles, region)]."""
+    with uow:
+        existing = set(uow.session.scalars(select(User.username)))
+    created = []
+    for username, roles, region, name in DEMO_ACCOUNTS:
+        if username not in existing:
+            create_user(uow, username, demo_password(username), roles, region, full_name=name, by="init")
+        created.append((username, demo_password(username), roles, region))
+    return created

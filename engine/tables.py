@@ -1,0 +1,137 @@
+"""Database tables (SQLAlchemy 2). The schema itself is created by Alembic migrations."""
+from datetime import datetime, timezone
+
+from sqlalchemy import (JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow():
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    region: Mapped[str | None] = mapped_column(String(40))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    role_rows: Mapped[list["UserRole"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+    @property
+    def roles(self):
+        return {r.role for r in self.role_rows}
+
+
+class UserRole(Base):
+    __tablename__ = "user_roles"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Region(Base):
+    __tablename__ = "regions"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ProcessVersion(Base):
+    """One deployed, immutable version of a process: its spec is stored once, here."""
+
+    __tablename__ = "process_versions"
+    __table_args__ = (UniqueConstraint("process_key", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_key: Mapped[str] = mapped_column(String(100), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(300))
+    checksum: Mapped[str] = mapped_column(String(64))
+    spec: Mapped[dict] = mapped_column(JSON)
+    forms: Mapped[dict] = mapped_column(JSON)
+    sources: Mapped[dict] = mapped_column(JSON)
+    start_role: Mapped[str | None] = mapped_column(String(40))
+    deployed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    deployed_by: Mapped[str] = mapped_column(String(80))
+
+
+class Instance(Base):
+    """A running or finished instance: SpiffWorkflow state only, the spec is in its version."""
+
+    __tablename__ = "instances"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"), index=True)
+    process_key: Mapped[str] = mapped_column(String(100), index=True)
+    business_key: Mapped[str] = mapped_column(String(120), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    state: Mapped[dict] = mapped_column(JSON)
+    data: Mapped[dict] = mapped_column(JSON)
+    error_message: Mapped[str | None] = mapped_column(Text)
+    error_element: Mapped[str | None] = mapped_column(String(100))
+    started_by: Mapped[str] = mapped_column(String(80))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    lock_version: Mapped[int] = mapped_column(Integer, nullable=False)
+    version: Mapped[ProcessVersion] = relationship(lazy="joined")
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+
+class TaskRow(Base):
+    """Projection of the user tasks of every instance, so an inbox is one indexed query."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (Index("ix_tasks_inbox", "state", "role", "region"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), index=True)
+    process_key: Mapped[str] = mapped_column(String(100))
+    business_key: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(300))
+    lane: Mapped[str | None] = mapped_column(String(100))
+    role: Mapped[str | None] = mapped_column(String(40))
+    region: Mapped[str | None] = mapped_column(String(40))
+    assignee: Mapped[str | None] = mapped_column(String(80), index=True)
+    form: Mapped[str | None] = mapped_column(String(200))
+    manual_section: Mapped[str | None] = mapped_column(String(60))
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    state: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_by: Mapped[str | None] = mapped_column(String(80))
+
+
+class AuditEvent(Base):
+    """Append-only history: who did what, when, to which instance."""
+
+    __tablename__ = "audit_events"
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(80), index=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    instance_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    process_key: Mapped[str | None] = mapped_column(String(100))
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    element_id: Mapped[str | None] = mapped_column(String(100))
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+def as_utc(moment):
+    """SQLite returns naive datetimes: read them as the UTC they were written in."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=timezone.utc)

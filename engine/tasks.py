@@ -1,0 +1,147 @@
+"""Inbox, claim, unclaim and complete: the use cases of the people doing the work."""
+from contextlib import contextmanager
+from uuid import UUID
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+from SpiffWorkflow.util.task import TaskState
+
+from engine import audit, forms
+from engine.access import can_work, sees_everything, work_filter
+from engine.errors import Conflict, Forbidden, NotFound
+from engine.forms import ui_filename
+from engine.instances import instance_dict
+from engine.progress import advance
+from engine.projection import task_dict
+from engine.tables import Instance, Region, TaskRow, utcnow
+from engine.workflows import load_workflow
+
+
+def list_open_tasks(uow, actor, mine=False):
+    """READY tasks the actor may work on (their roles; regional roles only their region)."""
+    query = select(TaskRow).where(TaskRow.state == "ready", work_filter(actor))
+    if mine:
+        query = query.where(TaskRow.assignee == actor.username)
+    query = query.order_by(TaskRow.due_at.is_(None), TaskRow.due_at, TaskRow.created_at)
+    with uow:
+        return [task_dict(row) for row in uow.session.scalars(query)]
+
+
+def get_task(uow, actor, task_id):
+    """One task with its form (`{"schema", "ui"}`, choices filled in) and its current data."""
+    with uow:
+        session = uow.session
+        row = _task_row(session, task_id)
+        if not (can_work(actor, row) or sees_everything(actor)):
+            raise Forbidden(f"task {task_id} is not yours")
+        instance = session.get(Instance, row.instance_id)
+        result = task_dict(row)
+        result["form"] = task_form(session, instance.version, row.form)
+        result["data"] = {}
+        if row.state == "ready":
+            task = load_workflow(instance.version, instance.state).get_task_from_id(UUID(row.id))
+            result["data"] = dict(task.data)
+        result["instance_status"] = instance.status
+        return result
+
+
+def task_form(session, version, filename):
+    """A form of a deployed version, with reference choices (regions, countries...) filled in."""
+    if not filename:
+        return {"schema": {"type": "object", "properties": {}}, "ui": {}}
+    regions = {r.code: r.name for r in session.scalars(select(Region).where(Region.active).order_by(Region.name))}
+    return {"schema": forms.expand(version.forms[filename], regions),
+            "ui": version.forms.get(ui_filename(filename), {})}
+
+
+def claim_task(uow, actor, task_id):
+    """Take a READY task for oneself. Conflict if someone else holds it."""
+    with uow:
+        session = uow.session
+        row = _workable_row(session, actor, task_id)
+        if row.assignee == actor.username:
+            return task_dict(row)
+        claimed = session.execute(update(TaskRow).where(TaskRow.id == row.id, TaskRow.state == "ready",
+                                                        TaskRow.assignee.is_(None))
+                                  .values(assignee=actor.username))
+        if claimed.rowcount != 1:
+            raise Conflict(f"task {task_id} is already claimed", reason="claimed")
+        instance = session.get(Instance, row.instance_id)
+        audit.record(session, "task_claimed", actor.username, instance, task_id=row.id, element_id=row.name)
+        uow.commit()
+        session.refresh(row)
+        return task_dict(row)
+
+
+def unclaim_task(uow, actor, task_id):
+    """Give a task back to the role's shared inbox; only its holder may do so."""
+    with uow:
+        session = uow.session
+        row = _workable_row(session, actor, task_id)
+        if row.assignee != actor.username:
+            raise Conflict(f"task {task_id} is not claimed by you", reason="not_claimed")
+        row.assignee = None
+        audit.record(session, "task_unclaimed", actor.username, session.get(Instance, row.instance_id),
+                     task_id=row.id, element_id=row.name)
+        uow.commit()
+        return task_dict(row)
+
+
+def complete_task(uow, actor, task_id, data):
+    """Validate `data` against the task's form, complete the task and run the engine.
+
+    Instance state, task projection and audit events are written in one
+    transaction guarded by the instance's version counter: of two people
+    completing the same task, one succeeds and the other gets Conflict.
+    Raises NotFound, Forbidden, Conflict or ValidationFailed (nothing written).
+    Returns the instance as a dict, with its next open tasks.
+    """
+    with uow, _first_writer_wins(task_id):
+        session = uow.session
+        row = _workable_row(session, actor, task_id)
+        if row.assignee not in (None, actor.username):
+            raise Conflict(f"task {task_id} is claimed by {row.assignee}", reason="claimed",
+                           assignee=row.assignee)
+        instance = session.get(Instance, row.instance_id)
+        workflow = load_workflow(instance.version, instance.state)
+        task = workflow.get_task_from_id(UUID(row.id))
+        if not task.has_state(TaskState.READY):
+            raise Conflict(f"task {task_id} is no longer open", reason="not_open")
+        forms.validate(task_form(session, instance.version, row.form)["schema"], data)
+        before = dict(task.data)
+        task.data.update(data)
+        row.state, row.completed_at, row.completed_by = "completed", utcnow(), actor.username
+        row.assignee = row.assignee or actor.username
+        audit.record(session, "task_completed", actor.username, instance, task_id=row.id, element_id=row.name,
+                     changes=audit.changes(before, task.data))
+        advance(session, instance, workflow, actor.username, step=task.run)
+        uow.commit()
+        return instance_dict(session, instance)
+
+
+@contextmanager
+def _first_writer_wins(task_id):
+    """Turn a lost race on the instance's version counter into a Conflict."""
+    try:
+        yield
+    except (StaleDataError, OperationalError) as err:
+        if isinstance(err, OperationalError) and "locked" not in str(err):
+            raise
+        raise Conflict(f"task {task_id} was completed by someone else meanwhile", reason="stale") from None
+
+
+def _task_row(session, task_id):
+    row = session.get(TaskRow, str(task_id))
+    if row is None:
+        raise NotFound(f"no task {task_id}")
+    return row
+
+
+def _workable_row(session, actor, task_id):
+    row = _task_row(session, task_id)
+    if not can_work(actor, row):
+        raise Forbidden(f"task {task_id} is not yours")
+    if row.state != "ready":
+        raise Conflict(f"task {task_id} is no longer open ({row.state})", reason="not_open")
+    return row

@@ -1,0 +1,78 @@
+"""Shared fixtures: a real database (SQLite file, or PostgreSQL when DATABASE_URL says so)."""
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from engine.access import Actor
+from engine.deploy import deploy_paths
+from engine.setup import create_demo_accounts, init_database
+from engine.tables import Base
+from engine.uow import UnitOfWork, make_session_factory
+
+ROOT = Path(__file__).resolve().parent.parent
+BPMN_DIR = ROOT / "bpmn"
+FORMS_DIR = ROOT / "forms"
+# Kept between tests: accounts and reference data are created once per run.
+KEPT_TABLES = {"users", "user_roles", "regions", "alembic_version"}
+
+
+def _postgres_database(server_url):
+    """Create a throw-away database on the PostgreSQL server of `server_url`."""
+    name = f"djoliba_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server_url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    return admin, name, server_url.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    server_url = os.environ.get("DATABASE_URL", "")
+    if not server_url.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'djoliba.db'}"
+        return
+    admin, name, url = _postgres_database(server_url)
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def session_factory(database_url):
+    factory = make_session_factory(database_url)
+    init_database(UnitOfWork(factory), database_url)
+    create_demo_accounts(UnitOfWork(factory))
+    yield factory
+    factory.kw["bind"].dispose()
+
+
+@pytest.fixture
+def uow(session_factory):
+    """A unit of work on a database emptied of everything but accounts and regions."""
+    engine = session_factory.kw["bind"]
+    with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name not in KEPT_TABLES:
+                connection.execute(table.delete())
+    return UnitOfWork(session_factory)
+
+
+@pytest.fixture
+def deployed(uow):
+    """The bundled diagrams, deployed."""
+    deploy_paths(uow, [BPMN_DIR], "test", forms_dir=FORMS_DIR)
+    return uow
+
+
+def actor(username, *roles, region=None):
+    return Actor(username=username, roles=frozenset(roles), region=region)
+
+
+DCIM = actor("dcim", "dcim")
+BAMAKO = actor("conseiller-bamako", "conseiller", region="bamako")
+KAYES = actor("conseiller-kayes", "conseiller", region="kayes")
+DIRECTION = actor("direction", "direction")

@@ -1,5 +1,6 @@
 """Start instances and read them with their tasks and history."""
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import load_only
 from SpiffWorkflow.util.task import TaskState
 
 from engine import audit
@@ -24,13 +25,18 @@ def latest_version(session, process_key):
 
 def list_processes(uow):
     """The latest version of every deployed process, as dicts."""
+    newest = (select(ProcessVersion.process_key, func.max(ProcessVersion.version).label("version"))
+              .group_by(ProcessVersion.process_key).subquery())
+    query = (select(ProcessVersion).join(newest, (ProcessVersion.process_key == newest.c.process_key)
+                                         & (ProcessVersion.version == newest.c.version))
+             .options(load_only(ProcessVersion.process_key, ProcessVersion.name, ProcessVersion.version,
+                                ProcessVersion.start_role, ProcessVersion.deployed_at,
+                                ProcessVersion.deployed_by))
+             .order_by(ProcessVersion.process_key))
     with uow:
-        versions = uow.session.scalars(select(ProcessVersion).order_by(ProcessVersion.process_key,
-                                                                       ProcessVersion.version)).all()
-    latest = {v.process_key: v for v in versions}
-    return [{"key": v.process_key, "name": v.name, "version": v.version, "start_role": v.start_role,
-             "deployed_at": as_utc(v.deployed_at).isoformat(), "deployed_by": v.deployed_by}
-            for v in latest.values()]
+        return [{"key": v.process_key, "name": v.name, "version": v.version, "start_role": v.start_role,
+                 "deployed_at": as_utc(v.deployed_at).isoformat(), "deployed_by": v.deployed_by}
+                for v in uow.session.scalars(query)]
 
 
 def start_instance(uow, actor, process_key, business_key, data=None):

@@ -14,6 +14,7 @@ from engine.forms import ui_filename
 from engine.instances import instance_dict
 from engine.progress import advance
 from engine.projection import task_dict
+from engine.summary import file_summary
 from engine.tables import Instance, Region, TaskRow, utcnow
 from engine.workflows import load_workflow
 
@@ -38,10 +39,12 @@ def get_task(uow, actor, task_id):
         instance = session.get(Instance, row.instance_id)
         result = task_dict(row)
         result["form"] = task_form(session, instance.version, row.form)
-        result["data"] = {}
+        result["data"] = dict(instance.data)
         if row.state == "ready":
             task = load_workflow(instance.version, instance.state).get_task_from_id(UUID(row.id))
             result["data"] = dict(task.data)
+        result["file"] = file_summary(instance.version, result["data"], skip_form=row.form,
+                                      regions=_regions(session))
         result["instance_status"] = instance.status
         return result
 
@@ -50,9 +53,12 @@ def task_form(session, version, filename):
     """A form of a deployed version, with reference choices (regions, countries...) filled in."""
     if not filename:
         return {"schema": {"type": "object", "properties": {}}, "ui": {}}
-    regions = {r.code: r.name for r in session.scalars(select(Region).where(Region.active).order_by(Region.name))}
-    return {"schema": forms.expand(version.forms[filename], regions),
+    return {"schema": forms.expand(version.forms[filename], _regions(session)),
             "ui": version.forms.get(ui_filename(filename), {})}
+
+
+def _regions(session):
+    return {r.code: r.name for r in session.scalars(select(Region).where(Region.active).order_by(Region.name))}
 
 
 def claim_task(uow, actor, task_id):

@@ -19,10 +19,23 @@ def spec_to_dict(spec, subprocesses):
             "subprocess_specs": {name: SERIALIZER.to_dict(sub) for name, sub in subprocesses.items()}}
 
 
+def version_specs(version):
+    """The restored (spec, subprocess specs) of a version; versions are immutable, so cached."""
+    key = (version.id, version.checksum)
+    if key not in _SPECS:
+        if len(_SPECS) > 100:
+            _SPECS.clear()
+        _SPECS[key] = (SERIALIZER.from_dict(version.spec["spec"]),
+                       {name: SERIALIZER.from_dict(sub) for name, sub in version.spec["subprocess_specs"].items()})
+    return _SPECS[key]
+
+
+_SPECS = {}
+
+
 def new_workflow(version):
     """A fresh workflow of a deployed version, with the restricted script engine."""
-    spec = SERIALIZER.from_dict(version.spec["spec"])
-    subprocesses = {name: SERIALIZER.from_dict(sub) for name, sub in version.spec["subprocess_specs"].items()}
+    spec, subprocesses = version_specs(version)
     return BpmnWorkflow(spec, subprocesses, script_engine=script_engine())
 
 

@@ -1,0 +1,19 @@
+"""Djoliba's web layer: HTML pages for the agency's staff and a JSON API, over the engine."""
+from flask import Flask
+
+from web import api, auth, config, errors, i18n, instances, labels, store, tasks
+
+
+def create_app(test_config=None):
+    """Build the Flask app; `test_config` overrides settings read from the environment."""
+    app = Flask(__name__)
+    app.config.from_mapping(config.from_environment(app.instance_path))
+    app.config.update(test_config or {})
+    store.init_app(app)
+    i18n.init_app(app)
+    labels.init_app(app)
+    auth.init_app(app)
+    errors.init_app(app)
+    for blueprint in (auth.bp, tasks.bp, instances.bp, api.bp):
+        app.register_blueprint(blueprint)
+    return app

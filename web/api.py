@@ -1,0 +1,111 @@
+"""The JSON API under /api/v1: the same engine calls as the pages, with bearer tokens."""
+import functools
+
+from flask import Blueprint, g, jsonify, request
+
+from engine import accounts, deploy, instances, tasks
+from engine.errors import Forbidden
+from web.auth import csrf
+from web.openapi import SPEC
+from web.store import uow
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+
+def token_required(view):
+    @functools.wraps(view)
+    def wrapped(**kwargs):
+        header = request.headers.get("Authorization", "")
+        token = header[7:].strip() if header.lower().startswith("bearer ") else ""
+        g.actor = accounts.actor_for_token(uow(), token) if token else None
+        if g.actor is None:
+            return jsonify(error="unauthorized", message="Jeton d'API manquant ou invalide / "
+                                                         "missing or invalid API token"), 401
+        return view(**kwargs)
+    return wrapped
+
+
+def _body():
+    body = request.get_json(silent=True)
+    return body if isinstance(body, dict) else {}
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(SPEC)
+
+
+@bp.get("/processes")
+@token_required
+def list_processes():
+    return jsonify(instances.list_processes(uow()))
+
+
+@bp.post("/processes/<key>/instances")
+@token_required
+def start_instance(key):
+    body = _body()
+    instance = instances.start_instance(uow(), g.actor, key, body.get("business_key"), body.get("data") or {})
+    return jsonify(instance), 201
+
+
+@bp.get("/instances")
+@token_required
+def list_instances():
+    args = request.args
+    return jsonify(instances.list_instances(uow(), g.actor, process=args.get("process"),
+                                            status=args.get("status"), business_key=args.get("business_key")))
+
+
+@bp.get("/instances/<int:instance_id>")
+@token_required
+def get_instance(instance_id):
+    return jsonify(instances.get_instance(uow(), g.actor, instance_id))
+
+
+@bp.get("/instances/<int:instance_id>/history")
+@token_required
+def get_history(instance_id):
+    return jsonify(instances.get_instance(uow(), g.actor, instance_id, with_history=True)["history"])
+
+
+@bp.get("/tasks")
+@token_required
+def list_tasks():
+    return jsonify(tasks.list_open_tasks(uow(), g.actor, mine=request.args.get("mine") == "1"))
+
+
+@bp.get("/tasks/<task_id>")
+@token_required
+def get_task(task_id):
+    return jsonify(tasks.get_task(uow(), g.actor, task_id))
+
+
+@bp.post("/tasks/<task_id>/claim")
+@token_required
+def claim_task(task_id):
+    return jsonify(tasks.claim_task(uow(), g.actor, task_id))
+
+
+@bp.post("/tasks/<task_id>/unclaim")
+@token_required
+def unclaim_task(task_id):
+    return jsonify(tasks.unclaim_task(uow(), g.actor, task_id))
+
+
+@bp.post("/tasks/<task_id>/complete")
+@token_required
+def complete_task(task_id):
+    data = _body().get("data")
+    return jsonify(tasks.complete_task(uow(), g.actor, task_id, data if isinstance(data, dict) else {}))
+
+
+@bp.post("/deployments")
+@token_required
+def create_deployment():
+    if "proprietaire" not in g.actor.roles:
+        raise Forbidden("only process owners deploy diagrams")
+    files = {f.filename: f.read() for f in request.files.getlist("files") if f.filename}
+    outcomes = deploy.deploy(uow(), files, g.actor.username)
+    return jsonify(outcomes), 201 if any(o["created"] for o in outcomes) else 200

@@ -1,0 +1,75 @@
+"""Log in and out; who is acting on each request; sessions that expire."""
+import functools
+from datetime import datetime, timezone
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFProtect
+
+from engine import accounts
+from web.i18n import LANGUAGES
+from web.store import uow
+
+bp = Blueprint("auth", __name__)
+csrf = CSRFProtect()
+
+
+def init_app(app):
+    csrf.init_app(app)
+    app.before_request(load_actor)
+
+
+def load_actor():
+    """Set g.actor from the session, ending sessions idle for too long."""
+    g.actor = None
+    username = session.get("username")
+    if not username:
+        return
+    now = datetime.now(timezone.utc).timestamp()
+    if now - session.get("seen", 0) > current_app.config["IDLE_TIMEOUT"].total_seconds():
+        session.clear()
+        flash(_("Votre session a expiré : reconnectez-vous."), "info")
+        return
+    session["seen"] = now
+    g.actor = accounts.get_actor(uow(), username)
+
+
+def login_required(view):
+    @functools.wraps(view)
+    def wrapped(**kwargs):
+        if g.actor is None:
+            return redirect(url_for("auth.login", next=request.full_path))
+        return view(**kwargs)
+    return wrapped
+
+
+@bp.route("/login", methods=("GET", "POST"))
+def login():
+    if request.method == "POST":
+        actor = accounts.authenticate(uow(), request.form.get("username", ""), request.form.get("password", ""))
+        if actor is None:
+            flash(_("Identifiant ou mot de passe incorrect."), "error")
+            return render_template("login.html", username=request.form.get("username", "")), 401
+        lang = session.get("lang")
+        session.clear()
+        session.permanent = True
+        session.update(username=actor.username, seen=datetime.now(timezone.utc).timestamp())
+        if lang:
+            session["lang"] = lang
+        target = request.args.get("next", "")
+        return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("tasks.inbox"))
+    return render_template("login.html", username="")
+
+
+@bp.post("/logout")
+def logout():
+    session.clear()
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/lang/<code>")
+def set_language(code):
+    if code in LANGUAGES:
+        session["lang"] = code
+    target = request.form.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("tasks.inbox"))

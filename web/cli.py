@@ -1,0 +1,105 @@
+"""The `djoliba` command: init, serve, deploy, token."""
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from engine import accounts
+from engine.deploy import deploy_paths
+from engine.errors import DeployRejected, EngineError
+from engine.setup import create_demo_accounts, init_database
+from engine.uow import UnitOfWork, make_session_factory
+from web import config
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_BPMN = ROOT / "bpmn"
+
+
+def _settings():
+    instance = os.environ.get("DJOLIBA_INSTANCE", str(Path.cwd() / "instance"))
+    return {"url": config.database_url(instance),
+            "forms": os.environ.get("DJOLIBA_FORMS_DIR", str(ROOT / "forms"))}
+
+
+def _uow(url):
+    return UnitOfWork(make_session_factory(url))
+
+
+def cmd_init(args):
+    settings = _settings()
+    uow = _uow(settings["url"])
+    init_database(uow, settings["url"])
+    print("Base de données prête / database ready.")
+    if args.demo:
+        _deploy(uow, [BUNDLED_BPMN], settings["forms"], "init")
+        print("Comptes de démonstration / demo accounts (identifiant / mot de passe):")
+        for username, password, roles, region in create_demo_accounts(uow):
+            print(f"  {username:<20} {password:<26} {', '.join(roles)}{' · ' + region if region else ''}")
+    return 0
+
+
+def cmd_deploy(args):
+    settings = _settings()
+    return _deploy(_uow(settings["url"]), args.paths, args.forms or settings["forms"], args.actor)
+
+
+def _deploy(uow, paths, forms, actor):
+    try:
+        outcomes = deploy_paths(uow, paths, actor, forms_dir=forms)
+    except DeployRejected as err:
+        print("Déploiement refusé / deployment rejected:", file=sys.stderr)
+        for problem in err.problems:
+            print(f"  {problem.file} [{problem.element_id or '-'}] {problem.message}", file=sys.stderr)
+        return 1
+    for outcome in outcomes:
+        state = "nouvelle version / new version" if outcome["created"] else "inchangé / unchanged"
+        print(f"{outcome['process_key']} v{outcome['version']}: {state}")
+    return 0
+
+
+def cmd_token(args):
+    try:
+        print(accounts.create_token(_uow(_settings()["url"]), args.username))
+    except EngineError as err:
+        print(err, file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_serve(args):
+    if args.debug:
+        from web import create_app
+        create_app().run(host=args.host, port=args.port, debug=True)
+        return 0
+    from gunicorn.app.wsgiapp import run
+    sys.argv = ["gunicorn", "--bind", f"{args.host}:{args.port}", "--workers", str(args.workers),
+                "--access-logfile", "-", "web:create_app()"]
+    return run()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="djoliba", description="Djoliba workflow engine")
+    commands = parser.add_subparsers(dest="command", required=True)
+    init = commands.add_parser("init", help="create or upgrade the database")
+    init.add_argument("--demo", action="store_true", help="also deploy the bundled diagrams and demo accounts")
+    init.set_defaults(run=cmd_init)
+    serve = commands.add_parser("serve", help="serve the web app (gunicorn; --debug for Flask's server)")
+    serve.add_argument("--port", type=int, default=5000)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--workers", type=int, default=2)
+    serve.add_argument("--debug", action="store_true")
+    serve.set_defaults(run=cmd_serve)
+    deploy = commands.add_parser("deploy", help="deploy .bpmn/.dmn files or folders")
+    deploy.add_argument("paths", nargs="+")
+    deploy.add_argument("--forms", help="folder of the forms the diagrams name")
+    deploy.add_argument("--actor", default="cli")
+    deploy.set_defaults(run=cmd_deploy)
+    token = commands.add_parser("token", help="print a new API token for USERNAME")
+    token.add_argument("username")
+    token.set_defaults(run=cmd_token)
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

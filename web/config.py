@@ -1,0 +1,40 @@
+"""Settings from the environment, with safe defaults for a local run."""
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+def from_environment(instance_path):
+    """DATABASE_URL, DJOLIBA_SECRET_KEY and the rest, as Flask config keys."""
+    instance = Path(os.environ.get("DJOLIBA_INSTANCE", instance_path))
+    return {
+        "DATABASE_URL": database_url(instance),
+        "SECRET_KEY": os.environ.get("DJOLIBA_SECRET_KEY") or _local_secret(instance),
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=int(os.environ.get("DJOLIBA_SESSION_HOURS", "8"))),
+        "IDLE_TIMEOUT": timedelta(minutes=int(os.environ.get("DJOLIBA_IDLE_MINUTES", "30"))),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("DJOLIBA_SECURE_COOKIES", "0") == "1",
+        "BABEL_DEFAULT_LOCALE": "fr",
+        "WTF_CSRF_TIME_LIMIT": None,
+    }
+
+
+def database_url(instance):
+    """DATABASE_URL if set, else a SQLite file in the instance folder."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url.replace("postgresql://", "postgresql+psycopg://", 1)
+    Path(instance).mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{Path(instance).resolve() / 'djoliba.db'}"
+
+
+def _local_secret(instance):
+    """A secret kept in the instance folder, so that every worker and restart shares it."""
+    path = Path(instance) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

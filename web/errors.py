@@ -1,0 +1,54 @@
+"""Engine errors as HTTP answers: JSON under /api, a page elsewhere."""
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+
+from engine.errors import Conflict, DeployRejected, Forbidden, NotFound, ValidationFailed
+from web.formfields import errors_by_field
+
+STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, ValidationFailed: 422, DeployRejected: 422}
+
+
+def message(error):
+    """A sentence in the reader's language explaining an engine error."""
+    reason = error.params.get("reason")
+    messages = {
+        "claimed": _("Cette tâche est déjà prise en charge par une autre personne."),
+        "not_claimed": _("Vous ne détenez pas cette tâche."),
+        "not_open": _("Cette tâche n'est plus ouverte : elle a déjà été traitée."),
+        "stale": _("Quelqu'un d'autre vient de traiter cette tâche : rechargez la page."),
+        "business_key_taken": _("Un dossier en cours porte déjà cette référence."),
+        "business_key_required": _("Indiquez la référence du dossier."),
+        "not_in_error": _("Ce dossier n'est pas en erreur."),
+    }
+    if reason in messages:
+        return messages[reason]
+    if isinstance(error, NotFound):
+        return _("Introuvable.")
+    if isinstance(error, Forbidden):
+        return _("Vous n'avez pas accès à cet élément.")
+    if isinstance(error, ValidationFailed):
+        return _("Le formulaire contient des erreurs : corrigez les champs signalés.")
+    if isinstance(error, DeployRejected):
+        return _("Le diagramme n'a pas été déployé : corrigez les problèmes signalés.")
+    return _("Opération impossible.")
+
+
+def json_error(error):
+    """The JSON body and status of an engine error."""
+    body = {"error": error.code, "message": message(error)}
+    if isinstance(error, ValidationFailed):
+        body["fields"] = errors_by_field([e.as_dict() for e in error.errors])
+    if isinstance(error, DeployRejected):
+        body["problems"] = [p.as_dict() for p in error.problems]
+    return jsonify(body), STATUS[type(error)]
+
+
+def init_app(app):
+    for error_class in STATUS:
+        app.register_error_handler(error_class, _handle)
+
+
+def _handle(error):
+    if request.path.startswith("/api/"):
+        return json_error(error)
+    return render_template("error.html", message=message(error)), STATUS[type(error)]

@@ -1,0 +1,55 @@
+"""Start a file, list files, and read one with its open tasks and full history."""
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from engine import instances
+from engine.errors import Conflict, NotFound
+from web.auth import login_required
+from web.errors import message
+from web.store import uow
+
+bp = Blueprint("instances", __name__)
+
+
+@bp.get("/instances")
+@login_required
+def index():
+    filters = {key: request.args.get(key) or None for key in ("process", "status", "business_key")}
+    return render_template("instances.html", instances=instances.list_instances(uow(), g.actor, **filters),
+                           processes=instances.list_processes(uow()), filters=filters,
+                           statuses=instances.STATUSES)
+
+
+@bp.get("/instances/<int:instance_id>")
+@login_required
+def show(instance_id):
+    instance = instances.get_instance(uow(), g.actor, instance_id, with_history=True)
+    return render_template("instance.html", instance=instance)
+
+
+@bp.post("/instances/<int:instance_id>/retry")
+@login_required
+def retry(instance_id):
+    instances.retry_instance(uow(), g.actor, instance_id)
+    flash(_("Le dossier a été relancé."), "success")
+    return redirect(url_for("instances.show", instance_id=instance_id))
+
+
+@bp.route("/processes/<key>/start", methods=("GET", "POST"))
+@login_required
+def start(key):
+    process = next((p for p in instances.list_processes(uow()) if p["key"] == key), None)
+    if process is None:
+        raise NotFound(f"no process {key}")
+    business_key = request.form.get("business_key", "")
+    if request.method == "POST":
+        try:
+            instance = instances.start_instance(uow(), g.actor, key, business_key)
+        except Conflict as error:
+            return render_template("start.html", process=process, business_key=business_key,
+                                   error=message(error)), 409
+        flash(_("Dossier %(key)s ouvert.", key=instance["business_key"]), "success")
+        first = instance["tasks"][0]["id"] if instance["tasks"] else None
+        return redirect(url_for("tasks.show", task_id=first) if first
+                        else url_for("instances.show", instance_id=instance["id"]))
+    return render_template("start.html", process=process, business_key="", error=None)

@@ -1,0 +1,61 @@
+"""French messages for the validation problems the engine reports on form fields."""
+
+from babel.numbers import format_decimal
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _
+
+# Keyed by (code, detail); detail refines "type" (expected type) and "format" (format name).
+# Limits of minLength/maxLength are in practice >= 2, hence the plural "caractères".
+_MESSAGES = {
+    ("required", None): _("Ce champ est obligatoire."),
+    ("type", "integer"): _("Saisissez un nombre entier."),
+    ("type", "number"): _("Saisissez un nombre."),
+    ("type", "boolean"): _("Répondez par Oui ou par Non."),
+    ("type", None): _("La valeur saisie n'est pas du type attendu."),
+    ("minimum", None): _("Saisissez une valeur supérieure ou égale à %(limit)s."),
+    ("maximum", None): _("Saisissez une valeur inférieure ou égale à %(limit)s."),
+    ("exclusiveMinimum", None): _("Saisissez une valeur strictement supérieure à %(limit)s."),
+    ("exclusiveMaximum", None): _("Saisissez une valeur strictement inférieure à %(limit)s."),
+    ("minLength", None): _("Saisissez au moins %(limit)s caractères."),
+    ("maxLength", None): _("Saisissez au plus %(limit)s caractères."),
+    ("pattern", None): _("Saisissez la valeur au format indiqué."),
+    ("format", "date"): _("Saisissez une date au format AAAA-MM-JJ."),
+    ("format", "email"): _("Saisissez une adresse électronique valide."),
+    ("format", None): _("Saisissez la valeur au format attendu."),
+    ("enum", None): _("Choisissez une valeur de la liste."),
+    ("const", None): _("Choisissez une valeur de la liste."),
+    ("oneOf", None): _("Choisissez une valeur de la liste."),
+    ("anyOf", None): _("Choisissez une valeur de la liste."),
+    ("minItems", None): _("Cochez au moins %(limit)s choix."),
+    ("maxItems", None): _("Cochez au plus %(limit)s choix."),
+    ("uniqueItems", None): _("Ne cochez chaque choix qu'une seule fois."),
+    ("additionalProperties", None): _("Champ inconnu : %(name)s"),
+}
+_FALLBACK = _("Vérifiez la valeur saisie.")
+
+# The param that selects a more precise message for a code.
+_DETAIL_PARAMS = {"type": "expected", "format": "format"}
+
+
+def field_message(code: str, params: dict | None = None) -> str:
+    """Return the French message telling the user how to fix one field problem."""
+    params = _localized(params or {})
+    detail = params.get(_DETAIL_PARAMS.get(code))
+    if not isinstance(detail, str):
+        detail = None
+    message = _MESSAGES.get((code, detail)) or _MESSAGES.get((code, None)) or _FALLBACK
+    try:
+        return str(message) % params
+    except (KeyError, TypeError, ValueError):  # a param the message needs is missing
+        return str(_FALLBACK)
+
+
+def _localized(params: dict) -> dict:
+    """Format numeric params the way the current locale writes numbers (150 000 ; 0,5)."""
+    locale = get_locale() or "fr"
+    return {
+        key: format_decimal(value, locale=locale, decimal_quantization=False)
+        if isinstance(value, (int, float)) and not isinstance(value, bool)
+        else value
+        for key, value in params.items()
+    }

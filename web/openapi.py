@@ -1,0 +1,117 @@
+"""OpenAPI 3.1 description of /api/v1."""
+
+
+def _ref(name):
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema, description="OK"):
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*codes):
+    texts = {401: "Missing or invalid token", 403: "Not allowed for your roles or region",
+             404: "Not found", 409: "Conflict: claimed by someone else, already completed, stale",
+             422: "Invalid data: per-field messages"}
+    return {str(code): _json(_ref("Error"), texts[code]) for code in codes}
+
+
+def _op(summary, response, *errors, body=None, params=()):
+    operation = {"summary": summary, "responses": {**response, **_errors(401, *errors)},
+                 "parameters": [_PARAMS[p] for p in params]}
+    if body:
+        operation["requestBody"] = {"required": True, "content": body}
+    return operation
+
+
+_PARAMS = {
+    name: {"name": name, "in": where, "required": where == "path", "schema": {"type": kind}}
+    for name, where, kind in [("key", "path", "string"), ("instance_id", "path", "integer"),
+                              ("task_id", "path", "string"), ("process", "query", "string"),
+                              ("status", "query", "string"), ("business_key", "query", "string"),
+                              ("mine", "query", "string")]
+}
+_TASK = {"id": {"type": "string"}, "instance_id": {"type": "integer"}, "process_key": {"type": "string"},
+         "business_key": {"type": "string"}, "name": {"type": "string"}, "title": {"type": "string"},
+         "role": {"type": ["string", "null"]}, "region": {"type": ["string", "null"]},
+         "assignee": {"type": ["string", "null"]}, "state": {"type": "string"},
+         "due_at": {"type": ["string", "null"], "format": "date-time"}, "created_at": {"type": "string"},
+         "manual_section": {"type": ["string", "null"]}}
+
+SPEC = {
+    "openapi": "3.1.0",
+    "info": {"title": "Djoliba API", "version": "1",
+             "description": "Processes, instances, tasks and deployments. "
+                            "Authenticate with `Authorization: Bearer <token>` (`djoliba token USERNAME`)."},
+    "servers": [{"url": "/api/v1"}],
+    "components": {
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        "schemas": {
+            "Error": {"type": "object", "required": ["error", "message"],
+                      "properties": {"error": {"type": "string"}, "message": {"type": "string"},
+                                     "fields": {"type": "object", "additionalProperties":
+                                                {"type": "array", "items": {"type": "string"}}},
+                                     "problems": {"type": "array", "items": {"type": "object"}}}},
+            "Process": {"type": "object", "properties": {
+                "key": {"type": "string"}, "name": {"type": "string"}, "version": {"type": "integer"},
+                "start_role": {"type": ["string", "null"]}, "deployed_at": {"type": "string"},
+                "deployed_by": {"type": "string"}}},
+            "Task": {"type": "object", "properties": _TASK},
+            "TaskDetail": {"type": "object", "properties": {
+                **_TASK, "form": {"type": "object", "properties": {"schema": {"type": "object"},
+                                                                    "ui": {"type": "object"}}},
+                "data": {"type": "object"}, "file": {"type": "array"}}},
+            "Instance": {"type": "object", "properties": {
+                "id": {"type": "integer"}, "process_key": {"type": "string"}, "version": {"type": "integer"},
+                "business_key": {"type": "string"},
+                "status": {"enum": ["running", "waiting", "completed", "error", "cancelled"]},
+                "started_at": {"type": "string"}, "ended_at": {"type": ["string", "null"]},
+                "data": {"type": "object"}, "tasks": {"type": "array", "items": _ref("Task")},
+                "error": {"type": ["object", "null"]}}},
+            "Event": {"type": "object", "properties": {
+                "seq": {"type": "integer"}, "at": {"type": "string"}, "actor": {"type": "string"},
+                "kind": {"type": "string"}, "task_id": {"type": ["string", "null"]},
+                "element_id": {"type": ["string", "null"]}, "changes": {"type": "object"}}},
+            "Deployment": {"type": "object", "properties": {
+                "process_key": {"type": "string"}, "version": {"type": "integer"}, "created": {"type": "boolean"}}},
+        },
+    },
+    "security": [{"bearer": []}],
+    "paths": {
+        "/processes": {"get": _op("List deployed processes (latest versions)",
+                                  {"200": _json({"type": "array", "items": _ref("Process")})})},
+        "/processes/{key}/instances": {"post": _op(
+            "Start an instance of the latest version", {"201": _json(_ref("Instance"), "Started")},
+            403, 404, 409, params=["key"],
+            body={"application/json": {"schema": {"type": "object", "required": ["business_key"], "properties": {
+                "business_key": {"type": "string"}, "data": {"type": "object"}}}}})},
+        "/instances": {"get": _op("List instances you may read",
+                                  {"200": _json({"type": "array", "items": _ref("Instance")})},
+                                  params=["process", "status", "business_key"])},
+        "/instances/{instance_id}": {"get": _op("Read an instance with its open tasks",
+                                                {"200": _json(_ref("Instance"))}, 403, 404,
+                                                params=["instance_id"])},
+        "/instances/{instance_id}/history": {"get": _op(
+            "An instance's history, oldest first", {"200": _json({"type": "array", "items": _ref("Event")})},
+            403, 404, params=["instance_id"])},
+        "/tasks": {"get": _op("Open tasks you may work on (mine=1: claimed by you)",
+                              {"200": _json({"type": "array", "items": _ref("Task")})}, params=["mine"])},
+        "/tasks/{task_id}": {"get": _op("Read a task with its form schema and data",
+                                        {"200": _json(_ref("TaskDetail"))}, 403, 404, params=["task_id"])},
+        "/tasks/{task_id}/claim": {"post": _op("Claim a task", {"200": _json(_ref("Task"))}, 403, 404, 409,
+                                               params=["task_id"])},
+        "/tasks/{task_id}/unclaim": {"post": _op("Give a task back", {"200": _json(_ref("Task"))},
+                                                 403, 404, 409, params=["task_id"])},
+        "/tasks/{task_id}/complete": {"post": _op(
+            "Complete a task with its form data", {"200": _json(_ref("Instance"))}, 403, 404, 409, 422,
+            params=["task_id"],
+            body={"application/json": {"schema": {"type": "object", "required": ["data"],
+                                                  "properties": {"data": {"type": "object"}}}}})},
+        "/deployments": {"post": _op(
+            "Deploy .bpmn/.dmn files and their forms (process owners)",
+            {"201": _json({"type": "array", "items": _ref("Deployment")}, "New version(s)"),
+             "200": _json({"type": "array", "items": _ref("Deployment")}, "Unchanged")}, 403, 422,
+            body={"multipart/form-data": {"schema": {"type": "object", "properties": {
+                "files": {"type": "array", "items": {"type": "string", "format": "binary"}}}}}})},
+    },
+}

@@ -1,0 +1,62 @@
+"""Inbox and task pages: claim, give back, fill the form, complete."""
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from engine import tasks
+from engine.errors import Conflict, ValidationFailed
+from web.auth import login_required
+from web.errors import message
+from web.formfields import data_from_form, errors_by_field, fields_for
+from web.store import uow
+
+bp = Blueprint("tasks", __name__)
+
+
+@bp.get("/")
+@login_required
+def inbox():
+    mine = request.args.get("mine") == "1"
+    return render_template("inbox.html", tasks=tasks.list_open_tasks(uow(), g.actor, mine=mine), mine=mine)
+
+
+@bp.get("/tasks/<task_id>")
+@login_required
+def show(task_id):
+    task = tasks.get_task(uow(), g.actor, task_id)
+    fields = fields_for(task["form"]["schema"], task["form"]["ui"], values=task["data"])
+    return render_template("task.html", task=task, fields=fields)
+
+
+@bp.post("/tasks/<task_id>")
+@login_required
+def complete(task_id):
+    task = tasks.get_task(uow(), g.actor, task_id)
+    schema, ui = task["form"]["schema"], task["form"]["ui"]
+    data = data_from_form(schema, request.form)
+    try:
+        instance = tasks.complete_task(uow(), g.actor, task_id, data)
+    except (ValidationFailed, Conflict) as error:
+        errors = errors_by_field([e.as_dict() for e in error.errors]) if isinstance(error, ValidationFailed) else {}
+        flash(message(error), "error")
+        fields = fields_for(schema, ui, values=data, errors=errors)
+        return render_template("task.html", task=task, fields=fields, form_errors=errors.get("", [])), \
+            422 if isinstance(error, ValidationFailed) else 409
+    flash(_("Tâche « %(title)s » terminée.", title=task["title"]), "success")
+    mine = [t for t in instance.get("tasks", []) if t["role"] in g.actor.roles]
+    return redirect(url_for("tasks.show", task_id=mine[0]["id"]) if len(mine) == 1 else url_for("tasks.inbox"))
+
+
+@bp.post("/tasks/<task_id>/claim")
+@login_required
+def claim(task_id):
+    tasks.claim_task(uow(), g.actor, task_id)
+    flash(_("Tâche prise en charge."), "success")
+    return redirect(url_for("tasks.show", task_id=task_id))
+
+
+@bp.post("/tasks/<task_id>/unclaim")
+@login_required
+def unclaim(task_id):
+    tasks.unclaim_task(uow(), g.actor, task_id)
+    flash(_("Tâche rendue à la file de l'équipe."), "success")
+    return redirect(url_for("tasks.inbox"))

@@ -76,3 +76,16 @@ DCIM = actor("dcim", "dcim")
 BAMAKO = actor("conseiller-bamako", "conseiller", region="bamako")
 KAYES = actor("conseiller-kayes", "conseiller", region="kayes")
 DIRECTION = actor("direction", "direction")
+
+
+@pytest.fixture
+def app(deployed, database_url, tmp_path):
+    """The web app on the test database, with the bundled diagrams deployed."""
+    from web import create_app
+    return create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
+                       "WTF_CSRF_ENABLED": True})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

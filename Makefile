@@ -1,0 +1,46 @@
+# Djoliba: `make run` serves the app on http://127.0.0.1:5000, `make test` runs the tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard web/translations/*/LC_MESSAGES/messages.po))
+
+.PHONY: run test test-sqlite test-postgres install translations bench
+
+install: $(BIN)/.installed $(MO_FILES)
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+web/translations/%/LC_MESSAGES/messages.mo: web/translations/%/LC_MESSAGES/messages.po $(BIN)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
+
+translations: $(BIN)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o web/translations/messages.pot --no-location --omit-header .
+	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations --no-fuzzy-matching
+
+run: install
+	$(BIN)/djoliba init --demo
+	@echo "Djoliba: http://127.0.0.1:5000"
+	$(BIN)/djoliba serve --port 5000
+
+test: install test-sqlite test-postgres
+
+test-sqlite: install
+	env -u DATABASE_URL $(BIN)/python -m pytest -q
+
+# Runs when PostgreSQL answers; with REQUIRE_POSTGRES=1 (CI) a missing server is a failure.
+test-postgres: install
+	@if $(BIN)/python -c "import psycopg, sys; psycopg.connect('$(POSTGRES_URL)'.replace('+psycopg', ''), connect_timeout=3).close()" 2>/dev/null; then \
+		DATABASE_URL=$(POSTGRES_URL) $(BIN)/python -m pytest -q; \
+	elif [ "$(REQUIRE_POSTGRES)" = "1" ]; then \
+		echo "PostgreSQL is required but not reachable at $(POSTGRES_URL)"; exit 1; \
+	else \
+		echo "PostgreSQL not reachable at $(POSTGRES_URL): PostgreSQL run skipped"; \
+	fi
+
+bench: install
+	$(BIN)/python bench/offer_bench.py

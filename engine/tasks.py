@@ -114,7 +114,8 @@ def complete_task(uow, actor, task_id, data):
         task = workflow.get_task_from_id(UUID(row.id))
         if not task.has_state(TaskState.READY):
             raise Conflict(f"task {task_id} is no longer open", reason="not_open")
-        forms.validate(task_form(session, instance.version, row.form)["schema"], data)
+        forms.validate(forms.expand(instance.version.forms.get(row.form, {}), _regions(session), labelled=False),
+                       data)
         before = dict(task.data)
         task.data.update(data)
         row.state, row.completed_at, row.completed_by = "completed", utcnow(), actor.username

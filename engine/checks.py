@@ -26,18 +26,27 @@ def start_role(spec):
     return None
 
 
-def check_specs(specs, files_by_process, forms):
+def check_specs(specs, files_by_process, forms, broken_forms=()):
     """Every problem found in the parsed processes, as Problem(file, element id, reason)."""
     problems = []
     for key, (spec, subprocesses) in specs.items():
         filename = files_by_process[key]
         for task_spec in all_task_specs(spec, subprocesses):
             problems += [Problem(filename, task_spec.bpmn_id or task_spec.name, reason)
-                         for reason in _element_problems(task_spec, forms)]
+                         for reason in _element_problems(task_spec, forms, broken_forms)]
     return problems
 
 
-def _element_problems(task_spec, forms):
+# Lengths of the columns these values are copied into.
+_LIMITS = (("element id", lambda ts: ts.bpmn_id, 100), ("name", lambda ts: ts.bpmn_name, 300),
+           ("lane", lambda ts: ts.lane, 100))
+
+
+def _element_problems(task_spec, forms, broken_forms):
+    for label, value_of, limit in _LIMITS:
+        value = value_of(task_spec) or ""
+        if len(value) > limit:
+            yield f"{label} longer than {limit} characters"
     for mode, source in code_of(task_spec):
         reason = check_code(source, mode)
         if reason:
@@ -52,8 +61,10 @@ def _element_problems(task_spec, forms):
         yield f"lane '{info.lane}' names no known role"
     if not info.form:
         yield "user task without a form (property formJsonSchemaFilename)"
-    elif info.form not in forms:
+    elif info.form not in forms and info.form not in broken_forms:
         yield f"form file '{info.form}' not found"
+    if info.manual_section and len(info.manual_section) > 60:
+        yield "manualSection longer than 60 characters"
     if info.due_in:
         try:
             parse_duration(info.due_in)

@@ -30,7 +30,8 @@ def deploy(uow, files, actor, forms_dir=None):
     """
     parsed = _parse(files)
     forms = _collect_forms(parsed.specs, files, forms_dir)
-    problems = parsed.problems + forms.problems + checks.check_specs(parsed.specs, parsed.files_by_process, forms.found)
+    problems = parsed.problems + forms.problems + checks.check_specs(
+        parsed.specs, parsed.files_by_process, forms.found, {p.file for p in forms.problems})
     if problems:
         raise DeployRejected(problems)
     outcomes = []

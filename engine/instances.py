@@ -1,12 +1,12 @@
 """Start instances and read them with their tasks and history."""
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import load_only
 from SpiffWorkflow.util.task import TaskState
 
 from engine import audit
 from engine.projection import task_dict
 from engine.access import can_read_instance, can_start, sees_everything, work_filter
-from engine.errors import Conflict, Forbidden, NotFound
+from engine.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from engine.progress import advance
 from engine.tables import Instance, ProcessVersion, TaskRow, as_utc
 from engine.workflows import load_workflow, new_workflow
@@ -48,13 +48,17 @@ def start_instance(uow, actor, process_key, business_key, data=None):
     Returns the instance as a dict.
     """
     business_key = (business_key or "").strip()
+    limit = Instance.__table__.c.business_key.type.length
     if not business_key:
-        raise Conflict("a business key is required", reason="business_key_required")
+        raise ValidationFailed([FieldError("business_key", "required")])
+    if len(business_key) > limit:  # PostgreSQL would refuse the row, SQLite would store it
+        raise ValidationFailed([FieldError("business_key", "maxLength", {"limit": limit})])
     with uow:
         session = uow.session
         version = latest_version(session, process_key)
         if not can_start(actor, version):
             raise Forbidden(f"role '{version.start_role}' is needed to start '{process_key}'")
+        _lock_version_row(session, version)
         if _unfinished(session, process_key, business_key):
             raise Conflict(f"an unfinished '{process_key}' instance already has the key '{business_key}'",
                            reason="business_key_taken", business_key=business_key)
@@ -71,6 +75,17 @@ def start_instance(uow, actor, process_key, business_key, data=None):
         advance(session, instance, workflow, actor.username)
         uow.commit()
         return instance_dict(session, instance)
+
+
+def _lock_version_row(session, version):
+    """Write-lock the version row, so that concurrent starts check the business key one at a time.
+
+    A no-op UPDATE: a row lock on PostgreSQL, the database write lock on SQLite. Without
+    it two simultaneous starts (a double click) both find the key free and both insert.
+    """
+    session.execute(update(ProcessVersion).where(ProcessVersion.id == version.id)
+                    .values(process_key=ProcessVersion.process_key)
+                    .execution_options(synchronize_session=False))
 
 
 def _unfinished(session, process_key, business_key):

@@ -21,6 +21,7 @@ class UserTaskInfo:
     form: str | None
     manual_section: str | None
     due_in: str | None
+    due_date: str | None
     region_variable: str | None
     documentation: str | None
 
@@ -40,6 +41,7 @@ def user_task_info(task_spec):
         form=props.get("formJsonSchemaFilename"),
         manual_section=props.get("manualSection"),
         due_in=props.get("dueIn"),
+        due_date=props.get("dueDate"),
         region_variable=props.get("regionVariable"),
         documentation=getattr(task_spec, "documentation", None),
     )
@@ -70,6 +72,9 @@ def code_of(task_spec):
         for condition, _target in task_spec.cond_task_specs:
             if condition is not None and getattr(condition, "args", None):
                 yield "eval", condition.args[0]
+    due_date = ((extensions.get("properties") or {}).get("dueDate"))
+    if due_date:
+        yield "eval", due_date
     completion = getattr(task_spec, "condition", None)
     if isinstance(completion, str) and completion:
         yield "eval", completion

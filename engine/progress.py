@@ -4,7 +4,7 @@ from SpiffWorkflow.bpmn.specs.mixins.inclusive_gateway import InclusiveGateway
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
-from engine import audit, projection
+from engine import audit, projection, timetable
 from engine.tables import utcnow
 from engine.workflows import instance_data, state_of
 
@@ -32,6 +32,7 @@ def advance(session, instance, workflow, actor, step=None):
     instance.state = state_of(workflow)
     instance.data = instance_data(workflow)
     projection.sync(session, instance, workflow)
+    timetable.sync(session, instance, workflow)
     if instance.status == "completed":
         instance.ended_at = utcnow()
         ends = [t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.COMPLETED)

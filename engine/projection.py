@@ -1,4 +1,6 @@
 """Keep the `tasks` table in step with the READY user tasks of an instance."""
+from datetime import datetime, timedelta, timezone
+
 from sqlalchemy import select
 from SpiffWorkflow.util.task import TaskState
 
@@ -37,7 +39,24 @@ def _row(instance, task):
         business_key=instance.business_key, name=info.element_id, title=info.title, lane=info.lane,
         role=info.role, region=task.data.get(info.region_variable) if info.region_variable else None,
         form=info.form, manual_section=info.manual_section, state="ready", created_at=now,
-        due_at=now + parse_duration(info.due_in) if info.due_in else None)
+        due_at=_due_at(task, info, now))
+
+
+def _due_at(task, info, now):
+    """From the `dueDate` expression on the task's data (e.g. a negotiated deadline), else `dueIn`."""
+    if info.due_date:
+        try:
+            value = task.workflow.script_engine.evaluate(task, info.due_date)
+            moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+        except Exception:  # a missing or malformed date in the data: fall back to dueIn
+            moment = None
+        if moment is not None:
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=timezone.utc)
+            if len(str(value)) == 10:  # a plain date is due at the end of that day
+                moment += timedelta(days=1, seconds=-1)
+            return moment
+    return now + parse_duration(info.due_in) if info.due_in else None
 
 
 def task_dict(row):

@@ -7,6 +7,7 @@ ROLES = {
     "conseiller": "Direction régionale (conseiller)",
     "evaluateur": "Évaluateur",
     "cpr": "Centre de formation",
+    "chef": "Chef de service ou directeur régional (reçoit les escalades)",
     "direction": "Direction (audit et statistiques)",
     "admin": "Administrateur",
 }

@@ -16,6 +16,8 @@ DEMO_ACCOUNTS = [
     ("evaluateur", ["evaluateur"], None, "Oumar Touré"),
     ("cpr", ["cpr"], None, "Aminata Dembélé"),
     ("direction", ["direction"], None, "Seydou Konaté"),
+    ("chef-dcim", ["chef", "dcim"], None, "Kadiatou Sangaré"),
+    ("directeur-bamako", ["chef", "conseiller"], "bamako", "Boubacar Cissé"),
 ]
 
 

@@ -1,4 +1,4 @@
-"""The `djoliba` command: init, serve, deploy, token."""
+"""The `djoliba` command: init, serve, scheduler, deploy, token."""
 import argparse
 import os
 import sys
@@ -66,6 +66,20 @@ def cmd_token(args):
     return 0
 
 
+def cmd_scheduler(args):
+    import logging
+    from engine import scheduler
+    from engine.notifications import SmtpMailer
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    host = os.environ.get("DJOLIBA_SMTP_HOST")
+    mailer = SmtpMailer(host, int(os.environ.get("DJOLIBA_SMTP_PORT", "25")),
+                        os.environ.get("DJOLIBA_SMTP_FROM", "djoliba@localhost"),
+                        os.environ.get("DJOLIBA_SMTP_USER"), os.environ.get("DJOLIBA_SMTP_PASSWORD"),
+                        os.environ.get("DJOLIBA_SMTP_STARTTLS") == "1") if host else None
+    scheduler.run(_settings()["url"], mailer=mailer, poll_seconds=args.poll)
+    return 0
+
+
 def cmd_serve(args):
     if args.debug:
         from web import create_app
@@ -89,6 +103,9 @@ def main(argv=None):
     serve.add_argument("--workers", type=int, default=2)
     serve.add_argument("--debug", action="store_true")
     serve.set_defaults(run=cmd_serve)
+    sched = commands.add_parser("scheduler", help="fire timers, reminders and escalations (APScheduler)")
+    sched.add_argument("--poll", type=int, default=30, help="seconds between two looks at the timers table")
+    sched.set_defaults(run=cmd_scheduler)
     deploy = commands.add_parser("deploy", help="deploy .bpmn/.dmn files or folders")
     deploy.add_argument("paths", nargs="+")
     deploy.add_argument("--forms", help="folder of the forms the diagrams name")

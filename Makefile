@@ -22,10 +22,12 @@ translations: $(BIN)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o web/translations/messages.pot --no-location --omit-header .
 	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations --no-fuzzy-matching
 
+# The scheduler (timers, reminders, escalations) runs beside the web server and stops with it.
 run: install
 	$(BIN)/djoliba init --demo
 	@echo "Djoliba: http://127.0.0.1:5000"
-	$(BIN)/djoliba serve --port 5000
+	$(BIN)/djoliba scheduler & scheduler=$$!; trap 'kill $$scheduler' EXIT INT TERM; \
+		$(BIN)/djoliba serve --port 5000
 
 test: install test-sqlite test-postgres
 

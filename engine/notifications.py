@@ -2,10 +2,10 @@
 import smtplib
 from email.message import EmailMessage
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from engine.roles import REGIONAL_ROLES
-from engine.tables import Notification, User, UserRole, utcnow
+from engine.tables import Notification, User, UserRole, as_utc, utcnow
 
 
 def holders(session, role, region=None, also_role=None):
@@ -34,8 +34,15 @@ def unread(uow, username, limit=50):
              .order_by(Notification.read_at.is_not(None), Notification.id.desc()).limit(limit))
     with uow:
         return [{"id": n.id, "kind": n.kind, "message": n.message, "task_id": n.task_id,
-                 "instance_id": n.instance_id, "created_at": n.created_at.isoformat(),
+                 "instance_id": n.instance_id, "created_at": as_utc(n.created_at).isoformat(),
                  "read": n.read_at is not None} for n in uow.session.scalars(query)]
+
+
+def unread_count(uow, username):
+    """How many notifications a person has not read."""
+    with uow:
+        return uow.session.scalar(select(func.count(Notification.id)).where(
+            Notification.username == username, Notification.read_at.is_(None)))
 
 
 def mark_read(uow, username):

@@ -1,10 +1,10 @@
 """The JSON API under /api/v1: the same engine calls as the pages, with bearer tokens."""
 import functools
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 
 from engine import accounts, deploy, instances, tasks
-from engine.errors import Forbidden
+from engine.errors import FieldError, Forbidden, ValidationFailed
 from web.auth import csrf
 from web.openapi import SPEC
 from web.store import uow
@@ -46,7 +46,13 @@ def list_processes():
 @token_required
 def start_instance(key):
     body = _body()
-    instance = instances.start_instance(uow(), g.actor, key, body.get("business_key"), body.get("data") or {})
+    business_key, data = body.get("business_key"), body.get("data")
+    wrong = [FieldError(name, "type", {"expected": expected}) for name, value, kind, expected
+             in (("business_key", business_key, str, "string"), ("data", data, dict, "object"))
+             if value is not None and not isinstance(value, kind)]
+    if wrong:  # a 422 naming the field rather than a crash in the engine
+        raise ValidationFailed(wrong)
+    instance = instances.start_instance(uow(), g.actor, key, business_key, data or {})
     return jsonify(instance), 201
 
 
@@ -107,5 +113,5 @@ def create_deployment():
     if "proprietaire" not in g.actor.roles:
         raise Forbidden("only process owners deploy diagrams")
     files = {f.filename: f.read() for f in request.files.getlist("files") if f.filename}
-    outcomes = deploy.deploy(uow(), files, g.actor.username)
+    outcomes = deploy.deploy(uow(), files, g.actor.username, forms_dir=current_app.config.get("FORMS_DIR"))
     return jsonify(outcomes), 201 if any(o["created"] for o in outcomes) else 200

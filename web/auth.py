@@ -56,8 +56,7 @@ def login():
         session.update(username=actor.username, seen=datetime.now(timezone.utc).timestamp())
         if lang:
             session["lang"] = lang
-        target = request.args.get("next", "")
-        return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("tasks.inbox"))
+        return redirect(local_target(request.args.get("next", "")))
     return render_template("login.html", username="")
 
 
@@ -71,5 +70,16 @@ def logout():
 def set_language(code):
     if code in LANGUAGES:
         session["lang"] = code
-    target = request.form.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("tasks.inbox"))
+    return redirect(local_target(request.form.get("next", "")))
+
+
+def local_target(target):
+    """`target` if it is a path on this site, else the inbox: never a redirect to another site.
+
+    Browsers drop tabs and newlines from a URL and read "\\" as "/", so "/\\evil.example"
+    or "/<tab>/evil.example" would lead to evil.example: such targets are refused too.
+    """
+    if (target.startswith("/") and not target.startswith("//")
+            and not any(char == "\\" or ord(char) < 32 or ord(char) == 127 for char in target)):
+        return target
+    return url_for("tasks.inbox")

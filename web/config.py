@@ -18,6 +18,8 @@ def from_environment(instance_path):
         "SESSION_COOKIE_SECURE": os.environ.get("DJOLIBA_SECURE_COOKIES", "0") == "1",
         "BABEL_DEFAULT_LOCALE": "fr",
         "WTF_CSRF_TIME_LIMIT": None,
+        # Where a deployment over the API finds the forms a diagram names but does not upload.
+        "FORMS_DIR": os.environ.get("DJOLIBA_FORMS_DIR", str(Path(__file__).resolve().parent.parent / "forms")),
     }
 
 

@@ -1,6 +1,7 @@
 """Engine errors as HTTP answers: JSON under /api, a page elsewhere."""
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
 
 from engine.errors import Conflict, DeployRejected, Forbidden, NotFound, ValidationFailed
 from web.formfields import errors_by_field
@@ -46,6 +47,19 @@ def json_error(error):
 def init_app(app):
     for error_class in STATUS:
         app.register_error_handler(error_class, _handle)
+    app.register_error_handler(HTTPException, _http_error)
+
+
+def _http_error(error):
+    """Werkzeug's own errors (unknown URL, wrong method...): JSON under /api, the usual page elsewhere."""
+    if not request.path.startswith("/api/") or error.code is None:
+        return error
+    response = jsonify(error=error.name.lower().replace(" ", "_"), message=error.description)
+    response.status_code = error.code
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":  # keeps Allow on a 405
+            response.headers[name] = value
+    return response
 
 
 def _handle(error):

@@ -9,7 +9,13 @@ def select_locale():
     chosen = session.get("lang")
     if chosen in LANGUAGES:
         return chosen
-    return request.accept_languages.best_match(LANGUAGES, default="fr") if request.accept_languages else "fr"
+    # The browser's languages, most wanted first, by their primary subtag: "fr-ML,en;q=0.5" is
+    # French (Werkzeug's best_match would prefer the exact "en" to the regional "fr-ML").
+    for tag, _quality in request.accept_languages:
+        language = tag.replace("_", "-").split("-")[0].lower()
+        if language in LANGUAGES:
+            return language
+    return "fr"
 
 
 def init_app(app):

@@ -3,9 +3,10 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 
 from engine import instances
-from engine.errors import Conflict, NotFound
+from engine.errors import Conflict, NotFound, ValidationFailed
 from web.auth import login_required
 from web.errors import message
+from web.formfields import errors_by_field
 from web.store import uow
 
 bp = Blueprint("instances", __name__)
@@ -45,9 +46,13 @@ def start(key):
     if request.method == "POST":
         try:
             instance = instances.start_instance(uow(), g.actor, key, business_key)
-        except Conflict as error:
+        except (Conflict, ValidationFailed) as error:
+            # A missing or too long reference is reported on the field, like the task forms do.
+            invalid = isinstance(error, ValidationFailed)
+            text = " ".join(errors_by_field([e.as_dict() for e in error.errors]).get("business_key", [])) \
+                if invalid else ""
             return render_template("start.html", process=process, business_key=business_key,
-                                   error=message(error)), 409
+                                   error=text or message(error)), 422 if invalid else 409
         flash(_("Dossier %(key)s ouvert.", key=instance["business_key"]), "success")
         first = instance["tasks"][0]["id"] if instance["tasks"] else None
         return redirect(url_for("tasks.show", task_id=first) if first

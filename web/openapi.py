@@ -78,6 +78,8 @@ SPEC = {
     },
     "security": [{"bearer": []}],
     "paths": {
+        "/openapi.json": {"get": {"summary": "This description of the API (no token needed)", "security": [],
+                                  "responses": {"200": _json({"type": "object"})}}},
         "/processes": {"get": _op("List deployed processes (latest versions)",
                                   {"200": _json({"type": "array", "items": _ref("Process")})})},
         "/processes/{key}/instances": {"post": _op(

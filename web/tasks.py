@@ -1,8 +1,11 @@
 """Inbox and task pages: claim, give back, fill the form, complete."""
+from types import SimpleNamespace
+
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from engine import tasks
+from engine.access import can_work
 from engine.errors import Conflict, ValidationFailed
 from web.auth import login_required
 from web.errors import message
@@ -42,7 +45,8 @@ def complete(task_id):
         return render_template("task.html", task=task, fields=fields, form_errors=errors.get("", [])), \
             422 if isinstance(error, ValidationFailed) else 409
     flash(_("Tâche « %(title)s » terminée.", title=task["title"]), "success")
-    mine = [t for t in instance.get("tasks", []) if t["role"] in g.actor.roles]
+    # Only a next task this person may open (a counsellor of Bamako not to Kayes' task).
+    mine = [t for t in instance.get("tasks", []) if can_work(g.actor, SimpleNamespace(**t))]
     return redirect(url_for("tasks.show", task_id=mine[0]["id"]) if len(mine) == 1 else url_for("tasks.inbox"))
 
 

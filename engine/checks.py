@@ -2,6 +2,7 @@
 from SpiffWorkflow.bpmn.specs.defaults import StartEvent
 
 from engine.elements import code_of, is_user_task, parse_duration, user_task_info
+from engine import services
 from engine.errors import Problem
 from engine.roles import ROLES, role_for_lane
 from engine.scripting import check_code
@@ -52,6 +53,8 @@ def _element_problems(task_spec, forms, broken_forms):
         if reason:
             kind = "script" if mode == "exec" else "condition"
             yield f"{kind} refused: {reason}"
+    if getattr(task_spec, "operation_name", None) is not None:
+        yield from services.problems(task_spec.operation_name, task_spec.operation_params or {})
     if not is_user_task(task_spec):
         return
     info = user_task_info(task_spec)

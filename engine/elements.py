@@ -75,6 +75,8 @@ def code_of(task_spec):
     due_date = ((extensions.get("properties") or {}).get("dueDate"))
     if due_date:
         yield "eval", due_date
+    for param in (getattr(task_spec, "operation_params", None) or {}).values():
+        yield "eval", param["value"]
     completion = getattr(task_spec, "condition", None)
     if isinstance(completion, str) and completion:
         yield "eval", completion

@@ -1,5 +1,7 @@
 """Task forms: JSON Schemas stored with each deployed version, validated with jsonschema."""
 import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
@@ -27,20 +29,45 @@ def ui_filename(schema_filename):
     return schema_filename.removesuffix(".schema.json") + ".ui.json"
 
 
-def expand(schema, regions, labelled=True):
-    """Return a copy of `schema` whose `x-reference` properties list their choices.
+@dataclass
+class Choices:
+    """Where the choices of reference fields come from, for one task.
+
+    `persons(ids, region)` lists (id, label) of personal files: those with the
+    given ids, else those of the region (all when region is None).
+    """
+
+    regions: dict = field(default_factory=dict)
+    persons: Callable = lambda ids, region: []
+    data: dict = field(default_factory=dict)
+    region: str | None = None
+
+    def of(self, schema):
+        """The (code, label) pairs for a schema's `x-reference` or `x-choices-from`, or None."""
+        name, source = schema.get("x-reference"), schema.get("x-choices-from")
+        if name == "persons":
+            return self.persons(None, self.region)
+        if name:
+            return reference.choices(name, self.regions)
+        if source:
+            listed = self.data.get(source) or []
+            return self.persons([int(i) for i in listed if str(i).isdigit()], None)
+        return None
+
+
+def expand(schema, choices, labelled=True):
+    """Return a copy of `schema` whose reference fields list their choices (a Choices).
 
     With `labelled`, choices are `oneOf` const/title pairs for display; without,
     a plain `enum`, which validates far faster than hundreds of `oneOf` branches.
     """
     if isinstance(schema, list):
-        return [expand(item, regions, labelled) for item in schema]
+        return [expand(item, choices, labelled) for item in schema]
     if not isinstance(schema, dict):
         return schema
-    expanded = {key: expand(value, regions, labelled) for key, value in schema.items()}
-    name = schema.get("x-reference")
-    if name:
-        pairs = reference.choices(name, regions)
+    expanded = {key: expand(value, choices, labelled) for key, value in schema.items()}
+    pairs = choices.of(schema)
+    if pairs is not None:
         if labelled:
             expanded["oneOf"] = [{"const": code, "title": label} for code, label in pairs]
         else:

@@ -1,5 +1,5 @@
 """Start instances and read them with their tasks and history."""
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import load_only
 from SpiffWorkflow.util.task import TaskState
 
@@ -8,19 +8,11 @@ from engine.projection import task_dict
 from engine.access import can_read_instance, can_start, sees_everything, work_filter
 from engine.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from engine.progress import advance
+from engine.spawn import create_instance, has_unfinished, latest_version, lock_version_row  # noqa: F401 (latest_version is part of this API)
 from engine.tables import Instance, ProcessVersion, TaskRow, as_utc
-from engine.workflows import load_workflow, new_workflow
+from engine.workflows import load_workflow
 
 STATUSES = ("running", "waiting", "completed", "error", "cancelled")
-
-
-def latest_version(session, process_key):
-    query = (select(ProcessVersion).where(ProcessVersion.process_key == process_key)
-             .order_by(ProcessVersion.version.desc()).limit(1))
-    version = session.scalars(query).first()
-    if version is None:
-        raise NotFound(f"no deployed process '{process_key}'", process_key=process_key)
-    return version
 
 
 def list_processes(uow):
@@ -58,41 +50,13 @@ def start_instance(uow, actor, process_key, business_key, data=None):
         version = latest_version(session, process_key)
         if not can_start(actor, version):
             raise Forbidden(f"role '{version.start_role}' is needed to start '{process_key}'")
-        _lock_version_row(session, version)
-        if _unfinished(session, process_key, business_key):
+        lock_version_row(session, version)
+        if has_unfinished(session, process_key, business_key):
             raise Conflict(f"an unfinished '{process_key}' instance already has the key '{business_key}'",
                            reason="business_key_taken", business_key=business_key)
-        workflow = new_workflow(version)
-        for task in workflow.get_tasks(state=TaskState.READY):
-            task.data.update(data or {})
-        instance = Instance(version=version, process_version_id=version.id, process_key=process_key,
-                            business_key=business_key, status="running", state={}, data={},
-                            started_by=actor.username)
-        session.add(instance)
-        session.flush()
-        audit.record(session, "instance_started", actor.username, instance, version=version.version,
-                     changes=audit.changes({}, data or {}))
-        advance(session, instance, workflow, actor.username)
+        instance = create_instance(session, version, actor.username, business_key, data)
         uow.commit()
         return instance_dict(session, instance)
-
-
-def _lock_version_row(session, version):
-    """Write-lock the version row, so that concurrent starts check the business key one at a time.
-
-    A no-op UPDATE: a row lock on PostgreSQL, the database write lock on SQLite. Without
-    it two simultaneous starts (a double click) both find the key free and both insert.
-    """
-    session.execute(update(ProcessVersion).where(ProcessVersion.id == version.id)
-                    .values(process_key=ProcessVersion.process_key)
-                    .execution_options(synchronize_session=False))
-
-
-def _unfinished(session, process_key, business_key):
-    query = select(Instance.id).where(Instance.process_key == process_key,
-                                      Instance.business_key == business_key,
-                                      Instance.status.not_in(("completed", "cancelled")))
-    return session.scalars(query).first() is not None
 
 
 def get_instance(uow, actor, instance_id, with_history=False):

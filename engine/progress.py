@@ -4,7 +4,7 @@ from SpiffWorkflow.bpmn.specs.mixins.inclusive_gateway import InclusiveGateway
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
-from engine import audit, projection, timetable
+from engine import audit, projection, records, spawn, timetable
 from engine.tables import utcnow
 from engine.workflows import instance_data, state_of
 
@@ -18,6 +18,7 @@ def advance(session, instance, workflow, actor, step=None):
     in the `error` status with the message and the failing element's id.
     """
     taken = []
+    workflow.script_engine.process_exists = lambda key: spawn.deployed(session, key)
     try:
         if step is not None:
             step()
@@ -33,11 +34,25 @@ def advance(session, instance, workflow, actor, step=None):
     instance.data = instance_data(workflow)
     projection.sync(session, instance, workflow)
     timetable.sync(session, instance, workflow)
+    records.project(session, instance)
+    _start_requested(session, instance, workflow, actor)
     if instance.status == "completed":
         instance.ended_at = utcnow()
         ends = [t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.COMPLETED)
                 if t.task_spec.__class__.__name__ == "EndEvent" and t.task_spec.bpmn_id]
         audit.record(session, "instance_completed", actor, instance, element_id=ends[-1] if ends else None)
+
+
+def _start_requested(session, instance, workflow, actor):
+    """Start the instances the step's service tasks asked for (`demarrer_procedure`)."""
+    requests, workflow.script_engine.outbox = workflow.script_engine.outbox, []
+    for request in requests:
+        if spawn.has_unfinished(session, request.process_key, request.business_key):
+            audit.record(session, "instance_exists", actor, instance, process=request.process_key,
+                         business_key=request.business_key)
+            continue
+        version = spawn.latest_version(session, request.process_key)
+        spawn.create_instance(session, version, actor, request.business_key, request.data, parent=instance)
 
 
 def _note_gateway(task, taken):

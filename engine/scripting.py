@@ -11,7 +11,10 @@ from RestrictedPython import compile_restricted, limited_builtins, safe_builtins
 from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
 from RestrictedPython.Guards import (full_write_guard, guarded_iter_unpack_sequence,
                                      guarded_unpack_sequence, safer_getattr)
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
+
+from engine import services
 
 _BUILTINS = {**safe_builtins, **limited_builtins,
              "math": utility_builtins["math"],
@@ -81,6 +84,22 @@ class RestrictedEnvironment(TaskDataEnvironment):
         return True
 
 
+class ScriptEngine(PythonScriptEngine):
+    """The engine of one loaded workflow: restricted code, and an outbox for service requests."""
+
+    def __init__(self):
+        super().__init__(environment=RestrictedEnvironment())
+        self.outbox = []
+        self.process_exists = lambda _key: True
+
+    def call_service(self, task, operation_name=None, operation_params=None, **_kwargs):
+        # The library's own error path here refers to an undefined name: report errors ourselves.
+        try:
+            return services.call(self.outbox, operation_name, operation_params or {}, self.process_exists)
+        except Exception as err:
+            raise WorkflowTaskException(f"{type(err).__name__}: {err}", task=task, exception=err) from err
+
+
 def script_engine():
     """A SpiffWorkflow script engine whose scripts and conditions are restricted."""
-    return PythonScriptEngine(environment=RestrictedEnvironment())
+    return ScriptEngine()

@@ -4,14 +4,14 @@ from engine.forms import expand
 from engine.workflows import version_specs
 
 
-def file_summary(version, data, skip_form=None, regions=None):
+def file_summary(version, data, choices, skip_form=None):
     """Sections [{"title", "fields": [(label, text)]}] of the data each earlier form recorded."""
     sections, seen = [], set()
     for info in _forms_in_order(version):
         if info.form in seen or info.form == skip_form or info.form not in version.forms:
             continue
         seen.add(info.form)
-        schema = expand(version.forms[info.form], regions or {})
+        schema = expand(version.forms[info.form], choices)
         fields = _fields(schema, data)
         if fields:
             sections.append({"title": info.title, "fields": fields})

@@ -1,7 +1,7 @@
 """Database tables (SQLAlchemy 2). The schema itself is created by Alembic migrations."""
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
-from sqlalchemy import (JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text,
+from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -87,6 +87,8 @@ class Instance(Base):
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     lock_version: Mapped[int] = mapped_column(Integer, nullable=False)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("instances.id"), index=True)
+    root_id: Mapped[int | None] = mapped_column(Integer, index=True)
     version: Mapped[ProcessVersion] = relationship(lazy="joined")
 
     __mapper_args__ = {"version_id_col": lock_version}
@@ -172,3 +174,106 @@ class Notification(Base):
     message: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+# Business records, fed by the engine from each procedure's data (engine/records),
+# so that managers' counts never read workflow state.
+
+class Person(Base):
+    """A candidate or a migrant: the personal file that procedures refer to by id."""
+
+    __tablename__ = "persons"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_name: Mapped[str] = mapped_column(String(120))
+    first_names: Mapped[str] = mapped_column(String(200))
+    sex: Mapped[str] = mapped_column(String(1), index=True)
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    region: Mapped[str] = mapped_column(String(40), index=True)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(Text)
+    education: Mapped[str | None] = mapped_column(String(60))
+    occupation: Mapped[str | None] = mapped_column(String(200))
+    disability: Mapped[bool] = mapped_column(Boolean, default=False)
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    consent_purpose: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(80))
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Offer(Base):
+    __tablename__ = "offers"
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), primary_key=True)
+    reference: Mapped[str] = mapped_column(String(120), index=True)
+    employer_name: Mapped[str | None] = mapped_column(String(200))
+    employer_country: Mapped[str | None] = mapped_column(String(2), index=True)
+    occupation: Mapped[str | None] = mapped_column(String(200), index=True)
+    work_country: Mapped[str | None] = mapped_column(String(2), index=True)
+    source: Mapped[str | None] = mapped_column(String(40))
+    posts: Mapped[int | None] = mapped_column(Integer)
+    candidates_wanted: Mapped[int | None] = mapped_column(Integer)
+    credible: Mapped[bool | None] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    received_on: Mapped[date | None] = mapped_column(Date, index=True)
+    satisfy_by: Mapped[date | None] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Candidature(Base):
+    """A person's application to an offer and how far it went."""
+
+    __tablename__ = "candidatures"
+    __table_args__ = (UniqueConstraint("offer_id", "person_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.instance_id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    region: Mapped[str | None] = mapped_column(String(40), index=True)
+    stage: Mapped[str] = mapped_column(String(20), index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Departure(Base):
+    __tablename__ = "departures"
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
+    offer_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    destination_country: Mapped[str | None] = mapped_column(String(2), index=True)
+    planned_on: Mapped[date | None] = mapped_column(Date)
+    departed_on: Mapped[date | None] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+
+
+class ReturnRecord(Base):
+    __tablename__ = "returns"
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
+    region: Mapped[str | None] = mapped_column(String(40), index=True)
+    category: Mapped[str | None] = mapped_column(String(20), index=True)
+    reason: Mapped[str | None] = mapped_column(String(60))
+    country_from: Mapped[str | None] = mapped_column(String(2))
+    registered_on: Mapped[date | None] = mapped_column(Date, index=True)
+
+
+class Reintegration(Base):
+    __tablename__ = "reintegrations"
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
+    region: Mapped[str | None] = mapped_column(String(40), index=True)
+    path: Mapped[str | None] = mapped_column(String(20), index=True)
+    outcome: Mapped[str | None] = mapped_column(String(60))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AgencyReport(Base):
+    """A licensed private placement agency's yearly activity report (manual §8.2.4)."""
+
+    __tablename__ = "agency_reports"
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), primary_key=True)
+    agency: Mapped[str] = mapped_column(String(200), index=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    received_on: Mapped[date | None] = mapped_column(Date)
+    placements: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), index=True)

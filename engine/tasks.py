@@ -7,7 +7,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from SpiffWorkflow.util.task import TaskState
 
-from engine import audit, forms
+from engine import audit, forms, people
 from engine.access import can_work, sees_everything, work_filter
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.forms import ui_filename
@@ -15,7 +15,7 @@ from engine.instances import instance_dict
 from engine.progress import advance
 from engine.projection import task_dict
 from engine.summary import file_summary
-from engine.tables import Instance, Region, TaskRow, utcnow
+from engine.tables import Instance, TaskRow, utcnow
 from engine.workflows import load_workflow
 
 
@@ -38,27 +38,28 @@ def get_task(uow, actor, task_id):
             raise Forbidden(f"task {task_id} is not yours")
         instance = session.get(Instance, row.instance_id)
         result = task_dict(row)
-        result["form"] = task_form(session, instance.version, row.form)
-        result["data"] = dict(instance.data)
+        data = dict(instance.data)
         if row.state == "ready":
-            task = load_workflow(instance.version, instance.state).get_task_from_id(UUID(row.id))
-            result["data"] = dict(task.data)
-        result["file"] = file_summary(instance.version, result["data"], skip_form=row.form,
-                                      regions=_regions(session))
+            data = dict(load_workflow(instance.version, instance.state).get_task_from_id(UUID(row.id)).data)
+        choices = _choices(session, row, data)
+        result["form"] = task_form(instance.version, row.form, choices)
+        result["data"] = data
+        result["file"] = file_summary(instance.version, data, choices, skip_form=row.form)
         result["instance_status"] = instance.status
         return result
 
 
-def task_form(session, version, filename):
-    """A form of a deployed version, with reference choices (regions, countries...) filled in."""
+def task_form(version, filename, choices):
+    """A form of a deployed version, with reference choices (regions, countries, persons...) filled in."""
     if not filename:
         return {"schema": {"type": "object", "properties": {}}, "ui": {}}
-    return {"schema": forms.expand(version.forms[filename], _regions(session)),
+    return {"schema": forms.expand(version.forms[filename], choices),
             "ui": version.forms.get(ui_filename(filename), {})}
 
 
-def _regions(session):
-    return {r.code: r.name for r in session.scalars(select(Region).where(Region.active).order_by(Region.name))}
+def _choices(session, row, data):
+    return forms.Choices(regions=people.regions(session), persons=people.person_choices(session), data=data,
+                         region=row.region)
 
 
 def claim_task(uow, actor, task_id):
@@ -114,8 +115,8 @@ def complete_task(uow, actor, task_id, data):
         task = workflow.get_task_from_id(UUID(row.id))
         if not task.has_state(TaskState.READY):
             raise Conflict(f"task {task_id} is no longer open", reason="not_open")
-        forms.validate(forms.expand(instance.version.forms.get(row.form, {}), _regions(session), labelled=False),
-                       data)
+        forms.validate(forms.expand(instance.version.forms.get(row.form, {}), _choices(session, row, task.data),
+                                    labelled=False), data)
         before = dict(task.data)
         task.data.update(data)
         row.state, row.completed_at, row.completed_by = "completed", utcnow(), actor.username

@@ -1,0 +1,19 @@
+"""Business records fed by the engine: each procedure's projector copies what managers
+count (offers, candidatures, departures, returns...) from an instance's data into
+indexed tables, after every step, in the same transaction.
+
+A projector is `project(session, instance)`; it reads `instance.data` and must
+tolerate fields that are not filled in yet.
+"""
+from engine.records import offers
+
+PROJECTORS = {
+    "offre_internationale": offers.project,
+}
+
+
+def project(session, instance):
+    """Update the business records of `instance`'s procedure, if it has any."""
+    projector = PROJECTORS.get(instance.process_key)
+    if projector is not None:
+        projector(session, instance)

@@ -1,0 +1,26 @@
+"""Reading typed values out of instance data, tolerantly."""
+from datetime import date
+
+
+def as_date(value):
+    """A date from an ISO string, or None."""
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def as_int(value):
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def upsert(session, model, key, **values):
+    """Create or update the row of `model` whose primary key is `key`."""
+    row = session.get(model, key)
+    if row is None:
+        row = model(**values)
+        session.add(row)
+    else:
+        for name, value in values.items():
+            setattr(row, name, value)
+    return row

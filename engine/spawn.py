@@ -1,0 +1,59 @@
+"""Create instances: started by a person, or by another instance's service task."""
+from sqlalchemy import select, update
+from SpiffWorkflow.util.task import TaskState
+
+from engine import audit
+from engine.errors import NotFound
+from engine.tables import Instance, ProcessVersion
+from engine.workflows import new_workflow
+
+
+def latest_version(session, process_key):
+    query = (select(ProcessVersion).where(ProcessVersion.process_key == process_key)
+             .order_by(ProcessVersion.version.desc()).limit(1))
+    version = session.scalars(query).first()
+    if version is None:
+        raise NotFound(f"no deployed process '{process_key}'", process_key=process_key)
+    return version
+
+
+def deployed(session, process_key):
+    """Is some version of `process_key` deployed?"""
+    return session.scalars(select(ProcessVersion.id).where(ProcessVersion.process_key == process_key)
+                           .limit(1)).first() is not None
+
+
+def create_instance(session, version, actor, business_key, data=None, parent=None):
+    """Add an instance of `version`, run it to its first wait, and return it; the caller commits."""
+    from engine.progress import advance  # progress starts child instances through this module
+    workflow = new_workflow(version)
+    for task in workflow.get_tasks(state=TaskState.READY):
+        task.data.update(data or {})
+    instance = Instance(version=version, process_version_id=version.id, process_key=version.process_key,
+                        business_key=business_key, status="running", state={}, data={}, started_by=actor,
+                        parent_id=parent.id if parent else None,
+                        root_id=(parent.root_id or parent.id) if parent else None)
+    session.add(instance)
+    session.flush()
+    audit.record(session, "instance_started", actor, instance, version=version.version,
+                 parent_id=instance.parent_id, changes=audit.changes({}, data or {}))
+    advance(session, instance, workflow, actor)
+    return instance
+
+
+def lock_version_row(session, version):
+    """Write-lock the version row, so that concurrent starts check the business key one at a time.
+
+    A no-op UPDATE: a row lock on PostgreSQL, the database write lock on SQLite. Without
+    it two simultaneous starts (a double click) both find the key free and both insert.
+    """
+    session.execute(update(ProcessVersion).where(ProcessVersion.id == version.id)
+                    .values(process_key=ProcessVersion.process_key)
+                    .execution_options(synchronize_session=False))
+
+
+def has_unfinished(session, process_key, business_key):
+    query = select(Instance.id).where(Instance.process_key == process_key,
+                                      Instance.business_key == business_key,
+                                      Instance.status.not_in(("completed", "cancelled")))
+    return session.scalars(query).first() is not None

@@ -1,11 +1,28 @@
-"""Djoliba's own rules on a parsed diagram, run before anything is deployed."""
+"""Djoliba's own rules on a parsed diagram, run before anything is deployed.
+
+Rules on one element take its parsed task spec; rules on the flow (what no
+start event reaches, gateways that may find no way out) read the BPMN XML,
+because the parser only builds specs for what a start event reaches.
+"""
+import ast
+import re
+
 from SpiffWorkflow.bpmn.specs.defaults import StartEvent
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (CycleTimerEventDefinition,
+                                                              DurationTimerEventDefinition,
+                                                              TimerEventDefinition)
 
 from engine.elements import code_of, is_user_task, parse_duration, user_task_info
 from engine import services
 from engine.errors import Problem
 from engine.roles import ROLES, role_for_lane
 from engine.scripting import check_code
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+FLOW_NODES = {"task", "userTask", "scriptTask", "serviceTask", "manualTask", "businessRuleTask", "sendTask",
+              "receiveTask", "callActivity", "subProcess", "transaction", "exclusiveGateway", "inclusiveGateway",
+              "parallelGateway", "eventBasedGateway", "complexGateway", "startEvent", "endEvent",
+              "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent"}
 
 
 def all_task_specs(spec, subprocesses):
@@ -48,6 +65,7 @@ def _element_problems(task_spec, forms, broken_forms):
         value = value_of(task_spec) or ""
         if len(value) > limit:
             yield f"{label} longer than {limit} characters"
+    yield from _timer_problems(task_spec)
     for mode, source in code_of(task_spec):
         reason = check_code(source, mode)
         if reason:
@@ -73,3 +91,92 @@ def _element_problems(task_spec, forms, broken_forms):
             parse_duration(info.due_in)
         except ValueError as err:
             yield f"dueIn: {err}"
+
+
+# An unquoted ISO-8601 value: Python reads P5D as a variable name and 2026-01-31 as a subtraction.
+_BARE_ISO = re.compile(r"(R\d*/)?P[0-9YMWDTHS.,]+|\d{4}-\d{2}-\d{2}.*", re.IGNORECASE)
+
+
+def _timer_problems(task_spec):
+    definition = getattr(task_spec, "event_definition", None)
+    if not isinstance(definition, TimerEventDefinition):
+        return
+    expression = (definition.expression or "").strip()
+    if _BARE_ISO.fullmatch(expression):
+        yield f"timer expression must be quoted: write \"{expression}\""
+        return
+    reason = check_code(expression, "eval")
+    if reason:
+        yield f"timer expression refused: {reason}"
+        return
+    try:
+        value = ast.literal_eval(expression)
+    except ValueError:
+        return  # computed from the file's data when the timer starts
+    if not isinstance(value, str):
+        yield "timer expression must be a quoted ISO-8601 text such as \"P5D\""
+        return
+    try:
+        _parse_timer(definition, value)
+    except Exception:  # the library's parsers raise bare Exceptions and ValueErrors
+        yield f"timer expression {value!r} is not a valid ISO-8601 {_timer_kind(definition)}"
+
+
+def _parse_timer(definition, value):
+    if isinstance(definition, CycleTimerEventDefinition):
+        TimerEventDefinition.parse_iso_recurring_interval(value)
+    elif isinstance(definition, DurationTimerEventDefinition):
+        TimerEventDefinition.parse_iso_duration(value)
+    elif TimerEventDefinition.parse_time_or_duration(value) is None:
+        raise ValueError(value)
+
+
+def _timer_kind(definition):
+    if isinstance(definition, CycleTimerEventDefinition):
+        return "cycle (e.g. R3/P7D)"
+    if isinstance(definition, DurationTimerEventDefinition):
+        return "duration (e.g. P5D)"
+    return "date (e.g. 2026-03-31T12:00:00)"
+
+
+def check_flow(trees, specs, files_by_process):
+    """Problems of the flow in each process's XML: unreachable elements, gateways without a way out."""
+    problems = []
+    for key, (spec, subprocesses) in specs.items():
+        filename = files_by_process[key]
+        process = _process_element(trees.get(filename), key)
+        if process is None:
+            continue
+        known = {ts.bpmn_id for ts in all_task_specs(spec, subprocesses) if ts.bpmn_id}
+        problems += [Problem(filename, element_id, reason) for element_id, reason
+                     in [*_unreachable(process, known), *_gateways_without_default(process)]]
+    return problems
+
+
+def _process_element(tree, key):
+    if tree is None:
+        return None
+    for process in tree.iter(f"{{{BPMN_NS}}}process"):
+        if process.get("id") == key:
+            return process
+    return None
+
+
+def _local(element):
+    return element.tag.split("}", 1)[-1] if isinstance(element.tag, str) else ""
+
+
+def _unreachable(process, known):
+    for element in process.iter():
+        if _local(element) in FLOW_NODES and element.get("id") and element.get("id") not in known:
+            yield element.get("id"), "unreachable: no path from a start event leads to this element"
+
+
+def _gateways_without_default(process):
+    flows = [f for f in process.iter(f"{{{BPMN_NS}}}sequenceFlow")]
+    for gateway in process.iter(f"{{{BPMN_NS}}}exclusiveGateway", f"{{{BPMN_NS}}}inclusiveGateway"):
+        outgoing = [f for f in flows if f.get("sourceRef") == gateway.get("id")]
+        conditional = [f for f in outgoing if f.find(f"{{{BPMN_NS}}}conditionExpression") is not None]
+        if outgoing and len(conditional) == len(outgoing) and not gateway.get("default"):
+            yield gateway.get("id"), ("gateway without a default flow: when no condition holds the file "
+                                      "stops in error; mark one outgoing flow as the default")

@@ -28,18 +28,43 @@ def deploy(uow, files, actor, forms_dir=None):
     Raises DeployRejected with every problem found (file, element id, reason);
     then nothing is written, and deployed versions stay as they were.
     """
+    problems, parsed, forms = _checked(files, forms_dir)
+    if problems:
+        raise DeployRejected(problems)
+    with uow:
+        outcomes = _store_all(uow.session, parsed, forms, actor)
+        uow.commit()
+    return outcomes
+
+
+def deploy_in(session, files, actor, forms_dir=None):
+    """What `deploy` does, inside the caller's transaction (which commits or rolls back)."""
+    problems, parsed, forms = _checked(files, forms_dir)
+    if problems:
+        raise DeployRejected(problems)
+    return _store_all(session, parsed, forms, actor)
+
+
+def _store_all(session, parsed, forms, actor):
+    return [_store(session, key, spec, subprocesses, parsed, forms.found, actor)
+            for key, (spec, subprocesses) in parsed.specs.items()]
+
+
+def check(files, forms_dir=None):
+    """Every problem that would stop `files` from being deployed (an empty list: deployable).
+
+    Reads nothing from and writes nothing to the database.
+    """
+    return _checked(files, forms_dir)[0]
+
+
+def _checked(files, forms_dir):
     parsed = _parse(files)
     forms = _collect_forms(parsed.specs, files, forms_dir)
     problems = parsed.problems + forms.problems + checks.check_specs(
         parsed.specs, parsed.files_by_process, forms.found, {p.file for p in forms.problems})
-    if problems:
-        raise DeployRejected(problems)
-    outcomes = []
-    with uow:
-        for key, (spec, subprocesses) in parsed.specs.items():
-            outcomes.append(_store(uow.session, key, spec, subprocesses, parsed, forms.found, actor))
-        uow.commit()
-    return outcomes
+    problems += checks.check_flow(parsed.trees, parsed.specs, parsed.files_by_process)
+    return problems, parsed, forms
 
 
 def deploy_paths(uow, paths, actor, forms_dir=None):
@@ -53,7 +78,7 @@ def deploy_paths(uow, paths, actor, forms_dir=None):
 
 class _Parsed:
     def __init__(self):
-        self.problems, self.specs, self.files_by_process, self.texts = [], {}, {}, {}
+        self.problems, self.specs, self.files_by_process, self.texts, self.trees = [], {}, {}, {}, {}
 
 
 def _parse(files):
@@ -72,6 +97,7 @@ def _parse(files):
             result.problems.append(Problem(name, "", f"invalid XML: {err.msg}"))
             continue
         result.texts[name] = content.decode("utf-8")
+        result.trees[name] = tree
         try:
             (parser.add_dmn_xml if suffix == ".dmn" else parser.add_bpmn_xml)(tree, filename=name)
         except (ValidationException, SpiffWorkflowException) as err:

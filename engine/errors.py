@@ -70,3 +70,9 @@ class DeployRejected(EngineError):
     def __init__(self, problems):
         super().__init__("; ".join(f"{p.file} {p.element_id}: {p.message}" for p in problems))
         self.problems = problems
+
+
+class FilesRejected(DeployRejected):
+    """Files that are not readable diagrams or forms (broken XML, not BPMN...): nothing was stored."""
+
+    code = "files_rejected"

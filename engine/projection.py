@@ -31,6 +31,22 @@ def sync(session, instance, workflow):
             session.add(_row(instance, task))
 
 
+def refresh(session, instance, workflow):
+    """Re-read title, lane, role, form, section and due date of the open rows from their task's spec.
+
+    After a migration the same task may follow a changed element; its row keeps its id and assignee.
+    """
+    ready = {str(task.id): task for task in workflow.get_tasks(state=TaskState.READY, manual=True)}
+    for row in session.scalars(select(TaskRow).where(TaskRow.instance_id == instance.id, TaskRow.state == "ready")):
+        task = ready.get(row.id)
+        if task is None:
+            continue
+        info = user_task_info(task.task_spec)
+        row.name, row.title, row.lane, row.role = info.element_id, info.title, info.lane, info.role
+        row.form, row.manual_section = info.form, info.manual_section
+        row.due_at = _due_at(task, info, as_utc(row.created_at))
+
+
 def _row(instance, task):
     info = user_task_info(task.task_spec)
     now = utcnow()

@@ -277,3 +277,21 @@ class AgencyReport(Base):
     received_on: Mapped[date | None] = mapped_column(Date)
     placements: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20), index=True)
+
+
+class DiagramDraft(Base):
+    """The files of a process being edited in the modeler, not deployed yet: one draft per process.
+
+    `files` maps each file name (.bpmn, .dmn, .schema.json, .ui.json) to its text; `problems`
+    holds the last check's findings, None when the draft changed since it was last checked.
+    """
+
+    __tablename__ = "diagram_drafts"
+    process_key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    files: Mapped[dict] = mapped_column(JSON)
+    base_version: Mapped[int | None] = mapped_column(Integer)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    saved_by: Mapped[str] = mapped_column(String(80))
+    saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    problems: Mapped[list | None] = mapped_column(JSON)

@@ -14,8 +14,18 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    op.create_table('diagram_drafts',
+    sa.Column('process_key', sa.String(length=100), nullable=False),
+    sa.Column('files', sa.JSON(), nullable=False),
+    sa.Column('base_version', sa.Integer(), nullable=True),
+    sa.Column('revision', sa.Integer(), nullable=False),
+    sa.Column('saved_by', sa.String(length=80), nullable=False),
+    sa.Column('saved_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('checked_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('problems', sa.JSON(), nullable=True),
+    sa.PrimaryKeyConstraint('process_key')
+    )
 
 
 def downgrade():
-    pass
+    op.drop_table('diagram_drafts')

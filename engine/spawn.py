@@ -27,8 +27,10 @@ def create_instance(session, version, actor, business_key, data=None, parent=Non
     """Add an instance of `version`, run it to its first wait, and return it; the caller commits."""
     from engine.progress import advance  # progress starts child instances through this module
     workflow = new_workflow(version)
+    # Diagrams read the file's own reference (e.g. to pass it on to the procedures it starts).
+    start_data = {**(data or {}), "reference_dossier": business_key}
     for task in workflow.get_tasks(state=TaskState.READY):
-        task.data.update(data or {})
+        task.data.update(start_data)
     instance = Instance(version=version, process_version_id=version.id, process_key=version.process_key,
                         business_key=business_key, status="running", state={}, data={}, started_by=actor,
                         parent_id=parent.id if parent else None,

@@ -157,7 +157,7 @@ def test_start_instance_answers_with_the_design_fields(api, spec):
     assert instance["status"] == "running"
     assert datetime.fromisoformat(instance["started_at"]).utcoffset() is not None
     assert instance["ended_at"] is None
-    assert instance["data"] == {}
+    assert instance["data"] == {"reference_dossier": instance["business_key"]}
     task = only_task(instance)
     assert (task["name"], task["role"], task["state"], task["assignee"]) == ("enregistrer_offre", "dcim", "ready", None)
     assert task["instance_id"] == instance["id"] and task["business_key"] == "OFF-API-1"
@@ -249,7 +249,7 @@ def test_list_and_read_tasks_with_their_form_and_data(api, spec):
     # Reference lists are filled in: countries for the employer's country.
     countries = {c["const"] for c in task["form"]["schema"]["properties"]["employeur_pays"]["oneOf"]}
     assert {"ES", "CI", "FR"} <= countries
-    assert task["data"] == {}
+    assert task["data"] == {"reference_dossier": task["business_key"]}
 
     instance = complete(api, "dcim", task_id, offer_data.enregistrer_saisonnier_espagne())
     next_task = answer(api("GET", f"/tasks/{only_task(instance)['id']}", "dcim"), 200)
@@ -475,7 +475,7 @@ def test_invalid_data_is_a_422_with_messages_per_field(api, spec):
     }
     assert history(api, instance["id"]) == before
     task = answer(api("GET", f"/tasks/{task_id}", "dcim"), 200)
-    assert task["state"] == "ready" and task["data"] == {}
+    assert task["state"] == "ready" and task["data"] == {"reference_dossier": task["business_key"]}
 
     english = answer(api("POST", f"/tasks/{task_id}/complete", "dcim", json={"data": {"nombre_postes": "abc"}},
                          headers={"Accept-Language": "en"}), 422)

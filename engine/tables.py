@@ -270,7 +270,9 @@ class AgencyReport(Base):
     """A licensed private placement agency's yearly activity report (manual §8.2.4)."""
 
     __tablename__ = "agency_reports"
-    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), primary_key=True)
+    __table_args__ = (UniqueConstraint("instance_id", "year"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), index=True)
     agency: Mapped[str] = mapped_column(String(200), index=True)
     year: Mapped[int] = mapped_column(Integer, index=True)
     due_on: Mapped[date | None] = mapped_column(Date)

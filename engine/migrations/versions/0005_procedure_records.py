@@ -40,6 +40,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_persons_sex'), ['sex'], unique=False)
 
     op.create_table('agency_reports',
+    sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('instance_id', sa.Integer(), nullable=False),
     sa.Column('agency', sa.String(length=200), nullable=False),
     sa.Column('year', sa.Integer(), nullable=False),
@@ -48,10 +49,12 @@ def upgrade():
     sa.Column('placements', sa.Integer(), nullable=True),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.ForeignKeyConstraint(['instance_id'], ['instances.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('instance_id')
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('instance_id', 'year')
     )
     with op.batch_alter_table('agency_reports', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_agency_reports_agency'), ['agency'], unique=False)
+        batch_op.create_index(batch_op.f('ix_agency_reports_instance_id'), ['instance_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_agency_reports_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_agency_reports_year'), ['year'], unique=False)
 
@@ -207,6 +210,7 @@ def downgrade():
     op.drop_table('departures')
     with op.batch_alter_table('agency_reports', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_agency_reports_year'))
+        batch_op.drop_index(batch_op.f('ix_agency_reports_instance_id'))
         batch_op.drop_index(batch_op.f('ix_agency_reports_status'))
         batch_op.drop_index(batch_op.f('ix_agency_reports_agency'))
 

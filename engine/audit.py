@@ -1,19 +1,121 @@
-"""The append-only history: every state change with its actor and UTC time."""
-from sqlalchemy import select
+"""The append-only history, hash-chained: every event carries the hash of the one before.
 
-from engine.tables import AuditEvent, as_utc, utcnow
+`record(...)` is the one way to write an event. It only queues the event on the
+session; when the session commits, `_seal` gives the queued events their place
+in the chain: it locks the one-row `audit_head` table, numbers the events after
+the head (`seq`), sets `prev_hash` and `hash`, writes them and moves the head,
+all inside the committing transaction. Concurrent writers therefore append one
+after the other and the chain stays linear; the head is the last lock a
+transaction takes and is held only while its commit runs.
 
+`hash` is the SHA-256 of a canonical JSON of every stored field (`event_fields`)
+including `prev_hash`; the first event's `prev_hash` is `GENESIS`. Checking the
+chain is `engine.audit_verify.verify`.
+"""
+import hashlib
+import json
+from datetime import timezone
+
+from sqlalchemy import event as sa_event, insert, select, update
+from sqlalchemy.orm import Session
+
+from engine.tables import AuditEvent, AuditHead, TaskRow, as_utc, utcnow
+
+GENESIS = "0" * 64
+READ_KINDS = ("file_read",)  # reads of a file: in the audit trail, not in the file's own history
+_HEAD = AuditHead.__table__
+_HEAD_ID = 1
+_PENDING = "djoliba.audit.pending"
 _MISSING = object()
 
 
-def record(session, kind, actor, instance=None, task_id=None, element_id=None, **details):
-    """Add one event to the session; it is written with the rest of the unit of work."""
+def record(session, kind, actor, instance=None, task_id=None, element_id=None, region=None, **details):
+    """Queue one event on the session; it is chained and written when the session commits.
+
+    `actor` is a username, `instance` an Instance (or None), `region` the
+    regional directorate concerned (by default the region of the task `task_id`).
+    `details` must be JSON data; it is stored as it reads back from JSON.
+    A rollback drops the queued events with everything else.
+    """
+    if not session.in_transaction():
+        session.begin()  # so that a rollback (which forgets the queue) always follows
     event = AuditEvent(at=utcnow(), actor=actor, kind=kind, task_id=task_id, element_id=element_id,
                        instance_id=instance.id if instance else None,
                        process_key=instance.process_key if instance else details.pop("process_key", None),
-                       details=details)
-    session.add(event)
+                       region=region, details=json.loads(json.dumps(details)))
+    session.info.setdefault(_PENDING, []).append(event)
     return event
+
+
+def record_read(uow, actor, instance, via):
+    """Log that `actor` read the file `instance`, in its own transaction.
+
+    Called before the data is handed out: if the event cannot be written the
+    read fails. A transaction of its own, with no read before its write, never
+    loses a race for SQLite's write lock.
+    """
+    with uow:
+        record(uow.session, "file_read", actor.username, instance, region=actor.region, via=via)
+        uow.commit()
+
+
+def event_fields(event):
+    """The stored fields of an event that its hash covers, as JSON-ready values."""
+    at = as_utc(event.at).astimezone(timezone.utc).isoformat(timespec="microseconds")
+    return {"seq": event.seq, "at": at, "actor": event.actor, "kind": event.kind,
+            "instance_id": event.instance_id, "process_key": event.process_key, "task_id": event.task_id,
+            "element_id": event.element_id, "region": event.region, "details": event.details,
+            "prev_hash": event.prev_hash}
+
+
+def event_hash(event):
+    """SHA-256 (hex) of the canonical JSON of `event_fields(event)`."""
+    canonical = json.dumps(event_fields(event), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _seal(session):
+    """Before a commit: append the queued events to the chain (see the module docstring)."""
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    # Other rows first: a transaction holding the head never waits for another lock,
+    # so the head cannot be part of a deadlock.
+    session.flush()
+    for event in pending:
+        event.at = as_utc(event.at).astimezone(timezone.utc)
+        if event.region is None and event.task_id:
+            task = session.get(TaskRow, event.task_id)
+            event.region = task.region if task else None
+    seq, last = _lock_head(session)
+    for event in pending:
+        seq += 1
+        event.seq, event.prev_hash = seq, last
+        event.hash = last = event_hash(event)
+        session.add(event)
+    session.execute(update(_HEAD).where(_HEAD.c.id == _HEAD_ID).values(seq=seq, hash=last))
+
+
+def _lock_head(session):
+    """Lock the head row (a row lock on PostgreSQL, the write lock on SQLite); its (seq, hash)."""
+    row = session.execute(update(_HEAD).where(_HEAD.c.id == _HEAD_ID).values(seq=_HEAD.c.seq)
+                          .returning(_HEAD.c.seq, _HEAD.c.hash)).first()
+    if row is not None:
+        return row.seq, row.hash
+    # No head yet (an emptied table): start after the last stored event, if any.
+    last = session.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
+    seq, digest = (last.seq, last.hash) if last else (0, GENESIS)
+    session.execute(insert(_HEAD).values(id=_HEAD_ID, seq=seq, hash=digest))
+    return seq, digest
+
+
+def _forget(session, transaction):
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)
+
+
+sa_event.listen(Session, "before_commit", _seal)
+sa_event.listen(Session, "after_transaction_end", _forget)
 
 
 def changes(before, after):
@@ -26,14 +128,16 @@ def changes(before, after):
     return result
 
 
-def history(session, instance_id):
-    """An instance's events in the order they happened."""
+def history(session, instance_id, with_reads=False):
+    """An instance's events in the order they happened (reads of the file only if asked)."""
     query = select(AuditEvent).where(AuditEvent.instance_id == instance_id).order_by(AuditEvent.seq)
+    if not with_reads:
+        query = query.where(AuditEvent.kind.not_in(READ_KINDS))
     return list(session.scalars(query))
 
 
 def event_dict(event):
     """The API shape of a history event."""
     return {"seq": event.seq, "at": as_utc(event.at).isoformat(), "actor": event.actor, "kind": event.kind,
-            "task_id": event.task_id, "element_id": event.element_id,
+            "task_id": event.task_id, "element_id": event.element_id, "region": event.region,
             "changes": event.details.get("changes", {}), "details": event.details}

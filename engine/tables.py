@@ -119,7 +119,7 @@ class TaskRow(Base):
 
 
 class AuditEvent(Base):
-    """Append-only history: who did what, when, to which instance."""
+    """Append-only, hash-chained history: who did what, when, to which instance (see engine/audit.py)."""
 
     __tablename__ = "audit_events"
     seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
@@ -127,10 +127,22 @@ class AuditEvent(Base):
     actor: Mapped[str] = mapped_column(String(80), index=True)
     kind: Mapped[str] = mapped_column(String(40), index=True)
     instance_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    process_key: Mapped[str | None] = mapped_column(String(100))
+    process_key: Mapped[str | None] = mapped_column(String(100), index=True)
     task_id: Mapped[str | None] = mapped_column(String(36))
     element_id: Mapped[str | None] = mapped_column(String(100))
+    region: Mapped[str | None] = mapped_column(String(40), index=True)
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The one row naming the last event of the chain; writers lock it to append in turn."""
+
+    __tablename__ = "audit_head"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 def as_utc(moment):

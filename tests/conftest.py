@@ -28,17 +28,28 @@ def _postgres_database(server_url):
     return admin, name, server_url.rsplit("/", 1)[0] + "/" + name
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
+def _throwaway_database(sqlite_path):
+    """A database of its own: a SQLite file, or a new database on DATABASE_URL's PostgreSQL server."""
     server_url = os.environ.get("DATABASE_URL", "")
     if not server_url.startswith("postgresql"):
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'djoliba.db'}"
+        yield f"sqlite:///{sqlite_path}"
         return
     admin, name, url = _postgres_database(server_url)
     yield url
     with admin.connect() as connection:
         connection.execute(text(f"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
     admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    yield from _throwaway_database(tmp_path_factory.mktemp("db") / "djoliba.db")
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    """A database with no tables yet, on the same kind of server as `database_url`."""
+    yield from _throwaway_database(tmp_path / "empty.db")
 
 
 @pytest.fixture(scope="session")

@@ -1,10 +1,11 @@
-"""The `djoliba` command: init, serve, scheduler, deploy, token."""
+"""The `djoliba` command: init, serve, scheduler, deploy, token, audit verify."""
 import argparse
 import os
 import sys
 from pathlib import Path
 
 from engine import accounts
+from engine.audit_verify import verify
 from engine.deploy import deploy_paths
 from engine.errors import DeployRejected, EngineError
 from engine.setup import create_demo_accounts, init_database
@@ -66,6 +67,38 @@ def cmd_token(args):
     return 0
 
 
+# What `audit verify` says of a broken chain, in French then English.
+_VERDICTS = {
+    "altered": "L'événement n° {seq} a été modifié. / Event #{seq} was altered.",
+    "missing": "L'événement n° {seq} a été supprimé (ou remplacé). / Event #{seq} was removed (or replaced).",
+    "inserted": "L'événement n° {seq} a été inséré après coup. / Event #{seq} was inserted afterwards.",
+    "reordered": "L'événement n° {seq} a été déplacé : il suit un événement enregistré après lui. / "
+                 "Event #{seq} was moved: it follows an event stored after it.",
+    "head": "La tête de la chaîne manque ou ne désigne pas le dernier événement. / "
+            "The chain's head is missing or does not name the last event.",
+    "anchor": "L'événement n° {seq} n'a plus l'empreinte notée : le journal a été réécrit depuis. / "
+              "Event #{seq} no longer has the noted hash: the log was rewritten from there on.",
+}
+
+
+def cmd_audit_verify(args):
+    try:
+        anchors = [(int(seq), digest) for seq, digest in (a.split(":", 1) for a in args.anchor)]
+    except ValueError:
+        print("Ancre invalide, attendu N:EMPREINTE / invalid anchor, expected N:HASH", file=sys.stderr)
+        return 2
+    verdict = verify(_uow(_settings()["url"]), anchors=anchors)
+    if verdict.ok:
+        print(f"Journal d'audit intact : {verdict.checked} événements vérifiés. / "
+              f"Audit log intact: {verdict.checked} events checked.")
+        if verdict.head_seq:
+            print(f"Ancre / anchor: {verdict.head_seq}:{verdict.head_hash}")
+        return 0
+    print("JOURNAL D'AUDIT ALTÉRÉ / AUDIT LOG TAMPERED")
+    print(_VERDICTS[verdict.problem].format(seq=verdict.seq))
+    return 1
+
+
 def cmd_scheduler(args):
     import logging
     from engine import scheduler
@@ -114,6 +147,11 @@ def main(argv=None):
     token = commands.add_parser("token", help="print a new API token for USERNAME")
     token.add_argument("username")
     token.set_defaults(run=cmd_token)
+    audit = commands.add_parser("audit", help="check the audit log").add_subparsers(dest="audit", required=True)
+    verify_parser = audit.add_parser("verify", help="check the hash chain of the audit log (exit 1 if tampered)")
+    verify_parser.add_argument("--anchor", action="append", default=[], metavar="N:HASH",
+                               help="an anchor printed by an earlier run; it must still be in the chain")
+    verify_parser.set_defaults(run=cmd_audit_verify)
     args = parser.parse_args(argv)
     return args.run(args)
 

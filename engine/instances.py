@@ -64,9 +64,22 @@ def get_instance(uow, actor, instance_id, with_history=False):
     with uow:
         instance = load_readable(uow.session, actor, instance_id)
         result = instance_dict(uow.session, instance)
+        result["related"] = related(uow.session, instance)
         if with_history:
             result["history"] = [audit.event_dict(e) for e in audit.history(uow.session, instance.id)]
         return result
+
+
+def related(session, instance):
+    """Every instance of the same chain (an offer and all that followed from it), oldest first."""
+    root = instance.root_id or instance.id
+    query = (select(Instance).where((Instance.id == root) | (Instance.root_id == root))
+             .options(load_only(Instance.id, Instance.process_key, Instance.business_key, Instance.status,
+                                Instance.parent_id, Instance.process_version_id))
+             .order_by(Instance.id))
+    return [{"id": i.id, "process_key": i.process_key, "process_name": i.version.name,
+             "business_key": i.business_key, "status": i.status, "parent_id": i.parent_id}
+            for i in session.scalars(query) if i.id != instance.id]
 
 
 def load_readable(session, actor, instance_id):
@@ -101,7 +114,8 @@ def instance_dict(session, instance, with_tasks=True):
               "status": instance.status, "started_at": as_utc(instance.started_at).isoformat(),
               "started_by": instance.started_by,
               "ended_at": as_utc(instance.ended_at).isoformat() if instance.ended_at else None,
-              "data": instance.data, "error": None}
+              "data": instance.data, "error": None, "parent_id": instance.parent_id,
+              "root_id": instance.root_id}
     if instance.status == "error":
         result["error"] = {"message": instance.error_message, "element_id": instance.error_element}
     if with_tasks:

@@ -62,9 +62,10 @@ class ProcessVersion(Base):
     version: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(300))
     checksum: Mapped[str] = mapped_column(String(64))
-    spec: Mapped[dict] = mapped_column(JSON)
-    forms: Mapped[dict] = mapped_column(JSON)
-    sources: Mapped[dict] = mapped_column(JSON)
+    # Large: loaded only when used, not with every instance that points here.
+    spec: Mapped[dict] = mapped_column(JSON, deferred=True)
+    forms: Mapped[dict] = mapped_column(JSON, deferred=True)
+    sources: Mapped[dict] = mapped_column(JSON, deferred=True)
     start_role: Mapped[str | None] = mapped_column(String(40))
     deployed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     deployed_by: Mapped[str] = mapped_column(String(80))

@@ -19,7 +19,7 @@ from engine.tables import Person, Region, as_utc, utcnow
 SCHEMA = json.loads((Path(__file__).parent / "data" / "person.schema.json").read_text(encoding="utf-8"))
 _COLUMNS = {"nom": "last_name", "prenoms": "first_names", "sexe": "sex", "region": "region",
             "telephone": "phone", "email": "email", "adresse": "address", "niveau_etudes": "education",
-            "metier": "occupation", "handicap": "disability"}
+            "metier": "occupation"}
 
 
 def regions(session):

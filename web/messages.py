@@ -30,6 +30,7 @@ _MESSAGES = {
     ("maxItems", None): _("Cochez au plus %(limit)s choix."),
     ("uniqueItems", None): _("Ne cochez chaque choix qu'une seule fois."),
     ("additionalProperties", None): _("Champ inconnu : %(name)s"),
+    ("own_region", None): _("Inscrivez la personne dans votre direction régionale (%(region)s)."),
 }
 _FALLBACK = _("Vérifiez la valeur saisie.")
 

@@ -1,0 +1,52 @@
+"""The persons registry pages."""
+import re
+
+
+def _login(client, username):
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    client.post("/login", data={"username": username, "password": f"demo-{username}", "csrf_token": token})
+
+
+def _token(page):
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def test_register_then_read_a_person(client):
+    _login(client, "conseiller-bamako")
+    form = client.get("/personnes/nouvelle").get_data(as_text=True)
+    assert 'name="consentement"' in form and 'value="bamako" selected' in form
+
+    answer = client.post("/personnes/nouvelle", data={
+        "csrf_token": _token(form), "nom": "Traoré", "prenoms": "Moussa", "sexe": "M", "region": "bamako",
+        "date_naissance": "1990-01-31", "consentement": "true"})
+    assert answer.status_code == 302
+    page = client.get(answer.location).get_data(as_text=True)
+    assert "TRAORÉ Moussa, né en 1990" in page and "Chaque consultation de cette fiche est enregistrée." in page
+    assert "TRAORÉ Moussa" in client.get("/personnes/?q=tra").get_data(as_text=True)
+
+
+def test_a_refused_registration_keeps_what_was_typed(client):
+    _login(client, "conseiller-bamako")
+    form = client.get("/personnes/nouvelle").get_data(as_text=True)
+    answer = client.post("/personnes/nouvelle", data={
+        "csrf_token": _token(form), "nom": "Coulibaly", "prenoms": "Fanta", "sexe": "F", "region": "bamako",
+        "date_naissance": "31/01/1990"})
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 422
+    assert 'value="Coulibaly"' in page and 'value="31/01/1990"' in page
+    assert "Saisissez une date au format AAAA-MM-JJ." in page
+
+
+def test_other_regions_and_other_roles_cannot_read(client, app):
+    from engine import people
+    from engine.access import Actor
+    from web.store import uow
+    with app.app_context():
+        person_id = people.register_person(uow(), Actor("dcim", frozenset({"dcim"})), {
+            "nom": "Sidibé", "prenoms": "Oumou", "sexe": "F", "region": "kayes", "consentement": True})
+    _login(client, "conseiller-bamako")
+    assert client.get(f"/personnes/{person_id}").status_code == 403
+    client.post("/logout", data={"csrf_token": _token(client.get("/").get_data(as_text=True))})
+    _login(client, "direction")
+    assert client.get("/personnes/").status_code == 403

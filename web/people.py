@@ -1,0 +1,44 @@
+"""The registry of persons: counsellors register candidates and migrants, and read their files."""
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from engine import people
+from engine.errors import ValidationFailed
+from web.auth import login_required
+from web.errors import message
+from web.formfields import data_from_form, errors_by_field, fields_for
+from web.store import uow
+
+bp = Blueprint("people", __name__, url_prefix="/personnes")
+
+
+@bp.get("/")
+@login_required
+def index():
+    search = request.args.get("q", "").strip()
+    return render_template("people/index.html", persons=people.list_persons(uow(), g.actor, search or None),
+                           search=search)
+
+
+@bp.route("/nouvelle", methods=("GET", "POST"))
+@login_required
+def register():
+    schema = people.person_form(uow())
+    if request.method == "GET":
+        defaults = {"region": g.actor.region, "finalite": schema["properties"]["finalite"].get("default")}
+        return render_template("people/register.html", fields=fields_for(schema, values=defaults))
+    data = data_from_form(schema, request.form)
+    try:
+        person_id = people.register_person(uow(), g.actor, data)
+    except ValidationFailed as error:
+        flash(message(error), "error")
+        errors = errors_by_field([e.as_dict() for e in error.errors])
+        return render_template("people/register.html", fields=fields_for(schema, values=data, errors=errors)), 422
+    flash(_("Personne inscrite."), "success")
+    return redirect(url_for("people.show", person_id=person_id))
+
+
+@bp.get("/<int:person_id>")
+@login_required
+def show(person_id):
+    return render_template("people/show.html", person=people.get_person(uow(), g.actor, person_id))

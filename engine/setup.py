@@ -1,7 +1,7 @@
 """Prepare a database: schema, reference data and, on request, demo accounts."""
 from sqlalchemy import select
 
-from engine import schema
+from engine import audit, schema
 from engine.accounts import create_user
 from engine.reference import bundled_regions
 from engine.tables import Region, User
@@ -30,6 +30,32 @@ def init_database(uow, database_url):
             if region["code"] not in known:
                 uow.session.add(Region(code=region["code"], name=region["name"], active=True))
         uow.commit()
+
+
+def load_regions(uow, regions):
+    """Make `regions` ([{code, name}]) the active regional directorates; others become inactive.
+
+    Regions are never deleted: files and accounts may still refer to them.
+    Returns (added, updated, deactivated) counts.
+    """
+    wanted = {r["code"]: r["name"] for r in regions}
+    added = updated = deactivated = 0
+    with uow:
+        known = {r.code: r for r in uow.session.scalars(select(Region))}
+        for code, name in wanted.items():
+            if code not in known:
+                uow.session.add(Region(code=code, name=name, active=True))
+                added += 1
+            elif (known[code].name, known[code].active) != (name, True):
+                known[code].name, known[code].active = name, True
+                updated += 1
+        for code, region in known.items():
+            if code not in wanted and region.active:
+                region.active = False
+                deactivated += 1
+        audit.record(uow.session, "regions_loaded", "admin", regions=sorted(wanted))
+        uow.commit()
+    return added, updated, deactivated
 
 
 def demo_password(username):

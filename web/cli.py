@@ -58,6 +58,23 @@ def _deploy(uow, paths, forms, actor):
     return 0
 
 
+def cmd_regions(args):
+    import json
+    from engine.setup import load_regions
+    from sqlalchemy import select
+    from engine.tables import Region
+    uow = _uow(_settings()["url"])
+    if args.load:
+        regions = json.loads(Path(args.load).read_text(encoding="utf-8"))
+        added, updated, deactivated = load_regions(uow, regions)
+        print(f"{added} ajoutée(s), {updated} modifiée(s), {deactivated} désactivée(s) / "
+              f"{added} added, {updated} updated, {deactivated} deactivated")
+    with uow:
+        for region in uow.session.scalars(select(Region).order_by(Region.name)):
+            print(f"{region.code:<14} {region.name}{'' if region.active else '  (inactive)'}")
+    return 0
+
+
 def cmd_token(args):
     try:
         print(accounts.create_token(_uow(_settings()["url"]), args.username))
@@ -144,6 +161,9 @@ def main(argv=None):
     deploy.add_argument("--forms", help="folder of the forms the diagrams name")
     deploy.add_argument("--actor", default="cli")
     deploy.set_defaults(run=cmd_deploy)
+    regions = commands.add_parser("regions", help="list the regional directorates, or load them from a JSON file")
+    regions.add_argument("--load", metavar="FILE", help='JSON list of {"code", "name"}')
+    regions.set_defaults(run=cmd_regions)
     token = commands.add_parser("token", help="print a new API token for USERNAME")
     token.add_argument("username")
     token.set_defaults(run=cmd_token)

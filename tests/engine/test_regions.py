@@ -1,0 +1,38 @@
+"""Regional directorates are data: the manual's 11, or Mali's 2023 regions, loaded from a file."""
+import json
+from pathlib import Path
+
+from sqlalchemy import select
+
+import engine
+from engine.setup import load_regions
+from engine.reference import bundled_regions
+from engine.tables import Region
+
+REGIONS_2023 = Path(engine.__file__).parent / "data" / "regions-2023.json"
+
+
+def _active(uow):
+    with uow:
+        return {r.code for r in uow.session.scalars(select(Region).where(Region.active))}
+
+
+def test_the_manuals_eleven_directorates_by_default(uow):
+    assert _active(uow) == {r["code"] for r in bundled_regions()}
+    assert len(_active(uow)) == 11
+
+
+def test_loading_the_2023_regions_keeps_old_codes_inactive(uow):
+    regions = json.loads(REGIONS_2023.read_text(encoding="utf-8"))
+    try:
+        assert load_regions(uow, regions) == (9, 1, 0)  # nine new regions, Taoudéni renamed Taoudénit
+        assert len(_active(uow)) == 20
+        assert load_regions(uow, regions) == (0, 0, 0)
+        smaller = [r for r in regions if r["code"] != "nara"]
+        assert load_regions(uow, smaller) == (0, 0, 1)
+        with uow:
+            nara = uow.session.get(Region, "nara")
+            assert (nara.name, nara.active) == ("Nara", False)  # kept: files may still name it
+    finally:
+        load_regions(uow, bundled_regions())
+    assert _active(uow) == {r["code"] for r in bundled_regions()}

@@ -12,10 +12,10 @@ from pathlib import PurePosixPath
 from lxml import etree
 from sqlalchemy import select
 
-from engine import deploy as deploying
+from engine import deploy as deploying, forms
 from engine.errors import Conflict, DeployRejected, FilesRejected, Forbidden, NotFound, Problem
 from engine.instances import latest_version
-from engine.tables import DiagramDraft, ProcessVersion, as_utc, utcnow
+from engine.tables import DiagramDraft, ProcessVersion, Region, as_utc, utcnow
 
 OWNER_ROLE = "proprietaire"
 DIAGRAM_SUFFIXES = (".bpmn", ".dmn")
@@ -253,3 +253,22 @@ def starter(process_key, name):
   </bpmndi:BPMNDiagram>
 </bpmn:definitions>
 """
+
+
+def form_preview(uow, actor, name, text, ui_text=None):
+    """A form being edited, checked and ready to show as a counsellor would see it.
+
+    Returns `{"schema", "ui", "problems"}`: the schema with its reference choices
+    filled in (regions, countries...), or None with the reasons the schema or
+    its UI hints are refused (invalid JSON, invalid JSON Schema).
+    """
+    require_owner(actor)
+    schema, error = forms.parse_form(name if name.endswith(".schema.json") else "form.schema.json", text)
+    ui, ui_error = forms.parse_form("form.ui.json", ui_text) if ui_text else ({}, None)
+    problems = [e for e in (error, ui_error) if e]
+    if problems or not isinstance(schema, dict):
+        return {"schema": None, "ui": {}, "problems": problems or ["the schema must be a JSON object"]}
+    with uow:
+        regions = {r.code: r.name for r in uow.session.scalars(select(Region).where(Region.active))}
+    return {"schema": forms.expand(schema, forms.Choices(regions=regions)), "ui": ui if isinstance(ui, dict) else {},
+            "problems": []}

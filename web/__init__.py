@@ -1,7 +1,7 @@
 """Djoliba's web layer: HTML pages for the agency's staff and a JSON API, over the engine."""
 from flask import Flask
 
-from web import api, auth, config, errors, i18n, instances, labels, notifications, people, store, tasks
+from web import api, auth, config, errors, i18n, instances, labels, notifications, people, statistics, store, tasks
 
 
 def create_app(test_config=None):
@@ -14,6 +14,6 @@ def create_app(test_config=None):
     labels.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
-    for blueprint in (auth.bp, tasks.bp, instances.bp, notifications.bp, people.bp, api.bp):
+    for blueprint in (auth.bp, tasks.bp, instances.bp, notifications.bp, people.bp, statistics.bp, api.bp):
         app.register_blueprint(blueprint)
     return app

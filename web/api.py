@@ -3,8 +3,8 @@ import functools
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from engine import accounts, deploy, instances, tasks
-from engine.errors import FieldError, Forbidden, ValidationFailed
+from engine import accounts, deploy, drafts, instances, migration, tasks, versions
+from engine.errors import DeployRejected, FieldError, Forbidden, ValidationFailed
 from web.auth import csrf
 from web.openapi import SPEC
 from web.store import uow
@@ -113,5 +113,73 @@ def create_deployment():
     if "proprietaire" not in g.actor.roles:
         raise Forbidden("only process owners deploy diagrams")
     files = {f.filename: f.read() for f in request.files.getlist("files") if f.filename}
+    if request.args.get("dry_run") == "1":  # check only: 200 when deployable, else 422 with the problems
+        problems = deploy.check(files, forms_dir=current_app.config.get("FORMS_DIR"))
+        if problems:
+            raise DeployRejected(problems)
+        return jsonify(problems=[]), 200
     outcomes = deploy.deploy(uow(), files, g.actor.username, forms_dir=current_app.config.get("FORMS_DIR"))
+    return jsonify(outcomes), 201 if any(o["created"] for o in outcomes) else 200
+
+
+@bp.get("/processes/<key>/versions")
+@token_required
+def list_versions(key):
+    drafts.require_owner(g.actor)
+    return jsonify(versions.list_versions(uow(), key))
+
+
+@bp.get("/processes/<key>/diff")
+@token_required
+def diff_versions(key):
+    drafts.require_owner(g.actor)
+    old, new = request.args.get("from", type=int), request.args.get("to", type=int)
+    if old is None or new is None:
+        raise ValidationFailed([FieldError(name, "required") for name, value in (("from", old), ("to", new))
+                                if value is None])
+    return jsonify(versions.diff_versions(uow(), key, old, new))
+
+
+@bp.get("/instances/<int:instance_id>/migration")
+@token_required
+def check_migration(instance_id):
+    return jsonify(migration.check_migration(uow(), g.actor, instance_id, request.args.get("to_version", type=int)))
+
+
+@bp.post("/instances/<int:instance_id>/migrate")
+@token_required
+def migrate_instance(instance_id):
+    to_version = _body().get("to_version")
+    if to_version is not None and not isinstance(to_version, int):
+        raise ValidationFailed([FieldError("to_version", "type", {"expected": "integer"})])
+    return jsonify(migration.migrate_instance(uow(), g.actor, instance_id, to_version))
+
+
+@bp.get("/drafts/<key>")
+@token_required
+def get_draft(key):
+    return jsonify(drafts.open_draft(uow(), g.actor, key))
+
+
+@bp.put("/drafts/<key>")
+@token_required
+def save_draft(key):
+    body = _body()
+    files, revision = body.get("files"), body.get("revision")
+    if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+        raise ValidationFailed([FieldError("files", "type", {"expected": "object"})])
+    return jsonify(drafts.save_draft(uow(), g.actor, key, files, revision=revision,
+                                     removed=body.get("removed") or ()))
+
+
+@bp.post("/drafts/<key>/check")
+@token_required
+def check_draft(key):
+    return jsonify(drafts.check_draft(uow(), g.actor, key, forms_dir=current_app.config.get("FORMS_DIR")))
+
+
+@bp.post("/drafts/<key>/deploy")
+@token_required
+def deploy_draft(key):
+    outcomes = drafts.deploy_draft(uow(), g.actor, key, forms_dir=current_app.config.get("FORMS_DIR"))
     return jsonify(outcomes), 201 if any(o["created"] for o in outcomes) else 200

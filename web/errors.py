@@ -3,10 +3,11 @@ from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
-from engine.errors import Conflict, DeployRejected, Forbidden, NotFound, ValidationFailed
+from engine.errors import Conflict, DeployRejected, FilesRejected, Forbidden, NotFound, ValidationFailed
 from web.formfields import errors_by_field
 
-STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, ValidationFailed: 422, DeployRejected: 422}
+STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, ValidationFailed: 422, DeployRejected: 422,
+          FilesRejected: 422}
 
 
 def message(error):
@@ -20,6 +21,9 @@ def message(error):
         "business_key_taken": _("Un dossier en cours porte déjà cette référence."),
         "business_key_required": _("Indiquez la référence du dossier."),
         "not_in_error": _("Ce dossier n'est pas en erreur."),
+        "draft_changed": _("Quelqu'un d'autre a enregistré ce brouillon entre-temps : rechargez la page."),
+        "migration_refused": _("La migration de ce dossier vers cette version n'est pas sûre : elle est refusée."),
+        "process_exists": _("Une procédure porte déjà cette clé."),
     }
     if reason in messages:
         return messages[reason]
@@ -29,6 +33,8 @@ def message(error):
         return _("Vous n'avez pas accès à cet élément.")
     if isinstance(error, ValidationFailed):
         return _("Le formulaire contient des erreurs : corrigez les champs signalés.")
+    if isinstance(error, FilesRejected):
+        return _("Fichiers refusés : rien n'a été modifié.")
     if isinstance(error, DeployRejected):
         return _("Le diagramme n'a pas été déployé : corrigez les problèmes signalés.")
     return _("Opération impossible.")
@@ -41,6 +47,8 @@ def json_error(error):
         body["fields"] = errors_by_field([e.as_dict() for e in error.errors])
     if isinstance(error, DeployRejected):
         body["problems"] = [p.as_dict() for p in error.problems]
+    if error.params.get("reasons"):
+        body["reasons"] = error.params["reasons"]
     return jsonify(body), STATUS[type(error)]
 
 

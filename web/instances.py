@@ -2,9 +2,10 @@
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine import instances
+from engine import instances, tracks
 from engine.errors import Conflict, NotFound, ValidationFailed
 from web.auth import login_required
+from web.diagram_svg import render
 from web.errors import message
 from web.formfields import errors_by_field
 from web.store import uow
@@ -25,7 +26,9 @@ def index():
 @login_required
 def show(instance_id):
     instance = instances.get_instance(uow(), g.actor, instance_id, with_history=True)
-    return render_template("instance.html", instance=instance)
+    track = tracks.instance_track(uow(), g.actor, instance_id)
+    diagram = render(track["source"], classes=track["states"], title=instance["business_key"])
+    return render_template("instance.html", instance=instance, diagram=diagram)
 
 
 @bp.post("/instances/<int:instance_id>/retry")

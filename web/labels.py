@@ -8,7 +8,8 @@ STATUSES = {"running": _l("en cours"), "waiting": _l("en attente"), "completed":
 EVENTS = {"instance_started": _l("dossier ouvert"), "task_claimed": _l("tâche prise en charge"),
           "task_unclaimed": _l("tâche rendue"), "task_completed": _l("tâche terminée"),
           "gateway_taken": _l("décision"), "instance_completed": _l("dossier clos"),
-          "error": _l("erreur"), "instance_retried": _l("dossier relancé"), "deployed": _l("déploiement")}
+          "error": _l("erreur"), "instance_retried": _l("dossier relancé"), "deployed": _l("déploiement"),
+          "instance_migrated": _l("dossier migré vers une nouvelle version")}
 
 
 def init_app(app):

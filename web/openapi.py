@@ -29,7 +29,9 @@ _PARAMS = {
     for name, where, kind in [("key", "path", "string"), ("instance_id", "path", "integer"),
                               ("task_id", "path", "string"), ("process", "query", "string"),
                               ("status", "query", "string"), ("business_key", "query", "string"),
-                              ("mine", "query", "string")]
+                              ("mine", "query", "string"), ("dry_run", "query", "string"),
+                              ("from", "query", "integer"), ("to", "query", "integer"),
+                              ("to_version", "query", "integer")]
 }
 _TASK = {"id": {"type": "string"}, "instance_id": {"type": "integer"}, "process_key": {"type": "string"},
          "business_key": {"type": "string"}, "name": {"type": "string"}, "title": {"type": "string"},
@@ -74,6 +76,22 @@ SPEC = {
                 "element_id": {"type": ["string", "null"]}, "changes": {"type": "object"}}},
             "Deployment": {"type": "object", "properties": {
                 "process_key": {"type": "string"}, "version": {"type": "integer"}, "created": {"type": "boolean"}}},
+            "Version": {"type": "object", "properties": {
+                "process_key": {"type": "string"}, "version": {"type": "integer"}, "name": {"type": "string"},
+                "checksum": {"type": "string"}, "deployed_by": {"type": "string"}, "deployed_at": {"type": "string"},
+                "files": {"type": "array", "items": {"type": "string"}},
+                "instances": {"type": "object", "additionalProperties": {"type": "integer"}}}},
+            "Diff": {"type": "object", "properties": {
+                "from": {"type": "integer"}, "to": {"type": "integer"}, "added": {"type": "array"},
+                "removed": {"type": "array"}, "changed": {"type": "array"}, "forms": {"type": "object"}}},
+            "Draft": {"type": "object", "properties": {
+                "process_key": {"type": "string"}, "files": {"type": "object"}, "revision": {"type": "integer"},
+                "base_version": {"type": ["integer", "null"]}, "saved_by": {"type": ["string", "null"]},
+                "saved_at": {"type": ["string", "null"]}, "checked_at": {"type": ["string", "null"]},
+                "problems": {"type": ["array", "null"]}, "saved": {"type": "boolean"}}},
+            "MigrationPlan": {"type": "object", "properties": {
+                "instance_id": {"type": "integer"}, "from": {"type": "integer"}, "to": {"type": "integer"},
+                "possible": {"type": "boolean"}, "reasons": {"type": "array", "items": {"type": "object"}}}},
         },
     },
     "security": [{"bearer": []}],
@@ -110,10 +128,41 @@ SPEC = {
             body={"application/json": {"schema": {"type": "object", "required": ["data"],
                                                   "properties": {"data": {"type": "object"}}}}})},
         "/deployments": {"post": _op(
-            "Deploy .bpmn/.dmn files and their forms (process owners)",
+            "Deploy .bpmn/.dmn files and their forms (process owners); ?dry_run=1 only checks them",
             {"201": _json({"type": "array", "items": _ref("Deployment")}, "New version(s)"),
              "200": _json({"type": "array", "items": _ref("Deployment")}, "Unchanged")}, 403, 422,
             body={"multipart/form-data": {"schema": {"type": "object", "properties": {
-                "files": {"type": "array", "items": {"type": "string", "format": "binary"}}}}}})},
+                "files": {"type": "array", "items": {"type": "string", "format": "binary"}}}}}},
+            params=["dry_run"])},
+        "/processes/{key}/versions": {"get": _op("Versions of a process with their instances by status (owners)",
+                                                 {"200": _json({"type": "array", "items": _ref("Version")})},
+                                                 403, 404, params=["key"])},
+        "/processes/{key}/diff": {"get": _op("Elements added, removed and changed between two versions (owners)",
+                                             {"200": _json(_ref("Diff"))}, 403, 404, 422,
+                                             params=["key", "from", "to"])},
+        "/instances/{instance_id}/migration": {"get": _op(
+            "Whether an instance can move to a version (default: the latest), and why not",
+            {"200": _json(_ref("MigrationPlan"))}, 403, 404, params=["instance_id", "to_version"])},
+        "/instances/{instance_id}/migrate": {"post": _op(
+            "Move an instance to a newer version when nothing it completed changed (owners); 409 with reasons",
+            {"200": _json(_ref("Instance"))}, 403, 404, 409, 422, params=["instance_id"],
+            body={"application/json": {"schema": {"type": "object", "properties": {
+                "to_version": {"type": "integer"}}}}})},
+        "/drafts/{key}": {
+            "get": _op("The draft of a process (else its latest version's files)", {"200": _json(_ref("Draft"))},
+                       403, 404, params=["key"]),
+            "put": _op("Save files into the draft (owners); 409 if saved by someone since `revision`",
+                       {"200": _json(_ref("Draft"))}, 403, 404, 409, 422, params=["key"],
+                       body={"application/json": {"schema": {"type": "object", "required": ["files"], "properties": {
+                           "files": {"type": "object", "additionalProperties": {"type": "string"}},
+                           "revision": {"type": "integer"},
+                           "removed": {"type": "array", "items": {"type": "string"}}}}}})},
+        "/drafts/{key}/check": {"post": _op("Check the draft; its problems are kept with it",
+                                            {"200": _json(_ref("Draft"))}, 403, 404, params=["key"])},
+        "/drafts/{key}/deploy": {"post": _op(
+            "Deploy the draft if it passes the checks (422 with the problems otherwise)",
+            {"201": _json({"type": "array", "items": _ref("Deployment")}, "New version"),
+             "200": _json({"type": "array", "items": _ref("Deployment")}, "Unchanged")}, 403, 404, 422,
+            params=["key"])},
     },
 }

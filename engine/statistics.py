@@ -1,0 +1,136 @@
+"""The agency's statistics, counted from the business-record tables (never from workflow state).
+
+Each indicator counts rows of one table; `by` breaks the count down by one
+dimension (month, region, destination country, occupation, sex, age band).
+Filters: a date range on the indicator's own date, and a region.
+"""
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from statistics import median
+
+from sqlalchemy import literal, select
+
+from engine.tables import (AgencyReport, Candidature, Departure, Offer, Person, Reintegration, ReturnRecord,
+                           TaskRow, as_utc)
+
+DIMENSIONS = ("mois", "region", "pays", "metier", "sexe", "age", "categorie")
+AGE_BANDS = ((18, 24), (25, 34), (35, 44), (45, 54), (55, 200))
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    title: str
+    model: object
+    date_column: object
+    where: tuple = ()
+    region_column: object = None
+    columns: dict = None  # dimension → column of `model` (sex and age come from persons)
+    total: object = None  # a column to sum instead of counting rows
+
+
+def _indicators():
+    offer_cols = {"pays": Offer.work_country, "metier": Offer.occupation}
+    cand = {"region": Candidature.region, "categorie": Candidature.stage}
+    return [
+        Indicator("offres_recues", "Offres reçues", Offer, Offer.received_on, columns=offer_cols),
+        Indicator("offres_diffusees", "Offres diffusées aux directions régionales", Offer, Offer.received_on,
+                  (Offer.status.in_(("diffusee", "satisfaite")),), columns=offer_cols),
+        Indicator("offres_satisfaites", "Offres satisfaites", Offer, Offer.received_on,
+                  (Offer.status == "satisfaite",), columns=offer_cols),
+        Indicator("postes_offerts", "Postes offerts", Offer, Offer.received_on, columns=offer_cols,
+                  total=Offer.posts),
+        *[Indicator(f"candidats_{stage}", title, Candidature, Candidature.updated_at, stages,
+                    Candidature.region, cand)
+          for stage, title, stages in [
+              ("inscrits", "Candidatures enregistrées", ()),
+              ("preselectionnes", "Candidats présélectionnés",
+               (Candidature.stage.in_(("preselectionne", "presente", "retenu", "non_retenu", "parti")),)),
+              ("presentes", "Candidats présentés aux employeurs",
+               (Candidature.stage.in_(("presente", "retenu", "non_retenu", "parti")),)),
+              ("retenus", "Candidats retenus par les employeurs", (Candidature.stage.in_(("retenu", "parti")),)),
+              ("partis", "Candidats partis", (Candidature.stage == "parti",))]],
+        Indicator("departs", "Départs", Departure, Departure.departed_on, (Departure.status == "parti",),
+                  columns={"pays": Departure.destination_country}),
+        Indicator("retours", "Migrants de retour", ReturnRecord, ReturnRecord.registered_on, (),
+                  ReturnRecord.region, {"region": ReturnRecord.region, "categorie": ReturnRecord.category,
+                                        "pays": ReturnRecord.country_from}),
+        Indicator("reinsertions", "Parcours de réinsertion", Reintegration, Reintegration.updated_at, (),
+                  Reintegration.region, {"region": Reintegration.region, "categorie": Reintegration.path}),
+        Indicator("rapports_agences", "Rapports annuels des agences privées", AgencyReport, AgencyReport.due_on,
+                  columns={"categorie": AgencyReport.status}),
+    ]
+
+
+INDICATORS = {i.key: i for i in _indicators()}
+
+
+def count(uow, key, by=None, start=None, end=None, region=None, today=None):
+    """Rows [(label, value)] of one indicator, broken down `by` a dimension (None: one total row)."""
+    indicator = INDICATORS[key]
+    person_id = getattr(indicator.model, "person_id", None)
+    dimension = (indicator.columns or {}).get(by)
+    if by == "region" and dimension is None:
+        dimension = indicator.region_column
+    nothing = literal(None)
+    query = select(indicator.total if indicator.total is not None else literal(1), indicator.date_column,
+                   dimension if dimension is not None else nothing,
+                   Person.sex if person_id is not None else nothing,
+                   Person.birth_date if person_id is not None else nothing).select_from(indicator.model)
+    if person_id is not None:
+        query = query.outerjoin(Person, Person.id == person_id)
+    query = query.where(*indicator.where)
+    if start:
+        query = query.where(indicator.date_column >= start)
+    if end:
+        query = query.where(indicator.date_column <= end)
+    if region:
+        column = indicator.region_column if indicator.region_column is not None else \
+            (Person.region if person_id is not None else None)
+        if column is None:
+            return []  # this indicator is national: it has no region
+        query = query.where(column == region)
+    totals = Counter()
+    with uow:
+        for amount, moment, grouped, sex, born in uow.session.execute(query):
+            totals[_label(by, moment, grouped, sex, born, today or date.today())] += amount or 0
+    return sorted(totals.items(), key=lambda pair: (pair[0] is None, str(pair[0])))
+
+
+def _label(by, moment, grouped, sex, born, today):
+    if by is None:
+        return "total"
+    if by == "mois":
+        return moment.strftime("%Y-%m") if moment else None
+    if by == "sexe":
+        return sex
+    if by == "age":
+        return age_band(born, today)
+    return grouped
+
+
+def age_band(born, today):
+    """'25-34' style band of a birth date, or None."""
+    if born is None:
+        return None
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    for low, high in AGE_BANDS:
+        if low <= age <= high:
+            return f"{low}+" if high >= 200 else f"{low}-{high}"
+    return f"<{AGE_BANDS[0][0]}"
+
+
+def step_durations(uow, process_key=None):
+    """Median days spent at each user task (created → completed), per procedure and step."""
+    query = select(TaskRow.process_key, TaskRow.name, TaskRow.title, TaskRow.created_at, TaskRow.completed_at) \
+        .where(TaskRow.state == "completed", TaskRow.completed_at.is_not(None))
+    if process_key:
+        query = query.where(TaskRow.process_key == process_key)
+    spans = {}
+    with uow:
+        for key, name, title, created, completed in uow.session.execute(query):
+            days = (as_utc(completed) - as_utc(created)).total_seconds() / 86400
+            spans.setdefault((key, name, title), []).append(days)
+    return [{"process_key": key, "name": name, "title": title, "count": len(values),
+             "median_days": round(median(values), 2)} for (key, name, title), values in sorted(spans.items())]

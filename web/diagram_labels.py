@@ -1,0 +1,105 @@
+"""Words for the modeler's pages: check problems, migration refusals, what changed between versions."""
+import re
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+# The engine words its check problems in English; each known kind is shown in the reader's language.
+_PROBLEMS = [
+    (r"unreachable: .*", _l("inaccessible : aucun chemin depuis un événement de début ne mène à cet élément")),
+    (r"gateway without a default flow: .*", _l("passerelle sans flux par défaut : si aucune condition n'est "
+                                              "vraie, le dossier s'arrête en erreur ; marquez un flux sortant "
+                                              "comme flux par défaut")),
+    (r"user task outside any lane: .*", _l("tâche hors de tout couloir : placez-la dans le couloir du rôle qui "
+                                           "la fait")),
+    (r"lane '(?P<lane>.*)' names no known role", _l("le couloir « %(lane)s » ne nomme aucun rôle connu")),
+    (r"user task without a form .*", _l("tâche sans formulaire (propriété formJsonSchemaFilename)")),
+    (r"form file '(?P<form>.*)' not found", _l("le fichier de formulaire « %(form)s » est introuvable")),
+    (r"script refused: (?P<reason>.*)", _l("script refusé : %(reason)s")),
+    (r"condition refused: (?P<reason>.*)", _l("condition refusée : %(reason)s")),
+    (r"timer expression must be quoted: write (?P<value>.*)",
+     _l("l'expression de la minuterie doit être entre guillemets : écrivez %(value)s")),
+    (r"timer expression (?P<value>.*) is not a valid ISO-8601 (?P<kind>\w+).*",
+     _l("l'expression de la minuterie %(value)s n'est pas une valeur ISO-8601 valide (%(kind)s)")),
+    (r"timer expression refused: (?P<reason>.*)", _l("expression de minuterie refusée : %(reason)s")),
+    (r"timer expression must be a quoted ISO-8601 text.*",
+     _l("l'expression de la minuterie doit être un texte ISO-8601 entre guillemets, par exemple \"P5D\"")),
+    (r"dueIn: (?P<reason>.*)", _l("délai (dueIn) invalide : %(reason)s")),
+    (r"invalid XML: (?P<reason>.*)", _l("XML invalide : %(reason)s")),
+    (r"not a (?P<kind>BPMN|DMN) file: .*", _l("ce n'est pas un fichier %(kind)s")),
+    (r"not a \.bpmn, \.dmn.*", _l("seuls les fichiers .bpmn, .dmn, .schema.json et .ui.json sont acceptés")),
+    (r"not a text file", _l("ce n'est pas un fichier texte")),
+    (r".*invalid JSON Schema: (?P<reason>.*)", _l("JSON Schema invalide : %(reason)s")),
+    (r".*invalid JSON at line (?P<line>\d+).*", _l("JSON invalide à la ligne %(line)s")),
+    (r"no \.bpmn file of the draft defines the process '(?P<key>.*)'",
+     _l("aucun fichier .bpmn du brouillon ne définit la procédure « %(key)s »")),
+    (r"no executable process found", _l("aucune procédure exécutable trouvée")),
+]
+_PATTERNS = [(re.compile(pattern, re.DOTALL), text) for pattern, text in _PROBLEMS]
+
+MIGRATION_REASONS = {
+    "finished": _l("le dossier est terminé"),
+    "not_newer": _l("la version choisie n'est pas plus récente que celle du dossier"),
+    "completed_changed": _l("l'étape déjà faite « %(element)s » a changé"),
+    "completed_removed": _l("l'étape déjà faite « %(element)s » n'existe plus"),
+    "current_removed": _l("l'étape où se trouve le dossier, « %(element)s », n'existe plus"),
+    "subprocess_removed": _l("le sous-processus « %(element)s » n'existe plus"),
+    "stale": _l("le dossier a changé entre-temps : recommencez"),
+}
+
+FIELDS = {
+    "name": _l("libellé"), "lane": _l("couloir"), "outputs": _l("flux sortants"), "inputs": _l("flux entrants"),
+    "script": _l("script"), "conditions": _l("conditions"), "default_task_spec": _l("flux par défaut"),
+    "typename": _l("type d'élément"), "event_definition": _l("événement (minuterie, message…)"),
+    "documentation": _l("documentation"), "property:formJsonSchemaFilename": _l("formulaire"),
+    "property:formUiSchemaFilename": _l("présentation du formulaire"),
+    "property:manualSection": _l("section du manuel"), "property:dueIn": _l("délai"),
+    "property:dueDate": _l("échéance"), "property:regionVariable": _l("variable de région"),
+    "preScript": _l("script avant"), "postScript": _l("script après"), "calledDecisionId": _l("décision DMN"),
+}
+
+
+def problem_text(message):
+    """A check problem in the reader's language (the engine's English wording when it is not a known kind)."""
+    for pattern, text in _PATTERNS:
+        match = pattern.fullmatch(message or "")
+        if match:
+            return str(text) % match.groupdict()
+    return message
+
+
+def migration_reason(reason):
+    text = MIGRATION_REASONS.get(reason.get("code"))
+    return str(text) % {"element": reason.get("element_id") or ""} if text else str(reason.get("code"))
+
+
+def field_label(code):
+    return str(FIELDS.get(code, code))
+
+
+def init_app(app):
+    app.jinja_env.globals.update(problem_text=problem_text, migration_reason=migration_reason,
+                                 field_label=field_label, modeler_texts=modeler_texts)
+
+
+def modeler_texts():
+    """The words the modeler's script shows, in the reader's language."""
+    return {
+        "saved": _("Brouillon enregistré."), "checking": _("Vérification…"), "saving": _("Enregistrement…"),
+        "no_problem": _("Aucun problème : le brouillon peut être déployé."),
+        "problems": _("Problèmes à corriger :"), "deploying": _("Déploiement…"),
+        "conflict": _("Quelqu'un d'autre a enregistré ce brouillon entre-temps : rechargez la page."),
+        "failed": _("L'opération a échoué."), "unsaved": _("Modifications non enregistrées."),
+        "element": _("Élément"), "id": _("Identifiant"), "name": _("Libellé"), "lane": _("Couloir (rôle)"),
+        "no_lane": _("aucun : déplacez la tâche dans le couloir du rôle qui la fait"),
+        "form": _("Formulaire (fichier JSON Schema)"), "edit_form": _("Modifier ce formulaire"),
+        "manual": _("Section du manuel"), "due_in": _("Délai (durée ISO-8601, ex. P5D)"),
+        "due_date": _("Échéance (expression sur les données, ex. date_limite)"),
+        "region": _("Variable de région"), "condition": _("Condition (expression Python)"),
+        "default_flow": _("Flux par défaut de la passerelle"), "script": _("Script (Python restreint)"),
+        "pre_script": _("Script avant la tâche"), "post_script": _("Script après la tâche"),
+        "timer_kind": _("Type de minuterie"), "timer_expr": _("Expression (ISO-8601 entre guillemets)"),
+        "duration": _("durée"), "date": _("date"), "cycle": _("cycle"),
+        "decision": _("Décision DMN (identifiant)"), "lane_name": _("Nom du couloir (rôle)"),
+        "select": _("Sélectionnez un élément du diagramme pour le modifier."),
+    }

@@ -1,0 +1,58 @@
+"""Statistics pages for managers: tables, bar charts (server-drawn SVG) and CSV exports."""
+import csv
+import io
+from datetime import date
+
+from flask import Blueprint, Response, g, render_template, request
+from flask_babel import lazy_gettext as _l
+
+from engine import statistics
+from engine.errors import Forbidden
+from web.auth import login_required
+from web.store import uow
+
+bp = Blueprint("statistics", __name__, url_prefix="/statistiques")
+READERS = {"direction", "admin", "dcim"}
+DIMENSIONS = {"": _l("Total"), "mois": _l("Mois"), "region": _l("Direction régionale"),
+              "pays": _l("Pays"), "metier": _l("Métier"), "sexe": _l("Sexe"), "age": _l("Tranche d'âge"),
+              "categorie": _l("Catégorie ou étape")}
+
+
+def _filters():
+    if not g.actor.roles & READERS:
+        raise Forbidden("statistics are for managers")
+    args = request.args
+    return {"by": args.get("par") or None, "start": _date(args.get("du")), "end": _date(args.get("au")),
+            "region": args.get("region") or None}
+
+
+def _date(text):
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+@bp.get("/")
+@login_required
+def index():
+    filters = _filters()
+    tables = [(indicator, statistics.count(uow(), indicator.key, **filters))
+              for indicator in statistics.INDICATORS.values()]
+    return render_template("statistics/index.html", tables=tables, filters=filters, dimensions=DIMENSIONS,
+                           steps=statistics.step_durations(uow()), args=request.args)
+
+
+@bp.get("/<key>.csv")
+@login_required
+def export(key):
+    filters = _filters()
+    if key not in statistics.INDICATORS:
+        raise Forbidden("unknown indicator")
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow([str(DIMENSIONS.get(filters["by"] or "")), str(statistics.INDICATORS[key].title)])
+    writer.writerows((label if label is not None else "", value)
+                     for label, value in statistics.count(uow(), key, **filters))
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename={key}.csv"})

@@ -1,5 +1,6 @@
 """Djoliba's web layer: HTML pages for the agency's staff and a JSON API, over the engine."""
 from flask import Flask
+from flask_compress import Compress
 
 from web import api, auth, config, errors, i18n, instances, labels, notifications, people, statistics, store, tasks
 

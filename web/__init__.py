@@ -11,6 +11,7 @@ def create_app(test_config=None):
     app.config.from_mapping(config.from_environment(app.instance_path))
     app.config.update(test_config or {})
     store.init_app(app)
+    Compress(app)
     i18n.init_app(app)
     labels.init_app(app)
     auth.init_app(app)

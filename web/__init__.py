@@ -2,7 +2,8 @@
 from flask import Flask
 from flask_compress import Compress
 
-from web import api, auth, config, errors, i18n, instances, labels, notifications, people, statistics, store, tasks
+from web import (api, auth, config, diagram_labels, diagrams, errors, i18n, instances, labels, modeler,
+                 notifications, people, statistics, store, tasks)
 
 
 def create_app(test_config=None):
@@ -14,8 +15,10 @@ def create_app(test_config=None):
     Compress(app)
     i18n.init_app(app)
     labels.init_app(app)
+    diagram_labels.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
-    for blueprint in (auth.bp, tasks.bp, instances.bp, notifications.bp, people.bp, statistics.bp, api.bp):
+    for blueprint in (auth.bp, tasks.bp, instances.bp, notifications.bp, people.bp, statistics.bp, diagrams.bp,
+                      modeler.bp, api.bp):
         app.register_blueprint(blueprint)
     return app

@@ -142,6 +142,7 @@
 
   function showPanel(element) {
     panel.innerHTML = "";
+    if (element && element.labelTarget) { element = element.labelTarget; }  // a label edits its element
     if (!element) {
       panel.innerHTML = "<p></p>";
       panel.firstChild.textContent = T.select;
@@ -326,7 +327,26 @@
   modeler.on("commandStack.changed", function () { dirty = true; });
   datalist("lane-names", LANES);
   datalist("form-names", data.forms);
+  // bpmn-moddle drops loop data references that name a data variable rather than an element
+  // (SpiffWorkflow's multi-instance tasks do): put them back after the import, so they are saved.
+  function keepLoopReferences(xml) {
+    var doc = new DOMParser().parseFromString(xml, "application/xml");
+    var loops = doc.getElementsByTagNameNS("http://www.omg.org/spec/BPMN/20100524/MODEL", "multiInstanceLoopCharacteristics");
+    Array.prototype.forEach.call(loops, function (loop) {
+      var element = registry.get(loop.parentNode.getAttribute("id"));
+      var characteristics = element && element.businessObject.loopCharacteristics;
+      if (!characteristics) { return; }
+      ["loopDataInputRef", "loopDataOutputRef"].forEach(function (name) {
+        var ref = loop.getElementsByTagNameNS(loop.namespaceURI, name)[0];
+        if (ref && !characteristics[name]) {
+          characteristics[name] = moddle.create("bpmn:DataInput", { id: ref.textContent.trim() });
+        }
+      });
+    });
+  }
+
   modeler.importXML(data.xml).then(function () {
+    keepLoopReferences(data.xml);
     canvas.zoom("fit-viewport");
     showProblems(data.problems);
     dirty = false;

@@ -7,13 +7,17 @@ MO_FILES := $(patsubst %.po,%.mo,$(wildcard web/translations/*/LC_MESSAGES/messa
 
 .PHONY: run test test-sqlite test-postgres install translations bench
 
-install: $(BIN)/.installed $(MO_FILES)
+install: $(BIN)/.installed $(MO_FILES) node_modules/.package-lock.json
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
+
+# bpmn-js for the modeler page comes from npm; node_modules is not in the repository.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 
 web/translations/%/LC_MESSAGES/messages.mo: web/translations/%/LC_MESSAGES/messages.po $(BIN)/.installed
 	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@

@@ -94,6 +94,18 @@ def label(person):
     return f"{person.last_name.upper()} {person.first_names}{born} (n° {person.id})"
 
 
+def region_of(session, person_id):
+    """The region of a registered person, for diagram scripts (`region_personne(candidat)`).
+
+    Raises ValueError for an id that names no file (or an erased one): the step fails visibly.
+    """
+    person = session.get(Person, person_id) if isinstance(person_id, int) and not isinstance(person_id, bool) \
+        else None
+    if person is None or person.erased_at is not None:
+        raise ValueError(f"no person {person_id!r} in the registry")
+    return person.region
+
+
 def person_choices(session):
     """The `persons` lookup used by form choices: (id, label) by ids, or by region."""
     def lookup(ids, region):

@@ -4,7 +4,7 @@ from SpiffWorkflow.bpmn.specs.mixins.inclusive_gateway import InclusiveGateway
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
-from engine import audit, projection, records, spawn, timetable
+from engine import audit, people, projection, records, spawn, timetable
 from engine.tables import utcnow
 from engine.workflows import instance_data, state_of
 
@@ -19,6 +19,7 @@ def advance(session, instance, workflow, actor, step=None):
     """
     taken = []
     workflow.script_engine.process_exists = lambda key: spawn.deployed(session, key)
+    workflow.script_engine.provide(region_personne=lambda person_id: people.region_of(session, person_id))
     try:
         if step is not None:
             step()

@@ -92,6 +92,10 @@ class ScriptEngine(PythonScriptEngine):
         self.outbox = []
         self.process_exists = lambda _key: True
 
+    def provide(self, **functions):
+        """Let scripts and conditions call `functions` (e.g. look-ups in the persons registry)."""
+        self.environment.globals.update(functions)
+
     def call_service(self, task, operation_name=None, operation_params=None, **_kwargs):
         # The library's own error path here refers to an undefined name: report errors ourselves.
         try:

@@ -1,0 +1,35 @@
+"""The departures table, from the departure aid procedure (manual §7.8, §8.2.3, §8.2.7, §8.2.8).
+
+One row per candidate file; `offer_id` is the offer the file descends from (the
+root of its chain), None for a file a DCIM agent opened by hand. When the
+departure is recorded, the candidate's application to that offer reaches the
+stage `parti`.
+"""
+from sqlalchemy import select
+
+from engine.records.fields import as_date, as_int, upsert
+from engine.tables import Candidature, Departure, Person, utcnow
+
+# statut_depart as set by the diagram's scripts.
+STATUSES = ("en_preparation", "contrat_a_corriger", "parti", "annule")
+
+
+def project(session, instance):
+    data = instance.data
+    person_id = as_int(data.get("candidat"))
+    if person_id is not None and session.get(Person, person_id) is None:
+        person_id = None  # not in the registry: the file stops in error, the row waits for a valid id
+    status = data.get("statut_depart") if data.get("statut_depart") in STATUSES else "en_preparation"
+    if instance.status == "cancelled":
+        status = "annule"
+    country = data.get("pays_destination")
+    upsert(session, Departure, instance.id, instance_id=instance.id, person_id=person_id,
+           offer_id=instance.root_id,
+           destination_country=country if isinstance(country, str) and len(country) == 2 else None,
+           planned_on=as_date(data.get("date_depart_prevue")),
+           departed_on=as_date(data.get("date_depart_effective")), status=status)
+    if status == "parti" and person_id is not None and instance.root_id is not None:
+        candidature = session.scalars(select(Candidature).where(Candidature.offer_id == instance.root_id,
+                                                                Candidature.person_id == person_id)).first()
+        if candidature is not None and candidature.stage != "parti":
+            candidature.stage, candidature.updated_at = "parti", utcnow()

@@ -8,6 +8,7 @@ from engine.projection import task_dict
 from engine.access import can_read_instance, can_start, sees_everything, work_filter
 from engine.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from engine.progress import advance
+from engine.roles import REGIONAL_ROLES
 from engine.spawn import create_instance, has_unfinished, latest_version, lock_version_row  # noqa: F401 (latest_version is part of this API)
 from engine.tables import Instance, ProcessVersion, TaskRow, as_utc
 from engine.workflows import load_workflow
@@ -35,6 +36,8 @@ def start_instance(uow, actor, process_key, business_key, data=None):
     """Start the latest version of `process_key` for `business_key` (e.g. the offer's reference).
 
     Runs the engine steps up to the first user tasks, in one transaction.
+    A regional agent's own region is added to the data as `region_initiateur`,
+    so that the first tasks of a file they open stay in their region.
     Raises NotFound (no such process), Forbidden (actor lacks the start
     event's role) or Conflict (an unfinished instance already has this key).
     Returns the instance as a dict.
@@ -54,6 +57,8 @@ def start_instance(uow, actor, process_key, business_key, data=None):
         if has_unfinished(session, process_key, business_key):
             raise Conflict(f"an unfinished '{process_key}' instance already has the key '{business_key}'",
                            reason="business_key_taken", business_key=business_key)
+        if actor.region and actor.roles & REGIONAL_ROLES:
+            data = {**(data or {}), "region_initiateur": actor.region}
         instance = create_instance(session, version, actor.username, business_key, data)
         uow.commit()
         return instance_dict(session, instance)

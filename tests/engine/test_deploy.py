@@ -39,7 +39,7 @@ def rejected(uow, files, forms_dir=None):
 # --- versions ------------------------------------------------------------------------------------
 
 def test_unchanged_diagram_keeps_its_version(uow):
-    first = deploy_paths(uow, [BPMN_DIR], "admin", forms_dir=FORMS_DIR)
+    first = deploy_paths(uow, [BPMN_DIR / OFFER_FILE], "admin", forms_dir=FORMS_DIR)
     assert first == [{"process_key": PROCESS, "version": 1, "created": True}]
     before = snapshot(uow)
 

@@ -90,7 +90,7 @@ def modeler_texts():
         "problems": _("Problèmes à corriger :"), "deploying": _("Déploiement…"),
         "conflict": _("Quelqu'un d'autre a enregistré ce brouillon entre-temps : rechargez la page."),
         "failed": _("L'opération a échoué."), "unsaved": _("Modifications non enregistrées."),
-        "element": _("Élément"), "id": _("Identifiant"), "name": _("Libellé"), "lane": _("Couloir (rôle)"),
+        "element": _("Élément"), "id": _("Identifiant de l'élément"), "name": _("Libellé"), "lane": _("Couloir (rôle)"),
         "no_lane": _("aucun : déplacez la tâche dans le couloir du rôle qui la fait"),
         "form": _("Formulaire (fichier JSON Schema)"), "edit_form": _("Modifier ce formulaire"),
         "manual": _("Section du manuel"), "due_in": _("Délai (durée ISO-8601, ex. P5D)"),

@@ -244,8 +244,12 @@ def starter(process_key, name):
       <bpmndi:BPMNShape id="lane_dcim_di" bpmnElement="lane_dcim" isHorizontal="true">
         <dc:Bounds x="150" y="60" width="670" height="200" />
       </bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="debut_di" bpmnElement="debut"><dc:Bounds x="200" y="142" width="36" height="36" /></bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="fin_di" bpmnElement="fin"><dc:Bounds x="700" y="142" width="36" height="36" /></bpmndi:BPMNShape>
+      <bpmndi:BPMNShape id="debut_di" bpmnElement="debut">
+        <dc:Bounds x="200" y="142" width="36" height="36" />
+      </bpmndi:BPMNShape>
+      <bpmndi:BPMNShape id="fin_di" bpmnElement="fin">
+        <dc:Bounds x="700" y="142" width="36" height="36" />
+      </bpmndi:BPMNShape>
       <bpmndi:BPMNEdge id="flux_debut_fin_di" bpmnElement="flux_debut_fin">
         <di:waypoint x="236" y="160" /><di:waypoint x="700" y="160" />
       </bpmndi:BPMNEdge>

@@ -184,13 +184,17 @@ def test_the_heat_map_counts_files_per_element(app):
     assert browser(app, "conseiller-bamako").get(f"/processes/{PROCESS}").status_code == 403
 
 
+def deploy_change(owner, old, new):
+    """Through the modeler's endpoints: save the diagram with `old` replaced by `new`, and deploy it."""
+    data, token = page_data(owner)
+    post_json(owner, f"/diagrams/{PROCESS}/draft", token, {"files": {MAIN: data["xml"].replace(old, new)},
+                                                           "revision": data["revision"]})
+    assert post_json(owner, f"/diagrams/{PROCESS}/deploy", token).status_code == 200
+
+
 def test_migrating_from_the_versions_page_and_refusal_on_the_instance_page(app, owner):
     moved_id = started_offer(app, "OFF-2026-0510")
-    data, token = page_data(owner)
-    # Version 2 changes a step the instance has not reached yet.
-    post_json(owner, f"/diagrams/{PROCESS}/draft", token, {"files": {MAIN: data["xml"].replace(
-        'value="P10D"', 'value="P7D"')}, "revision": 0})
-    post_json(owner, f"/diagrams/{PROCESS}/deploy", token)
+    deploy_change(owner, 'value="P10D"', 'value="P7D"')  # version 2: a step the file has not reached
     page = owner.post(f"/diagrams/{PROCESS}/migrate", data={
         "csrf_token": csrf_token(owner, f"/diagrams/{PROCESS}/versions"), "from_version": 1, "to_version": 2})
     assert page.status_code == 200 and "1 dossier(s) migré(s) sur 1" in page.get_data(as_text=True)
@@ -199,10 +203,7 @@ def test_migrating_from_the_versions_page_and_refusal_on_the_instance_page(app, 
 
     # Version 3 renames the recording step, which the instance already completed: refused.
     stuck_id = started_offer(app, "OFF-2026-0511")
-    data, token = page_data(owner)
-    post_json(owner, f"/diagrams/{PROCESS}/draft", token, {"files": {MAIN: data["xml"].replace(
-        "Enregistrer l'offre d'emploi", "Enregistrer l'offre")}, "revision": 0})
-    post_json(owner, f"/diagrams/{PROCESS}/deploy", token)
+    deploy_change(owner, "Enregistrer l'offre d'emploi", "Enregistrer l'offre")
     refused = owner.post(f"/instances/{stuck_id}/migrate", data={
         "csrf_token": csrf_token(owner, f"/instances/{stuck_id}")}, follow_redirects=True)
     text = refused.get_data(as_text=True)

@@ -34,6 +34,8 @@ _PROBLEMS = [
     (r"no \.bpmn file of the draft defines the process '(?P<key>.*)'",
      _l("aucun fichier .bpmn du brouillon ne définit la procédure « %(key)s »")),
     (r"no executable process found", _l("aucune procédure exécutable trouvée")),
+    (r'No DMN Diagram available with id "(?P<decision>[^"]*)".*',
+     _l("aucune décision DMN « %(decision)s » : téléversez le fichier .dmn qui la définit")),
 ]
 _PATTERNS = [(re.compile(pattern, re.DOTALL), text) for pattern, text in _PROBLEMS]
 

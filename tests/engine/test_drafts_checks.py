@@ -131,6 +131,16 @@ def test_good_timer_expressions_pass(uow, expression, kind):
     assert checked(uow, {"essai.bpmn": timer_diagram(expression, kind)}) == []
 
 
+def test_a_business_rule_task_naming_a_missing_decision(uow):
+    task = """<bpmn:businessRuleTask id="tache" name="Décider">
+      <bpmn:extensionElements><spiffworkflow:calledDecisionId>resultat_tests</spiffworkflow:calledDecisionId>
+      </bpmn:extensionElements>
+      <bpmn:incoming>vers_tache</bpmn:incoming><bpmn:outgoing>vers_fin</bpmn:outgoing></bpmn:businessRuleTask>"""
+    problems = checked(uow, {"essai.bpmn": diagram(task)})
+    assert [e for e, _m in problems] == ["tache"]
+    assert 'No DMN Diagram available with id "resultat_tests"' in problems[0][1]
+
+
 def test_the_draft_must_define_its_own_process(uow):
     problems = checked(uow, {"autre.bpmn": diagram(script_task("x = 1"), process_id="autre_procedure")})
     assert problems == [("essai", "no .bpmn file of the draft defines the process 'essai'")]

@@ -20,6 +20,7 @@ def advance(session, instance, workflow, actor, step=None):
     taken = []
     workflow.script_engine.process_exists = lambda key: spawn.deployed(session, key)
     workflow.script_engine.provide(region_personne=lambda person_id: people.region_of(session, person_id))
+    workflow.script_engine.provide(date_naissance_personne=lambda person_id: people.birth_date_of(session, person_id))
     try:
         if step is not None:
             step()

@@ -5,11 +5,15 @@ indexed tables, after every step, in the same transaction.
 A projector is `project(session, instance)`; it reads `instance.data` and must
 tolerate fields that are not filled in yet.
 """
+from engine.records import agences_privees, reintegration, retour_migrant
 from engine.records import aide_au_depart, offers
 
 PROJECTORS = {
     "offre_internationale": offers.project,
     "aide_au_depart": aide_au_depart.project,
+    "retour_migrant": retour_migrant.project,
+    "reintegration": reintegration.project,
+    "agences_privees": agences_privees.project,
 }
 
 

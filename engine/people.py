@@ -99,11 +99,23 @@ def region_of(session, person_id):
 
     Raises ValueError for an id that names no file (or an erased one): the step fails visibly.
     """
+    return _registered(session, person_id).region
+
+
+def birth_date_of(session, person_id):
+    """The ISO birth date of a registered person, or None when the file has none, for diagram
+    scripts (`date_naissance_personne(migrant)`, e.g. an age rule). ValueError as `region_of`.
+    """
+    person = _registered(session, person_id)
+    return person.birth_date.isoformat() if person.birth_date else None
+
+
+def _registered(session, person_id):
     person = session.get(Person, person_id) if isinstance(person_id, int) and not isinstance(person_id, bool) \
         else None
     if person is None or person.erased_at is not None:
         raise ValueError(f"no person {person_id!r} in the registry")
-    return person.region
+    return person
 
 
 def person_choices(session):

@@ -40,8 +40,9 @@ def advance(session, instance, workflow, actor, step=None):
     _start_requested(session, instance, workflow, actor)
     if instance.status == "completed":
         instance.ended_at = utcnow()
+        # The process's own end event, not one of an embedded subprocess's.
         ends = [t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.COMPLETED)
-                if t.task_spec.__class__.__name__ == "EndEvent" and t.task_spec.bpmn_id]
+                if t.task_spec.__class__.__name__ == "EndEvent" and t.task_spec.bpmn_id and t.workflow is workflow]
         audit.record(session, "instance_completed", actor, instance, element_id=ends[-1] if ends else None)
 
 

@@ -6,6 +6,7 @@ only its own state, and the spec is put back when the instance is loaded.
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.util.task import TaskState
 
 from engine.scripting import script_engine
 
@@ -58,8 +59,15 @@ def load_workflow(version, state):
 
 
 def instance_data(workflow):
-    """The data an instance holds now: the workflow's, else its latest completed task's."""
+    """The data an instance holds now: the workflow's, else its latest completed element's.
+
+    The joins SpiffWorkflow adds itself (no diagram id) may complete last with an older
+    branch's data, e.g. the join of a task left by an interrupting boundary event: skipped.
+    """
     if workflow.is_completed():
         return dict(workflow.data)
     last = workflow.last_task
+    if last is not None and not last.task_spec.bpmn_id:
+        done = [t for t in workflow.get_tasks(state=TaskState.COMPLETED) if t.task_spec.bpmn_id]
+        last = max(done, key=lambda t: t.last_state_change, default=last)
     return dict(last.data) if last is not None else {}

@@ -7,9 +7,12 @@ tolerate fields that are not filled in yet.
 """
 from engine.records import agences_privees, reintegration, retour_migrant
 from engine.records import aide_au_depart, offers
+from engine.records import preselection, selection_definitive
 
 PROJECTORS = {
     "offre_internationale": offers.project,
+    "preselection": preselection.project,
+    "selection_definitive": selection_definitive.project,
     "aide_au_depart": aide_au_depart.project,
     "retour_migrant": retour_migrant.project,
     "reintegration": reintegration.project,

@@ -1,0 +1,30 @@
+"""The returns table, from the return procedure (manual §9.1).
+
+One row per return file: who came back, to which regional directorate, from
+which country, and the category the decision table gave the return.
+"""
+from engine.records.fields import as_date, as_int, upsert
+from engine.tables import Person, ReturnRecord
+
+CATEGORIES = ("volontaire", "involontaire")
+
+
+def project(session, instance):
+    data = instance.data
+    country = data.get("pays_provenance")
+    upsert(session, ReturnRecord, instance.id, instance_id=instance.id,
+           person_id=registered_person(session, data.get("migrant")),
+           region=data.get("region") or data.get("region_initiateur"),
+           category=data.get("categorie_retour") if data.get("categorie_retour") in CATEGORIES else None,
+           reason=data.get("motif_retour"), country_from=country if _iso2(country) else None,
+           registered_on=as_date(instance.started_at))
+
+
+def registered_person(session, value):
+    """The id of a person of the registry, or None (a foreign key must not point to nothing)."""
+    person_id = as_int(value)
+    return person_id if person_id is not None and session.get(Person, person_id) is not None else None
+
+
+def _iso2(country):
+    return isinstance(country, str) and len(country) == 2

@@ -1,0 +1,196 @@
+"""Every path of the return procedure (manual §9.1): registration, the decision table's nine rules,
+the voluntary and involuntary routes, and the reintegration file it opens."""
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+import retour_migrant_data as data
+from conftest import BAMAKO, BPMN_DIR, DCIM, FORMS_DIR, KAYES
+from engine import instances, people, tasks
+from engine.deploy import deploy_paths
+from engine.errors import Forbidden, ValidationFailed
+from engine.tables import Instance, ReturnRecord
+from offer_flow import complete, history, kinds, task_rows, the_task
+
+PROCESS = "retour_migrant"
+DIAGRAMS = ("retour_migrant.bpmn", "retour_migrant.dmn", "reintegration.bpmn")
+
+
+@pytest.fixture
+def returns(uow):
+    """The return and reintegration diagrams (and the return's decision table), deployed."""
+    deploy_paths(uow, [BPMN_DIR / name for name in DIAGRAMS], "test", forms_dir=FORMS_DIR)
+    return uow
+
+
+@pytest.fixture
+def migrant(uow):
+    return people.register_person(uow, BAMAKO, data.personne())
+
+
+def start_return(uow, key, actor=BAMAKO):
+    """A counsellor opens a return file: their region comes with them (`region_initiateur`)."""
+    return instances.start_instance(uow, actor, PROCESS, key)
+
+
+def return_row(uow, instance_id):
+    with uow:
+        row = uow.session.get(ReturnRecord, instance_id)
+        return None if row is None else {"person_id": row.person_id, "region": row.region, "category": row.category,
+                                         "reason": row.reason, "country_from": row.country_from,
+                                         "registered_on": row.registered_on}
+
+
+def children(uow, instance_id):
+    with uow:
+        found = uow.session.scalars(select(Instance).where(Instance.parent_id == instance_id).order_by(Instance.id))
+        return [{"id": i.id, "process_key": i.process_key, "business_key": i.business_key, "status": i.status,
+                 "parent_id": i.parent_id, "root_id": i.root_id, "data": i.data} for i in found]
+
+
+def due_delay(task):
+    return datetime.fromisoformat(task["due_at"]) - datetime.fromisoformat(task["created_at"])
+
+
+def test_a_counsellor_opens_a_return_file_in_their_region(returns, migrant):
+    elsewhere = people.register_person(returns, KAYES, data.personne(nom="Traoré", region="kayes"))
+    started = start_return(returns, "RET-2025-0001")
+
+    assert started["status"] == "running" and started["started_by"] == "conseiller-bamako"
+    assert started["data"]["region_initiateur"] == "bamako"
+    [task] = started["tasks"]
+    assert (task["name"], task["title"], task["role"], task["region"]) == (
+        "enregistrer_retour", "Enregistrer le retour du migrant", "conseiller", "bamako")
+    assert task["manual_section"] == "9.1" and task["due_at"] is None
+    assert the_task(returns, BAMAKO, started["id"], "enregistrer_retour")["id"] == task["id"]
+    assert [t for t in tasks.list_open_tasks(returns, KAYES) if t["instance_id"] == started["id"]] == []
+    with pytest.raises(Forbidden):
+        tasks.get_task(returns, KAYES, task["id"])
+    # The migrant is picked among the persons of the task's region only.
+    form = tasks.get_task(returns, BAMAKO, task["id"])["form"]
+    choices = [c["const"] for c in form["schema"]["properties"]["migrant"]["oneOf"]]
+    assert choices == [migrant] and elsewhere not in choices
+    with pytest.raises(ValidationFailed) as refused:
+        tasks.complete_task(returns, BAMAKO, task["id"], data.enregistrer_retour(elsewhere))
+    assert [(e.field, e.code) for e in refused.value.errors] == [("migrant", "enum")]
+    # Nothing classified yet: the return is counted from the start, without a category.
+    assert return_row(returns, started["id"]) == {"person_id": None, "region": "bamako", "category": None,
+                                                  "reason": None, "country_from": None,
+                                                  "registered_on": datetime.fromisoformat(started["started_at"]).date()}
+
+
+def test_an_assisted_return_programme_must_be_named(returns, migrant):
+    started = start_return(returns, "RET-2025-0002")
+    submission = data.enregistrer_retour(migrant, "programme_retour_assiste")
+    del submission["programme_retour"]
+    with pytest.raises(ValidationFailed) as refused:
+        complete(returns, BAMAKO, started["id"], "enregistrer_retour", submission)
+    assert [(e.field, e.code) for e in refused.value.errors] == [("programme_retour", "required")]
+
+
+@pytest.mark.parametrize("motif", data.VOLUNTARY_REASONS)
+def test_voluntary_reasons_lead_to_information_on_the_programmes(returns, migrant, motif):
+    started = start_return(returns, f"RET-V-{motif}")
+    after = complete(returns, BAMAKO, started["id"], "enregistrer_retour", data.enregistrer_retour(migrant, motif))
+
+    assert after["data"]["categorie_retour"] == "volontaire"
+    [offer] = after["tasks"]
+    assert (offer["name"], offer["title"], offer["role"], offer["region"], offer["manual_section"]) == (
+        "proposer_accompagnement", "Présenter les programmes de réintégration", "conseiller", "bamako", "9.2, 6.7")
+    assert due_delay(offer) == timedelta(days=10)
+    assert kinds(history(returns, started["id"]))[-1] == ("gateway_taken", "gw_categorie")
+    assert history(returns, started["id"])[-1]["details"]["to"] == ["proposer_accompagnement"]
+    assert return_row(returns, started["id"])["category"] == "volontaire"
+    assert return_row(returns, started["id"])["reason"] == motif
+    assert children(returns, started["id"]) == []
+
+
+@pytest.mark.parametrize("motif", data.INVOLUNTARY_REASONS)
+def test_involuntary_reasons_open_a_reintegration_file_at_once(returns, migrant, motif):
+    started = start_return(returns, f"RET-I-{motif}")
+    done = complete(returns, BAMAKO, started["id"], "enregistrer_retour", data.enregistrer_retour(migrant, motif))
+
+    assert done["status"] == "completed" and done["tasks"] == []
+    assert done["data"]["categorie_retour"] == "involontaire"
+    assert done["data"]["accompagnement_prioritaire"] is True
+    assert done["data"]["statut_retour"] == "oriente_reintegration"
+    assert kinds(history(returns, started["id"])) == [
+        ("instance_started", None),
+        ("task_completed", "enregistrer_retour"),
+        ("gateway_taken", "gw_categorie"),
+        ("gateway_taken", "gw_vers_reintegration"),
+        ("instance_completed", "fin_oriente"),
+    ]
+    assert history(returns, started["id"])[2]["details"]["to"] == ["prioriser_retour_involontaire"]
+    [child] = children(returns, started["id"])
+    assert child["process_key"] == "reintegration" and child["business_key"] == f"RET-I-{motif}/reintegration"
+    assert child["parent_id"] == started["id"] and child["root_id"] == started["id"]
+    assert {k: child["data"][k] for k in ("migrant", "region", "categorie_retour", "motif_retour",
+                                          "pays_provenance", "date_retour", "accompagnement_prioritaire",
+                                          "orientation_souhaitee")} == {
+        "migrant": migrant, "region": "bamako", "categorie_retour": "involontaire", "motif_retour": motif,
+        "pays_provenance": "ES", "date_retour": "2025-03-02", "accompagnement_prioritaire": True,
+        "orientation_souhaitee": "a_definir"}
+    assert return_row(returns, started["id"]) == {
+        "person_id": migrant, "region": "bamako", "category": "involontaire", "reason": motif,
+        "country_from": "ES", "registered_on": datetime.fromisoformat(started["started_at"]).date()}
+    # The reintegration file waits for the same region's counsellors.
+    first = the_task(returns, BAMAKO, child["id"], "inscrire_profiler")
+    assert first["region"] == "bamako"
+
+
+def test_a_voluntary_return_asking_for_support_opens_reintegration(returns, migrant):
+    started = start_return(returns, "RET-2025-0010")
+    complete(returns, BAMAKO, started["id"], "enregistrer_retour",
+             data.enregistrer_retour(migrant, "investissement_expertise"))
+    done = complete(returns, BAMAKO, started["id"], "proposer_accompagnement", data.proposer_accompagnement())
+
+    assert done["status"] == "completed"
+    assert done["data"]["statut_retour"] == "oriente_reintegration"
+    assert done["data"]["accompagnement_prioritaire"] is False
+    events = history(returns, started["id"])
+    assert kinds(events) == [
+        ("instance_started", None),
+        ("task_completed", "enregistrer_retour"),
+        ("gateway_taken", "gw_categorie"),
+        ("task_completed", "proposer_accompagnement"),
+        ("gateway_taken", "gw_accompagnement"),
+        ("gateway_taken", "gw_vers_reintegration"),
+        ("instance_completed", "fin_oriente"),
+    ]
+    assert events[3]["changes"]["accompagnement_souhaite"] == {"old": None, "new": True}
+    assert events[4]["details"]["to"] == ["gw_vers_reintegration"]
+    [child] = children(returns, started["id"])
+    assert child["business_key"] == "RET-2025-0010/reintegration" and child["root_id"] == started["id"]
+    assert child["data"]["orientation_souhaitee"] == "auto_emploi"
+    assert child["data"]["accompagnement_prioritaire"] is False
+    assert child["data"]["categorie_retour"] == "volontaire"
+    assert [r["name"] for r in task_rows(returns, started["id"])] == ["enregistrer_retour", "proposer_accompagnement"]
+
+
+def test_a_voluntary_return_without_support_is_closed(returns, migrant):
+    started = start_return(returns, "RET-2025-0011")
+    complete(returns, BAMAKO, started["id"], "enregistrer_retour", data.enregistrer_retour(migrant, "emploi_local"))
+    done = complete(returns, BAMAKO, started["id"], "proposer_accompagnement", data.refuser_accompagnement())
+
+    assert done["status"] == "completed"
+    assert done["data"]["statut_retour"] == "sans_accompagnement"
+    assert kinds(history(returns, started["id"]))[-2:] == [("gateway_taken", "gw_accompagnement"),
+                                                           ("instance_completed", "fin_sans_accompagnement")]
+    assert history(returns, started["id"])[-2]["details"]["to"] == ["clore_sans_accompagnement"]
+    assert children(returns, started["id"]) == []
+    assert return_row(returns, started["id"])["category"] == "volontaire"
+
+
+def test_without_the_reintegration_procedure_the_file_stops_visibly(uow, migrant):
+    deploy_paths(uow, [BPMN_DIR / "retour_migrant.bpmn", BPMN_DIR / "retour_migrant.dmn"], "test",
+                 forms_dir=FORMS_DIR)
+    started = start_return(uow, "RET-2025-0012")
+    failed = complete(uow, BAMAKO, started["id"], "enregistrer_retour", data.enregistrer_retour(migrant, "tout_perdu"))
+
+    assert failed["status"] == "error"
+    assert failed["error"]["element_id"] == "demarrer_reintegration"
+    assert "reintegration" in failed["error"]["message"]
+    assert children(uow, started["id"]) == []
+    assert instances.get_instance(uow, DCIM, started["id"])["status"] == "error"

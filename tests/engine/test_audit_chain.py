@@ -116,7 +116,7 @@ def test_a_rollback_writes_no_event_and_leaves_the_chain_whole(log):
 CHANGES = {
     "at": lambda e: as_utc(e["at"]) + timedelta(seconds=1),
     "actor": lambda e: "intrus",
-    "kind": lambda e: "login",
+    "kind": lambda e: "login" if e["kind"] != "login" else "logout",
     "instance_id": lambda e: (e["instance_id"] or 0) + 1,
     "process_key": lambda e: "autre_procedure",
     "task_id": lambda e: "00000000-0000-0000-0000-000000000000",

@@ -60,8 +60,10 @@ def contrat(manquantes=(), frais=False, compris=True):
     """A contract check; the mentions in `manquantes` are missing, `frais` means fees charged to the worker."""
     data = {"date_reception_contrat": "2025-04-18",
             "mentions_contrat": {mention: mention not in manquantes for mention in MENTIONS},
-            "langues_contrat": ["es", "fr"], "contrat_compris_par_candidat": compris,
+            "duree_contrat_mois": 5, "langues_contrat": ["es", "fr"], "contrat_compris_par_candidat": compris,
             "frais_a_charge_travailleur": frais}
+    if "remuneration_avantages" not in manquantes:
+        data["remuneration_nette"] = {"montant": 1250.0, "devise": "EUR"}
     if frais:
         data["frais_precisions"] = "Retenue de 300 EUR sur le premier salaire pour « frais de dossier »."
     return data

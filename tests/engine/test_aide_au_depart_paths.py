@@ -213,6 +213,10 @@ def test_departure_with_workshop_up_to_arrival(depart, candidates):
     assert check["title"] == "Contrôler le contrat de travail"
     assert check["manual_section"] == "8.2.7, 6.6" and due_delay(check) == timedelta(days=5)
 
+    with pytest.raises(ValidationFailed) as refused:  # a contract that states the pay says how much
+        tasks.complete_task(depart, CHECKER, check["id"],
+                            {k: v for k, v in data.contrat().items() if k != "remuneration_nette"})
+    assert [(e.field, e.code) for e in refused.value.errors] == [("remuneration_nette", "required")]
     checked = complete(depart, CHECKER, file_id, "verifier_contrat", data.contrat())
     assert checked["data"]["contrat_conforme"] is True
     assert checked["data"]["contrat_elements_manquants"] == []
@@ -277,6 +281,8 @@ def test_departure_with_workshop_up_to_arrival(depart, candidates):
     assert by_element["convoquer_candidat"]["actor"] == "conseiller-bamako"
     assert by_element["verifier_contrat"]["actor"] == "dcim-juriste"
     assert by_element["verifier_contrat"]["changes"]["frais_a_charge_travailleur"] == {"old": None, "new": False}
+    assert by_element["verifier_contrat"]["changes"]["remuneration_nette"] == \
+        {"old": None, "new": {"montant": 1250.0, "devise": "EUR"}}
     assert by_element["enregistrer_depart"]["changes"]["date_depart_effective"] == {"old": None,
                                                                                     "new": "2025-06-02"}
     rows = task_rows(depart, file_id)

@@ -254,10 +254,12 @@ def test_api_drafts_versions_diff_and_migration(app, owner_api):
 def test_api_deployment_answers_201_200_and_422_with_element_ids(app, owner_api):
     from tests.conftest import BPMN_DIR
     text = (BPMN_DIR / MAIN).read_text(encoding="utf-8")
+    bundled = {p.name: p.read_bytes() for p in BPMN_DIR.iterdir() if p.suffix in (".bpmn", ".dmn")}
 
     def send(body, query=""):
-        return owner_api("POST", "/deployments" + query, content_type="multipart/form-data",
-                         data={"files": (io.BytesIO(body.encode()), MAIN)})
+        """All the bundled files (as deployed by the fixture), with `body` as the offer diagram."""
+        files = [(io.BytesIO(content), name) for name, content in {**bundled, MAIN: body.encode()}.items()]
+        return owner_api("POST", "/deployments" + query, content_type="multipart/form-data", data={"files": files})
     assert send(text).status_code == 200  # the bundled version, unchanged
     unreachable = text.replace('<bpmn:endEvent id="fin_sans_accord"',
                                '<bpmn:task id="oubliee" /><bpmn:endEvent id="fin_sans_accord"')

@@ -6,7 +6,8 @@
   var T = data.texts;
   var csrf = document.querySelector('meta[name="csrf-token"]').content;
 
-  // The spiffworkflow extension elements, so that bpmn-js reads, edits and writes them.
+  // The spiffworkflow extension elements, so that bpmn-js reads, edits and writes them (an element of
+  // this namespace that is not described here would be dropped on import).
   var spiffworkflow = {
     name: "SpiffWorkflow", uri: "http://spiffworkflow.org/bpmn/schema/1.0/core", prefix: "spiffworkflow",
     xml: { tagAlias: "lowerCase" },
@@ -18,7 +19,25 @@
       { name: "PreScript", superClass: ["Element"], properties: [{ name: "value", type: "String", isBody: true }] },
       { name: "PostScript", superClass: ["Element"], properties: [{ name: "value", type: "String", isBody: true }] },
       { name: "CalledDecisionId", superClass: ["Element"],
-        properties: [{ name: "value", type: "String", isBody: true }] }
+        properties: [{ name: "value", type: "String", isBody: true }] },
+      { name: "InstructionsForEndUser", superClass: ["Element"],
+        properties: [{ name: "value", type: "String", isBody: true }] },
+      { name: "MessageVariable", superClass: ["Element"],
+        properties: [{ name: "value", type: "String", isBody: true }] },
+      { name: "ServiceTaskOperator", superClass: ["Element"],
+        properties: [{ name: "id", type: "String", isAttr: true }, { name: "resultVariable", type: "String", isAttr: true },
+                     { name: "parameters", type: "Parameters" }, { name: "retry", type: "Retry" }] },
+      { name: "Parameters", superClass: ["Element"],
+        properties: [{ name: "parameters", type: "Parameter", isMany: true }] },
+      { name: "Parameter", superClass: ["Element"],
+        properties: [{ name: "id", type: "String", isAttr: true }, { name: "type", type: "String", isAttr: true },
+                     { name: "value", type: "String", isAttr: true }] },
+      { name: "Retry", superClass: ["Element"],
+        properties: [{ name: "retries", type: "String", isAttr: true }, { name: "backoff_base", type: "String", isAttr: true }] },
+      { name: "TaskMetadataValues", superClass: ["Element"],
+        properties: [{ name: "values", type: "TaskMetadataValue", isMany: true }] },
+      { name: "TaskMetadataValue", superClass: ["Element"],
+        properties: [{ name: "name", type: "String", isAttr: true }, { name: "value", type: "String", isAttr: true }] }
     ]
   };
   var LANES = ["DCIM", "Direction régionale", "Évaluateur", "Centre de formation", "Propriétaire", "Direction"];

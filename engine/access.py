@@ -3,7 +3,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import exists, select
 
-from engine.roles import CENTRAL_ROLES, OVERSIGHT_ROLES, REGIONAL_ROLES
+from engine.roles import AUDIT_ROLES, CENTRAL_ROLES, OVERSIGHT_ROLES, REGIONAL_ROLES
 from engine.tables import TaskRow
 
 
@@ -29,6 +29,11 @@ def can_start(actor, version):
 
 def sees_everything(actor):
     return bool(actor.roles & (OVERSIGHT_ROLES | CENTRAL_ROLES))
+
+
+def can_audit(actor):
+    """May `actor` read the audit trail (every event, timelines, exports)?"""
+    return bool(actor.roles & AUDIT_ROLES)
 
 
 def can_read_instance(session, actor, instance):

@@ -50,7 +50,7 @@ def authenticate(uow, username, password):
             ok = user is not None
         except (VerifyMismatchError, InvalidHashError):
             ok = False
-        audit.record(session, "login" if ok else "login_failed", username)
+        audit.record(session, "login" if ok else "login_failed", username, region=user.region if user else None)
         if ok and _HASHER.check_needs_rehash(user.password_hash):
             user.password_hash = _HASHER.hash(password)
         uow.commit()

@@ -29,33 +29,36 @@ _PENDING = "djoliba.audit.pending"
 _MISSING = object()
 
 
-def record(session, kind, actor, instance=None, task_id=None, element_id=None, region=None, **details):
+def record(session, kind, actor, instance=None, task_id=None, element_id=None, region=None, instance_id=None,
+           **details):
     """Queue one event on the session; it is chained and written when the session commits.
 
-    `actor` is a username, `instance` an Instance (or None), `region` the
-    regional directorate concerned (by default the region of the task `task_id`).
+    `actor` is a username, `instance` an Instance (or None: then `instance_id`
+    and the detail `process_key` may name it), `region` the regional
+    directorate concerned (by default the region of the task `task_id`).
     `details` must be JSON data; it is stored as it reads back from JSON.
     A rollback drops the queued events with everything else.
     """
     if not session.in_transaction():
         session.begin()  # so that a rollback (which forgets the queue) always follows
     event = AuditEvent(at=utcnow(), actor=actor, kind=kind, task_id=task_id, element_id=element_id,
-                       instance_id=instance.id if instance else None,
+                       instance_id=instance.id if instance else instance_id,
                        process_key=instance.process_key if instance else details.pop("process_key", None),
                        region=region, details=json.loads(json.dumps(details)))
     session.info.setdefault(_PENDING, []).append(event)
     return event
 
 
-def record_read(uow, actor, instance, via):
-    """Log that `actor` read the file `instance`, in its own transaction.
+def record_read(uow, actor, instance_id, process_key, via):
+    """Log that `actor` read the file `instance_id`, in its own transaction.
 
     Called before the data is handed out: if the event cannot be written the
     read fails. A transaction of its own, with no read before its write, never
     loses a race for SQLite's write lock.
     """
     with uow:
-        record(uow.session, "file_read", actor.username, instance, region=actor.region, via=via)
+        record(uow.session, "file_read", actor.username, instance_id=instance_id, process_key=process_key,
+               region=actor.region, via=via)
         uow.commit()
 
 

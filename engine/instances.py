@@ -65,14 +65,19 @@ def start_instance(uow, actor, process_key, business_key, data=None):
 
 
 def get_instance(uow, actor, instance_id, with_history=False):
-    """Read one instance with its open tasks (and its history); NotFound or Forbidden."""
+    """Read one instance with its open tasks (and its history); NotFound or Forbidden.
+
+    The read is logged (`file_read`) in a transaction of its own before the
+    file is returned; if the log cannot be written, nothing is returned.
+    """
     with uow:
         instance = load_readable(uow.session, actor, instance_id)
         result = instance_dict(uow.session, instance)
         result["related"] = related(uow.session, instance)
         if with_history:
             result["history"] = [audit.event_dict(e) for e in audit.history(uow.session, instance.id)]
-        return result
+    audit.record_read(uow, actor, result["id"], result["process_key"], via="history" if with_history else "file")
+    return result
 
 
 def related(session, instance):

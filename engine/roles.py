@@ -18,6 +18,9 @@ REGIONAL_ROLES = {"conseiller"}
 # Roles that may read every instance and its history.
 OVERSIGHT_ROLES = {"direction", "proprietaire", "admin"}
 
+# Roles that may read the audit trail (every event, timelines, exports).
+AUDIT_ROLES = {"direction", "admin"}
+
 _LANE_ALIASES = {
     "dcim": "dcim",
     "direction regionale": "conseiller",

@@ -75,7 +75,8 @@ def claim_task(uow, actor, task_id):
         if claimed.rowcount != 1:
             raise Conflict(f"task {task_id} is already claimed", reason="claimed")
         instance = session.get(Instance, row.instance_id)
-        audit.record(session, "task_claimed", actor.username, instance, task_id=row.id, element_id=row.name)
+        audit.record(session, "task_claimed", actor.username, instance, task_id=row.id, element_id=row.name,
+                     changes={"assignee": {"old": None, "new": actor.username}})
         uow.commit()
         session.refresh(row)
         return task_dict(row)
@@ -90,7 +91,7 @@ def unclaim_task(uow, actor, task_id):
             raise Conflict(f"task {task_id} is not claimed by you", reason="not_claimed")
         row.assignee = None
         audit.record(session, "task_unclaimed", actor.username, session.get(Instance, row.instance_id),
-                     task_id=row.id, element_id=row.name)
+                     task_id=row.id, element_id=row.name, changes={"assignee": {"old": actor.username, "new": None}})
         uow.commit()
         return task_dict(row)
 

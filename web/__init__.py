@@ -2,8 +2,8 @@
 from flask import Flask
 from flask_compress import Compress
 
-from web import (api, auth, config, diagram_labels, diagrams, errors, i18n, instances, labels, modeler,
-                 notifications, people, statistics, store, tasks)
+from web import (admin, api, audit, auth, config, diagram_labels, diagrams, errors, i18n, instances, labels,
+                 modeler, notifications, people, statistics, store, tasks)
 
 
 def create_app(test_config=None):
@@ -19,6 +19,6 @@ def create_app(test_config=None):
     auth.init_app(app)
     errors.init_app(app)
     for blueprint in (auth.bp, tasks.bp, instances.bp, notifications.bp, people.bp, statistics.bp, diagrams.bp,
-                      modeler.bp, api.bp):
+                      modeler.bp, audit.bp, admin.bp, api.bp):
         app.register_blueprint(blueprint)
     return app

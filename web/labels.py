@@ -12,6 +12,18 @@ EVENTS = {"instance_started": _l("dossier ouvert"), "task_claimed": _l("tâche p
           "instance_migrated": _l("dossier migré vers une nouvelle version")}
 
 
+# The other kinds of the audit trail (reads, accounts, the scheduler), for the managers' pages.
+AUDIT_EVENTS = {"file_read": _l("dossier consulté"), "login": _l("connexion"), "login_failed": _l("échec de connexion"),
+                "token_created": _l("jeton d'API créé"), "user_created": _l("compte créé"),
+                "role_granted": _l("rôle attribué"), "role_revoked": _l("rôle retiré"),
+                "region_changed": _l("région modifiée"), "timer_fired": _l("minuterie déclenchée"),
+                "task_reminder": _l("rappel avant échéance"), "task_escalation": _l("escalade après échéance"),
+                "timer_retry": _l("minuterie relancée"), "instance_exists": _l("dossier déjà ouvert"),
+                "person_registered": _l("personne enregistrée"), "person_read": _l("fiche de personne consultée"),
+                "audit_export": _l("export du journal d'audit")}
+EVENTS.update(AUDIT_EVENTS)
+
+
 def init_app(app):
     app.jinja_env.globals.update(
         status_label=lambda code: STATUSES.get(code, code),

@@ -73,7 +73,8 @@ SPEC = {
             "Event": {"type": "object", "properties": {
                 "seq": {"type": "integer"}, "at": {"type": "string"}, "actor": {"type": "string"},
                 "kind": {"type": "string"}, "task_id": {"type": ["string", "null"]},
-                "element_id": {"type": ["string", "null"]}, "changes": {"type": "object"}}},
+                "element_id": {"type": ["string", "null"]}, "region": {"type": ["string", "null"]},
+                "changes": {"type": "object"}}},
             "Deployment": {"type": "object", "properties": {
                 "process_key": {"type": "string"}, "version": {"type": "integer"}, "created": {"type": "boolean"}}},
             "Version": {"type": "object", "properties": {

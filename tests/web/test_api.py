@@ -228,7 +228,7 @@ def test_history_lists_every_event_with_old_and_new_values(api, spec):
     assert completed["changes"]["nombre_postes"] == {"old": 10, "new": 40}
     assert completed["changes"]["metier"] == {"old": None, "new": "Ouvrier agricole"}
     assert completed["changes"]["salaire"] == {"old": None, "new": {"montant": 1323.0, "devise": "EUR"}}
-    assert events[1]["task_id"] == task_id and events[1]["changes"] == {}
+    assert events[1]["task_id"] == task_id and events[1]["changes"] == {"assignee": {"old": None, "new": "dcim"}}
 
 
 # --- tasks ----------------------------------------------------------------------------------------

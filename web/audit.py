@@ -1,0 +1,93 @@
+"""Audit pages for managers: search every event, export a search as CSV, read one file's timeline."""
+import csv
+import io
+from datetime import date
+
+from flask import Blueprint, Response, g, render_template, request, stream_with_context
+from flask_babel import gettext as _
+
+from engine import instances, users
+from engine.access import can_audit
+from engine.audit_search import EventFilter, export_events, search_events
+from engine.timeline import timeline
+from web.auth import login_required
+from web.labels import EVENTS
+from web.store import uow
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+_TEXT_FILTERS = ("person", "process", "region", "kind", "business_key")
+# Spreadsheets run a cell starting with one of these as a formula: such text is quoted.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@bp.app_context_processor
+def audit_menu():
+    actor = g.get("actor")
+    return {"can_audit": bool(actor) and can_audit(actor)}
+
+
+def _filters():
+    """The search filters from the query string, and the French message of each invalid one."""
+    values, errors = {name: request.args.get(name, "").strip() or None for name in _TEXT_FILTERS}, {}
+    for name in ("date_from", "date_to"):
+        text = request.args.get(name, "").strip()
+        try:
+            values[name] = date.fromisoformat(text) if text else None
+        except ValueError:
+            values[name], errors[name] = None, _("Saisissez une date au format AAAA-MM-JJ.")
+    return EventFilter(**values), errors
+
+
+@bp.get("/")
+@login_required
+def search():
+    filters, errors = _filters()
+    result = search_events(uow(), g.actor, filters, page=request.args.get("page", 1, type=int))
+    return render_template("audit/search.html", result=result, filters=filters, errors=errors,
+                           processes=instances.list_processes(uow()), regions=users.list_regions(uow()),
+                           kinds=EVENTS, args={k: v for k, v in request.args.items() if k != "page" and v})
+
+
+@bp.get("/events.csv")
+@login_required
+def export():
+    filters, _errors = _filters()
+    rows = export_events(uow(), g.actor, filters)
+    headers = {"Content-Disposition": 'attachment; filename="journal-audit.csv"'}
+    return Response(stream_with_context(_csv_lines(rows)), mimetype="text/csv", headers=headers)
+
+
+def _csv_lines(rows):
+    """The CSV text, line by line: UTF-8 with a BOM and ';' between cells, as Excel in French reads it."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow([_("N°"), _("Date (UTC)"), _("Personne"), _("Événement"), _("Code"), _("Dossier"),
+                     _("N° interne du dossier"), _("Procédure"), _("Région"), _("Élément"), _("Champs modifiés"),
+                     _("Empreinte")])
+    yield "\ufeff" + _flush(buffer)
+    for row in rows:
+        writer.writerow([_cell(value) for value in (
+            row["seq"], row["at"], row["actor"], EVENTS.get(row["kind"], row["kind"]), row["kind"],
+            row["business_key"], row["instance_id"], row["process_key"], row["region"], row["element_id"],
+            ", ".join(row["changed"]), row["hash"])])
+        yield _flush(buffer)
+
+
+def _flush(buffer):
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+@bp.get("/instances/<int:instance_id>")
+@login_required
+def instance_timeline(instance_id):
+    return render_template("audit/timeline.html", **timeline(uow(), g.actor, instance_id))

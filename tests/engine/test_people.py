@@ -18,7 +18,8 @@ def awa(**changes):
 
 def _events(uow, kind):
     with uow:
-        return [(e.actor, e.details) for e in uow.session.scalars(select(AuditEvent).where(AuditEvent.kind == kind))]
+        query = select(AuditEvent).where(AuditEvent.kind == kind).order_by(AuditEvent.seq)
+        return [(e.actor, e.details) for e in uow.session.scalars(query)]
 
 
 def test_a_counsellor_registers_in_their_region_with_consent(uow):

@@ -1,0 +1,25 @@
+"""The demo offers that `djoliba init --demo` creates: real histories a manager can audit."""
+from conftest import DIRECTION
+from engine import instances
+from engine.audit_search import EventFilter, search_events
+from engine.audit_verify import verify
+from engine.demo import create_demo_files
+from engine.timeline import timeline
+
+
+def test_demo_offers_are_worked_by_the_demo_accounts_and_audited(deployed):
+    keys = create_demo_files(deployed)
+    assert keys == ["OFF-2026-001", "OFF-2026-002", "OFF-2026-003", "OFF-2026-004"]
+    assert create_demo_files(deployed) == []  # a second `init --demo` adds nothing
+
+    offers = {i["business_key"]: i for i in instances.list_instances(deployed, DIRECTION, process="offre_internationale")}
+    assert {key: offers[key]["status"] for key in keys} == {
+        "OFF-2026-001": "completed", "OFF-2026-002": "running", "OFF-2026-003": "completed",
+        "OFF-2026-004": "running"}
+    trail = timeline(deployed, DIRECTION, offers["OFF-2026-001"]["id"])
+    actors = {e["actor"] for e in trail["events"] if e["kind"] == "task_completed"}
+    assert actors == {"dcim", "conseiller-bamako", "conseiller-kayes"}
+    assert all(step["seconds"] is not None for step in trail["steps"])
+    found = search_events(deployed, DIRECTION, EventFilter(business_key="OFF-2026-002", kind="task_claimed"))
+    assert [(e["actor"], e["region"]) for e in found["events"]] == [("conseiller-kayes", "kayes")]
+    assert verify(deployed).ok

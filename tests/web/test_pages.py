@@ -94,10 +94,10 @@ def post_button(client, page, action):
     return client.post(action, data={"csrf_token": csrf_token(client, page)})
 
 
-def start_in_browser(client, business_key):
-    response = client.post(f"/processes/{PROCESS}/start",
+def start_in_browser(client, business_key, process=PROCESS):
+    response = client.post(f"/processes/{process}/start",
                            data={"business_key": business_key,
-                                 "csrf_token": csrf_token(client, f"/processes/{PROCESS}/start")})
+                                 "csrf_token": csrf_token(client, f"/processes/{process}/start")})
     assert response.status_code == 302
     return response.headers["Location"]
 
@@ -136,6 +136,11 @@ class Page(HTMLParser):
 
     def named(self, name):
         return [e for e in self.elements if e["attrs"].get("name") == name]
+
+    def options(self, name):
+        """The values offered by the select `name` (its empty choice left out)."""
+        return [e["attrs"]["value"] for e in self.elements if e["tag"] == "option"
+                and e["parent"]["attrs"].get("name") == name and e["attrs"].get("value")]
 
     def find(self, tag, **attrs):
         return [e for e in self.elements if e["tag"] == tag

@@ -1,0 +1,63 @@
+"""The return, reintegration and private agencies procedures, filled in through the server-rendered task pages."""
+from datetime import date, datetime, timezone
+
+from conftest import DCIM
+from engine import instances, people
+from engine.timers import fire_due_timers
+from tests.engine import agences_privees_data as agences
+from tests.engine import retour_migrant_data as retour
+from test_candidate_procedures_pages import open_task
+from test_pages import browser, complete, page, start_in_browser
+
+
+def test_a_return_and_its_reintegration_through_the_pages(app, deployed):
+    bamako = browser(app, "conseiller-bamako")
+    evaluator, centre = browser(app, "evaluateur"), browser(app, "cpr")
+    migrant = people.register_person(deployed, DCIM, retour.personne(date_naissance="1992-08-01"))
+    people.register_person(deployed, DCIM, retour.personne(nom="Sissoko", region="kayes"))
+    start_in_browser(bamako, "RET-WEB-1", process="retour_migrant")
+    [file] = instances.list_instances(deployed, DCIM, process="retour_migrant")
+
+    record = page(bamako, f"/tasks/{open_task(deployed, file['id'], 'enregistrer_retour')}")
+    assert record.options("migrant") == [str(migrant)]  # only the files of the counsellor's region
+    complete(bamako, open_task(deployed, file["id"], "enregistrer_retour"),
+             retour.enregistrer_retour(migrant, "force_majeure"))
+
+    returned = instances.get_instance(deployed, DCIM, file["id"])
+    assert returned["status"] == "completed" and returned["data"]["categorie_retour"] == "involontaire"
+    [related] = returned["related"]
+    child = related["id"]
+    assert related["process_key"] == "reintegration" and related["business_key"] == "RET-WEB-1/reintegration"
+
+    complete(bamako, open_task(deployed, child, "inscrire_profiler"), retour.inscrire(migrant))
+    complete(bamako, open_task(deployed, child, "informer_orienter"),
+             retour.orienter("auto_emploi", vae=True, date="2025-03-14"))
+    complete(evaluator, open_task(deployed, child, "evaluer_acquis"), retour.evaluer_acquis("partiellement_confirmees"))
+    complete(bamako, open_task(deployed, child, "presenter_programmes_appui"), retour.presenter_appui())
+    complete(bamako, open_task(deployed, child, "orienter_apej"), retour.orienter_apej())  # 32 years old
+    complete(centre, open_task(deployed, child, "former_entrepreneuriat"), retour.former_entrepreneuriat())
+    complete(bamako, open_task(deployed, child, "suivre_resultat"), retour.suivre("entreprise_creee"))
+
+    done = instances.get_instance(deployed, DCIM, child)
+    assert done["status"] == "completed"
+    assert done["data"]["age_migrant"] == 32 and done["data"]["resultat_reintegration"] == "entreprise_creee"
+    assert done["data"]["modules_suivis"] == ["trie", "cree"]
+
+
+def test_an_agency_report_received_through_the_pages(app, deployed):
+    year = date.today().year + 1
+    dcim = browser(app, "dcim")
+    file_id = instances.start_instance(deployed, DCIM, "agences_privees", "AGR-WEB-1")["id"]
+    complete(dcim, open_task(deployed, file_id, "enregistrer_agence"), agences.enregistrer_agence(year))
+    fire_due_timers(deployed, datetime(year + 1, 1, 2, tzinfo=timezone.utc))
+
+    report = page(dcim, f"/tasks/{open_task(deployed, file_id, 'receptionner_rapport')}")
+    countries = [e["attrs"]["value"] for e in report.named("pays_destination")]
+    assert "SA" in countries and "QA" in countries  # destinations are ticked among the countries
+    complete(dcim, open_task(deployed, file_id, "receptionner_rapport"),
+             agences.rapport(f"{year + 1}-01-20", femmes=3, hommes=5))
+
+    waiting = instances.get_instance(deployed, DCIM, file_id)
+    assert waiting["status"] == "waiting"
+    assert waiting["data"]["rapports_annuels"][str(year)]["statut"] == "a_temps"
+    assert waiting["data"]["rapports_annuels"][str(year)]["placements"] == 8

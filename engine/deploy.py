@@ -149,6 +149,18 @@ def _collect_forms(specs, files, forms_dir):
     return result
 
 
+def _decision_files(parsed, spec, subprocesses):
+    """The .dmn files holding a decision table that the process's business rule tasks call.
+
+    Only these belong to the process's sources: another process's decision table changes
+    neither its checksum nor its version.
+    """
+    tables = {task_spec.dmnEngine.decision_table.id for task_spec in checks.all_task_specs(spec, subprocesses)
+              if getattr(task_spec, "dmnEngine", None) is not None}
+    return {name for name, tree in parsed.trees.items() if name.endswith(".dmn")
+            and any(table.get("id") in tables for table in tree.iter("{*}decisionTable"))}
+
+
 def _read_form(name, files, forms_dir):
     if name in files:
         return files[name].decode("utf-8")
@@ -162,8 +174,9 @@ def _store(session, key, spec, subprocesses, parsed, forms, actor):
     used_forms = {name: value for name, value in forms.items()
                   if any(name in (info.form, ui_filename(info.form or ""))
                          for info in checks.user_tasks(spec, subprocesses))}
+    decisions = _decision_files(parsed, spec, subprocesses)
     sources = {name: text for name, text in parsed.texts.items()
-               if name == parsed.files_by_process[key] or name.endswith(".dmn")}
+               if name == parsed.files_by_process[key] or name in decisions}
     checksum = hashlib.sha256(json.dumps([sources, used_forms], sort_keys=True).encode()).hexdigest()
     latest = session.scalars(select(ProcessVersion).where(ProcessVersion.process_key == key)
                              .order_by(ProcessVersion.version.desc()).limit(1)).first()

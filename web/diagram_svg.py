@@ -16,6 +16,7 @@ _EVENTS = {"startEvent", "endEvent", "intermediateCatchEvent", "intermediateThro
 _GATEWAY_MARKS = {"exclusiveGateway": "×", "parallelGateway": "+", "inclusiveGateway": "○",
                   "eventBasedGateway": "◇"}
 _POOLS = {"participant", "lane"}
+_EXPANDED = "expandedSubProcess"
 
 
 def render(source, classes=None, badges=None, title=""):
@@ -40,7 +41,8 @@ def render(source, classes=None, badges=None, title=""):
         label = shape.find("bpmndi:BPMNLabel/dc:Bounds", NS)
         label_box = tuple(float(label.get(k, 0)) for k in ("x", "y", "width", "height")) if label is not None \
             else None
-        shapes.append(_shape(element, (x, y, w, h), label_box, classes, badges))
+        shapes.append(_shape(element, (x, y, w, h), label_box, classes, badges,
+                             expanded=shape.get("isExpanded") == "true"))
     for edge in tree.iterfind(".//bpmndi:BPMNEdge", NS):
         points = [(float(p.get("x", 0)), float(p.get("y", 0))) for p in edge.iterfind("di:waypoint", NS)]
         for px, py in points:
@@ -52,8 +54,9 @@ def render(source, classes=None, badges=None, title=""):
             edges.append(f'<polyline class="flow {escape(css)}" points="{path}" marker-end="url(#arrow)" />')
     if box.empty:
         return Markup("")
-    pools = [s for kind, s in shapes if kind in _POOLS]
-    others = [s for kind, s in shapes if kind not in _POOLS]
+    # Pools, lanes and expanded subprocesses go under the flows, which may run inside them.
+    pools = [s for kind, s in shapes if kind in _POOLS or kind == _EXPANDED]
+    others = [s for kind, s in shapes if kind not in _POOLS and kind != _EXPANDED]
     x0, y0, width, height = box.view(20)
     return Markup(
         f'<svg class="bpmn-diagram" xmlns="http://www.w3.org/2000/svg" viewBox="{x0:.0f} {y0:.0f} {width:.0f} '
@@ -77,7 +80,7 @@ class _Box:
         return self.x0 - margin, self.y0 - margin, self.x1 - self.x0 + 2 * margin, self.y1 - self.y0 + 2 * margin
 
 
-def _shape(element, bounds, label_box, classes, badges):
+def _shape(element, bounds, label_box, classes, badges, expanded=False):
     kind = etree.QName(element).localname
     element_id = element.get("id")
     x, y, w, h = bounds
@@ -90,6 +93,10 @@ def _shape(element, bounds, label_box, classes, badges):
         cx, cy = x + 15, y + h / 2
         parts.append(f'<text x="{cx:.0f}" y="{cy:.0f}" transform="rotate(-90 {cx:.0f} {cy:.0f})" '
                      f'text-anchor="middle">{escape(name)}</text>')
+    elif expanded:  # its own elements are drawn inside: the name goes in the top left corner
+        parts.append(f'<rect x="{x:.0f}" y="{y:.0f}" width="{w:.0f}" height="{h:.0f}" rx="10" />')
+        parts.append(f'<text x="{x + 10:.0f}" y="{y + 18:.0f}">{escape(name)}</text>')
+        kind = _EXPANDED
     elif kind in _EVENTS:
         r = min(w, h) / 2
         parts.append(f'<circle cx="{x + w / 2:.0f}" cy="{y + h / 2:.0f}" r="{r:.0f}" />')

@@ -2,12 +2,14 @@
 import json
 
 import pytest
+from sqlalchemy import select
 
 import offer_data
 from conftest import BPMN_DIR, DCIM, FORMS_DIR
 from engine import instances
 from engine.deploy import deploy, deploy_paths
 from engine.errors import DeployRejected
+from engine.tables import ProcessVersion
 from offer_flow import PROCESS, complete, history, snapshot, start_offer
 from tiny_diagrams import diagram, gateway_diagram, script_task, user_task
 
@@ -96,6 +98,23 @@ def test_changed_form_alone_gives_a_new_version(uow):
     started = start_offer(uow, "OFF-2025-0302")
     assert started["version"] == 2
 
+
+
+def test_a_decision_table_belongs_only_to_the_processes_that_call_it(uow):
+    files = {name: (BPMN_DIR / name).read_bytes()
+             for name in ("offre_internationale.bpmn", "preselection.bpmn", "resultat_tests_candidat.dmn")}
+    deploy(uow, files, "admin", forms_dir=FORMS_DIR)
+    changed = files["resultat_tests_candidat.dmn"].replace("Épreuves réussies".encode(), "Admis".encode())
+
+    outcome = deploy(uow, {**files, "resultat_tests_candidat.dmn": changed}, "admin", forms_dir=FORMS_DIR)
+
+    # Only the preselection, whose business rule task calls the table, gets a new version.
+    assert sorted((o["process_key"], o["version"], o["created"]) for o in outcome) == [
+        ("offre_internationale", 1, False), ("preselection", 2, True)]
+    with uow:
+        sources = {(v.process_key, v.version): sorted(v.sources) for v in uow.session.scalars(select(ProcessVersion))}
+    assert sources[("offre_internationale", 1)] == ["offre_internationale.bpmn"]
+    assert sources[("preselection", 2)] == ["preselection.bpmn", "resultat_tests_candidat.dmn"]
 
 # --- files that are not diagrams ---------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from engine import audit, checks
+from engine import audit, checks, spawn
 from engine.errors import DeployRejected, Problem
 from engine.forms import parse_form, ui_filename
 from engine.tables import ProcessVersion
@@ -189,4 +189,5 @@ def _store(session, key, spec, subprocesses, parsed, forms, actor):
     session.add(version)
     session.flush()
     audit.record(session, "deployed", actor, process_key=key, version=version.version, checksum=checksum)
+    spawn.open_timed_start(session, version)
     return {"process_key": key, "version": version.version, "created": True}

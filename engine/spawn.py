@@ -1,11 +1,13 @@
 """Create instances: started by a person, or by another instance's service task."""
 from sqlalchemy import select, update
+from SpiffWorkflow.bpmn.specs.defaults import StartEvent
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
 from engine import audit
 from engine.errors import NotFound
 from engine.tables import Instance, ProcessVersion
-from engine.workflows import new_workflow
+from engine.workflows import new_workflow, version_specs
 
 
 def latest_version(session, process_key):
@@ -21,6 +23,25 @@ def deployed(session, process_key):
     """Is some version of `process_key` deployed?"""
     return session.scalars(select(ProcessVersion.id).where(ProcessVersion.process_key == process_key)
                            .limit(1)).first() is not None
+
+
+def open_timed_start(session, version):
+    """A process that starts on a timer gets one file waiting on its start event, if none is open."""
+    if not has_timer_start(version) or has_unfinished_process(session, version.process_key):
+        return None
+    return create_instance(session, version, "planificateur", f"{version.process_key}-v{version.version}")
+
+
+def has_timer_start(version):
+    spec, _subprocesses = version_specs(version)
+    return any(isinstance(ts, StartEvent) and isinstance(getattr(ts, "event_definition", None), TimerEventDefinition)
+               for ts in spec.task_specs.values())
+
+
+def has_unfinished_process(session, process_key):
+    query = select(Instance.id).where(Instance.process_key == process_key,
+                                      Instance.status.not_in(("completed", "cancelled")))
+    return session.scalars(query.limit(1)).first() is not None
 
 
 def create_instance(session, version, actor, business_key, data=None, parent=None):

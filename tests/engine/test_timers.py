@@ -194,3 +194,18 @@ def test_notifications_reach_only_the_tasks_people(uow, deployed):
     assert unread(deployed, "dcim") != []
     for other in (DIRECTION.username, "conseiller-bamako", "directeur-bamako", "evaluateur"):
         assert unread(deployed, other) == []
+
+
+def test_timer_start_event_opens_a_waiting_file_that_runs_each_cycle(uow):
+    _deploy(uow, diagrams.timed_start("R3/P1D"))
+    waiting = instances.list_instances(uow, DIRECTION, process="minuterie_depart")
+    assert [(i["business_key"], i["status"]) for i in waiting] == [("minuterie_depart-v1", "waiting")]
+    _deploy(uow, diagrams.timed_start("R3/P1D"))  # unchanged: no second file
+    assert len(instances.list_instances(uow, DIRECTION, process="minuterie_depart")) == 1
+
+    now = utcnow()
+    fired = [len(_fired(fire_due_timers(uow, now + n * DAY + timedelta(minutes=1)))) for n in range(1, 5)]
+    assert fired == [1, 1, 1, 0]
+    events = kinds(history(uow, waiting[0]["id"]))
+    assert events.count(("timer_fired", "chaque_jour")) == 3
+    assert instances.get_instance(uow, DIRECTION, waiting[0]["id"])["status"] == "completed"

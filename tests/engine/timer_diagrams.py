@@ -93,3 +93,16 @@ def task_due_from_data(expression="echeance"):
     <bpmn:endEvent id="fin"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
     {_flow("f1", "debut", "traiter")}{_flow("f2", "traiter", "fin")}"""
     return _diagram("minuterie_echeance", body, ["debut", "traiter", "fin"])
+
+
+def timed_start(cycle="R3/P1D"):
+    """A process started by a cycle timer on its start event, running a script each time."""
+    body = f"""
+    <bpmn:startEvent id="chaque_jour"><bpmn:outgoing>f1</bpmn:outgoing>
+      <bpmn:timerEventDefinition><bpmn:timeCycle>"{cycle}"</bpmn:timeCycle></bpmn:timerEventDefinition>
+    </bpmn:startEvent>
+    <bpmn:scriptTask id="compter"><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
+      <bpmn:script>passage = True</bpmn:script></bpmn:scriptTask>
+    <bpmn:endEvent id="fin"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
+    {_flow("f1", "chaque_jour", "compter")}{_flow("f2", "compter", "fin")}"""
+    return _diagram("minuterie_depart", body, ["chaque_jour", "compter", "fin"])

@@ -2,6 +2,7 @@
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
@@ -17,11 +18,20 @@ def parse_form(filename, text):
     except json.JSONDecodeError as err:
         return None, f"{filename}: invalid JSON at line {err.lineno}: {err.msg}"
     if filename.endswith(".schema.json"):
-        try:
-            Draft202012Validator.check_schema(value)
-        except SchemaError as err:
-            return None, f"{filename}: invalid JSON Schema: {err.message}"
+        reason = _schema_error(text)
+        if reason:
+            return None, f"{filename}: invalid JSON Schema: {reason}"
     return value, None
+
+
+@lru_cache(maxsize=512)
+def _schema_error(text):
+    """Why a schema (given as its JSON text) breaks the JSON Schema meta-schema, or None."""
+    try:
+        Draft202012Validator.check_schema(json.loads(text))
+    except SchemaError as err:
+        return err.message
+    return None
 
 
 def ui_filename(schema_filename):

@@ -3,14 +3,21 @@
 Each file of `data/demo_offers.json` is started by its first step's account
 and taken through its steps with the real use cases, so that its history, its
 deadlines and the audit trail are what the same work done by hand would leave.
+
+`create_demo_data` adds to them the rest of the demo, in the same way: persons
+in Bamako and Kayes, two offers followed further (one to its departures, one at
+the evaluator's tests), services to candidates, returns with their
+reintegration, private agencies; the agents' entries are in `engine.demo_payloads`.
 """
 import json
+from collections import Counter
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 
-from engine import accounts, instances, tasks
-from engine.tables import Instance
+from engine import accounts, demo_payloads as entry, instances, people, tasks
+from engine.tables import Instance, Offer
 
 DEMO_FILES = Path(__file__).parent / "data" / "demo_offers.json"
 PROCESS = "offre_internationale"
@@ -46,3 +53,231 @@ def _exists(uow, business_key):
 def _open_task(uow, actor, instance_id, name):
     return next(t["id"] for t in tasks.list_open_tasks(uow, actor)
                 if t["instance_id"] == instance_id and t["name"] == name)
+
+
+# The offers followed beyond their display (the others are in data/demo_offers.json); they mark the demo as made.
+OFFERS = {"spain": "OFF-2026-019", "morocco": "OFF-2026-027"}
+WORKERS = ("dcim", "conseiller-bamako", "conseiller-kayes", "evaluateur", "cpr")
+_ACTORS = WORKERS + ("direction",)
+
+
+class DemoAccountMissing(RuntimeError):
+    """The demo accounts must exist before the demo data."""
+
+
+def create_demo_data(uow, today=None):
+    """Create the demo files and data unless they exist already; return a summary (see `summary`).
+
+    Needs the bundled procedures deployed and the demo accounts created. `today` sets the
+    dates the agents type in (by default the real date).
+    """
+    demo = _Demo(uow, today or date.today())
+    created = bool(create_demo_files(uow))
+    if not demo.exists():
+        demo.run()
+        created = True
+    return {**summary(uow, demo.who["direction"]), "created": created}
+
+
+def summary(uow, reader):
+    """What the database holds that the demo made: files by procedure, offers' states, open tasks by account."""
+    files = Counter(i["process_key"] for i in instances.list_instances(uow, reader, limit=1000))
+    with uow:  # the offers' status as the statistics count it (a selection makes an offer satisfied)
+        offers = dict(uow.session.execute(select(Offer.reference, Offer.status)).all())
+    inboxes = {}
+    for username in WORKERS:
+        worker = accounts.get_actor(uow, username)
+        inboxes[username] = len(tasks.list_open_tasks(uow, worker)) if worker else 0
+    return {"persons": len(people.list_persons(uow, accounts.get_actor(uow, "dcim"), limit=1000)),
+            "files": dict(files), "offers": offers, "inboxes": inboxes}
+
+
+def describe(result):
+    """A few lines, in French then English, of what the demo holds."""
+    created = "créées / created" if result["created"] else "déjà présentes, rien d'ajouté / already there, nothing added"
+    files = ", ".join(f"{key} {count}" for key, count in sorted(result["files"].items()))
+    offers = ", ".join(f"{reference} ({status})" for reference, status in sorted(result["offers"].items()))
+    inboxes = ", ".join(f"{username} {count}" for username, count in result["inboxes"].items())
+    return [f"Données de démonstration {created}:",
+            f"  {result['persons']} personnes / persons; dossiers / files: {files}",
+            f"  offres / offers: {offers}",
+            f"  tâches à faire / open tasks: {inboxes}",
+            "  commencez par / start with: dcim (Mes tâches), puis direction (Dossiers, Statistiques)"]
+
+
+class _Demo:
+    def __init__(self, uow, today):
+        self.uow, self.today = uow, today
+        self.who = {}
+        for username in _ACTORS:
+            actor = accounts.get_actor(uow, username)
+            if actor is None:
+                raise DemoAccountMissing(f"demo account '{username}' is missing: create the demo accounts first")
+            self.who[username] = actor
+        self.ids = {}
+
+    def exists(self):
+        return any(_exists(self.uow, reference) for reference in OFFERS.values())
+
+    def run(self):
+        for key in entry.PERSONS:
+            registration = entry.person(key, self.today)
+            self.ids[key] = people.register_person(self.uow, self.counsellor(registration["region"]), registration)
+        self.offer_spain()
+        self.offer_morocco()
+        self.candidate_services()
+        self.returns()
+        self.agencies()
+
+    # --- helpers ------------------------------------------------------------------------------------------
+
+    def d(self, offset):
+        """The ISO date `offset` days from today."""
+        return (self.today + timedelta(days=offset)).isoformat()
+
+    def counsellor(self, region):
+        return self.who[f"conseiller-{region}"]
+
+    def start(self, username, process, reference):
+        return instances.start_instance(self.uow, self.who[username], process, reference)["id"]
+
+    def task(self, username, instance_id, name):
+        found = [t for t in tasks.list_open_tasks(self.uow, self.who[username])
+                 if t["instance_id"] == instance_id and t["name"] == name]
+        if len(found) != 1:
+            raise RuntimeError(f"demo: expected one open '{name}' task for {username} in file {instance_id}, "
+                               f"found {len(found)} (has a diagram changed?)")
+        return found[0]
+
+    def do(self, username, instance_id, name, data):
+        task = self.task(username, instance_id, name)
+        return tasks.complete_task(self.uow, self.who[username], task["id"], data)
+
+    def file(self, process, reference):
+        """The id of the newest file of `process` under `reference` (one a service task opened)."""
+        found = instances.list_instances(self.uow, self.who["dcim"], process=process, business_key=reference)
+        if not found:
+            raise RuntimeError(f"demo: no '{process}' file {reference} was opened (has a diagram changed?)")
+        return found[0]["id"]
+
+    def displayed(self, reference, record, check, negotiation, received):
+        """An offer shown in Bamako and Kayes; returns the id of the preselection it opened."""
+        offer_id = self.start("dcim", PROCESS, reference)
+        self.do("dcim", offer_id, "enregistrer_offre", record(self.d))
+        self.do("dcim", offer_id, "verifier_employeur", check(self.d))
+        self.do("dcim", offer_id, "negocier_offre", negotiation(self.d))
+        self.do("dcim", offer_id, "transmettre_offre",
+                entry.transmission("Merci d'afficher l'offre et de cibler les candidats du vivier."))
+        for region in ("bamako", "kayes"):
+            self.do(f"conseiller-{region}", offer_id, "confirmer_affichage", entry.affichage(self.d(received)))
+        return self.file("preselection", reference)
+
+    def collect(self, file_id, closing, by_region):
+        for region, keys in by_region.items():
+            self.do(f"conseiller-{region}", file_id, "recueillir_candidatures",
+                    entry.candidatures(self.d(closing), [self.ids[k] for k in keys]))
+
+    # --- offers -------------------------------------------------------------------------------------------
+
+    def offer_spain(self):
+        reference, ids, d = OFFERS["spain"], self.ids, self.d
+        preselection_id = self.displayed(reference, entry.serres_espagne, entry.serres_verification,
+                                         entry.serres_negociation, -68)
+        self.collect(preselection_id, -58, {"bamako": ("aminata", "souleymane", "rokia"),
+                                            "kayes": ("mamadou", "kadidia")})
+        self.do("conseiller-bamako", preselection_id, "preselectionner_candidats", entry.preselection(
+            [ids["aminata"], ids["souleymane"]], interviews=d(-55),
+            remark="Rokia Coulibaly n'a pas encore fait de campagne complète ; gardée au vivier."))
+        self.do("conseiller-kayes", preselection_id, "preselectionner_candidats",
+                entry.preselection([ids["mamadou"], ids["kadidia"]]))
+        presented = sorted(ids[k] for k in ("aminata", "souleymane", "mamadou", "kadidia"))
+        self.do("dcim", preselection_id, "arreter_liste", entry.liste(d(-50), presented))
+
+        selection_id = self.file("selection_definitive", reference)
+        self.do("dcim", selection_id, "envoyer_liste_employeur", entry.envoi_liste(d))
+        self.do("dcim", selection_id, "planifier_rencontre", entry.rencontre(d, presented))
+        self.do("conseiller-bamako", selection_id, "convoquer_candidats",
+                entry.convocation(d(-46), [ids["aminata"], ids["souleymane"]]))
+        self.do("conseiller-kayes", selection_id, "convoquer_candidats",
+                entry.convocation(d(-45), [ids["mamadou"], ids["kadidia"]]))
+        self.do("dcim", selection_id, "enregistrer_selection", entry.choix_employeur(
+            d, presented, [ids["aminata"], ids["mamadou"]], [ids["souleymane"]]))
+
+        # Aminata Kanté leaves and arrives; Mamadou Sissoko's contract goes back to the employer.
+        left = self.file("aide_au_depart", f"{reference}/{ids['aminata']}")
+        self.do("dcim", left, "planifier_depart", entry.planning(d, d(-12), d(-20)))
+        self.do("conseiller-bamako", left, "convoquer_candidat", entry.rendez_vous(d(-36)))
+        self.do("dcim", left, "verifier_contrat", entry.controle_contrat(d(-33)))
+        self.do("conseiller-bamako", left, "verifier_documents", entry.documents_reunis(d(-21)))
+        self.do("conseiller-bamako", left, "animer_atelier_integration", entry.atelier(d(-15)))
+        self.do("dcim", left, "enregistrer_depart", entry.depart(d(-12)))
+        self.do("dcim", left, "confirmer_arrivee", entry.arrivee(d(-11)))
+        staying = self.file("aide_au_depart", f"{reference}/{ids['mamadou']}")
+        self.do("dcim", staying, "planifier_depart", entry.planning(d, d(25), d(15)))
+        self.do("conseiller-kayes", staying, "convoquer_candidat", entry.rendez_vous(d(-34)))
+        self.do("dcim", staying, "verifier_contrat", entry.controle_contrat(d(-5), missing=("conges_payes",)))
+
+    def offer_morocco(self):
+        reference, ids = OFFERS["morocco"], self.ids
+        preselection_id = self.displayed(reference, entry.cuisine_maroc, entry.cuisine_verification,
+                                         entry.cuisine_negociation, -30)
+        self.collect(preselection_id, -14, {"bamako": ("ousmane", "fatoumata"), "kayes": ("demba", "assitan")})
+        self.do("conseiller-bamako", preselection_id, "preselectionner_candidats",
+                entry.preselection([ids["ousmane"], ids["fatoumata"]], interviews=self.d(-10)))
+        self.do("conseiller-kayes", preselection_id, "preselectionner_candidats", entry.preselection(
+            [ids["demba"]], remark="Assitan Tounkara est pâtissière : pas d'expérience de la cuisine chaude."))
+        self.do("evaluateur", preselection_id, "preparer_tests", entry.cuisine_tests(self.d))
+        # One candidate is evaluated; the evaluator has taken Fatoumata Bagayoko's evaluation, Demba Camara's waits.
+        for task in [t for t in tasks.list_open_tasks(self.uow, self.who["evaluateur"])
+                     if t["instance_id"] == preselection_id and t["name"] == "evaluer_candidat"]:
+            candidate = tasks.get_task(self.uow, self.who["evaluateur"], task["id"])["data"]["candidat"]
+            if candidate == ids["ousmane"]:
+                tasks.complete_task(self.uow, self.who["evaluateur"], task["id"], entry.cuisine_evaluation(candidate))
+            elif candidate == ids["fatoumata"]:
+                tasks.claim_task(self.uow, self.who["evaluateur"], task["id"])
+
+    # --- services to candidates, returns, agencies --------------------------------------------------------
+
+    def candidate_services(self):
+        ids, d = self.ids, self.d
+        bamako = self.start("conseiller-bamako", "accompagnement_candidat", "ACC-2026-012")
+        self.do("conseiller-bamako", bamako, "analyser_demande", entry.analyse_comptable(d, ids["ibrahima"]))
+        self.do("conseiller-bamako", bamako, "construire_projet", entry.projet_comptable(d))
+        self.do("conseiller-bamako", bamako, "informer_migration_legale", entry.information_individuelle(d))
+        kayes = self.start("conseiller-kayes", "accompagnement_candidat", "ACC-2026-015")
+        self.do("conseiller-kayes", kayes, "analyser_demande", entry.analyse_mecanicien(d, ids["sekou"]))
+
+    def returns(self):
+        ids, d = self.ids, self.d
+        # A voluntary return on the self-employment path: the training centre's modules are next.
+        back = self.start("conseiller-bamako", "retour_migrant", "RET-2026-008")
+        self.do("conseiller-bamako", back, "enregistrer_retour", entry.retour_france_fin_contrat(d, ids["bakary"]))
+        self.do("conseiller-bamako", back, "proposer_accompagnement", entry.programmes_auto_emploi(d))
+        file_id = self.file("reintegration", "RET-2026-008/reintegration")
+        self.do("conseiller-bamako", file_id, "inscrire_profiler", entry.profil_carreleur(d, ids["bakary"]))
+        self.do("conseiller-bamako", file_id, "informer_orienter", entry.orientation(d(-55), "auto_emploi"))
+        self.do("conseiller-bamako", file_id, "presenter_programmes_appui", entry.appui_carrelage(d))
+        self.do("conseiller-bamako", file_id, "orienter_apej", entry.apej(d))
+        # An involuntary return: reintegration opens at once; the evaluator is to validate his experience.
+        back = self.start("conseiller-kayes", "retour_migrant", "RET-2026-011")
+        self.do("conseiller-kayes", back, "enregistrer_retour", entry.retour_algerie(d, ids["lassana"]))
+        file_id = self.file("reintegration", "RET-2026-011/reintegration")
+        self.do("conseiller-kayes", file_id, "inscrire_profiler", entry.profil_soudeur(d, ids["lassana"]))
+        self.do("conseiller-kayes", file_id, "informer_orienter", entry.orientation(
+            d(-15), "salarie", skills="Soudure à l'arc et semi-automatique apprise sur chantier, sans diplôme"))
+        # A return just recorded: the counsellor is to present the programmes.
+        back = self.start("conseiller-bamako", "retour_migrant", "RET-2026-014")
+        self.do("conseiller-bamako", back, "enregistrer_retour", entry.retour_france_titre_expire(d, ids["nana"]))
+
+    def agencies(self):
+        """One agency awaits the end of its first activity year; the other one, late with last year's report,
+        has been given formal notice."""
+        waiting = self.start("dcim", "agences_privees", "AGR-2023-041/MTFP")
+        self.do("dcim", waiting, "enregistrer_agence", entry.agence_horizon(self.today.year))
+        # Last year's report is due by 31 January: early in the year, take the year before.
+        year = self.today.year - (1 if self.today > date(self.today.year, 2, 1) else 2)
+        late = self.start("dcim", "agences_privees", f"AGR-{year}-006/MTFP")
+        # The engine catches up at once: the year is over, the reminder and the deadline have passed.
+        self.do("dcim", late, "enregistrer_agence", entry.agence_kenedougou(year))
+        self.do("dcim", late, "relancer_agence", entry.relance_kenedougou(date(year + 1, 1, 26).isoformat()))
+        self.do("dcim", late, "mettre_en_demeure", entry.mise_en_demeure_kenedougou(self.d(-3), self.d(15)))

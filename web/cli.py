@@ -6,7 +6,7 @@ from pathlib import Path
 
 from engine import accounts
 from engine.audit_verify import verify
-from engine.demo import create_demo_files
+from engine.demo import create_demo_data, describe
 from engine.deploy import deploy_paths
 from engine.errors import DeployRejected, EngineError
 from engine.setup import create_demo_accounts, init_database
@@ -37,9 +37,12 @@ def cmd_init(args):
         print("Comptes de démonstration / demo accounts (identifiant / mot de passe):")
         for username, password, roles, region in create_demo_accounts(uow):
             print(f"  {username:<20} {password:<26} {', '.join(roles)}{' · ' + region if region else ''}")
-        created = create_demo_files(uow)
-        if created:
-            print("Dossiers de démonstration / demo files:", ", ".join(created))
+        try:
+            demo = create_demo_data(uow)
+        except (EngineError, RuntimeError) as err:
+            print(f"Données de démonstration incomplètes / demo data incomplete: {err}", file=sys.stderr)
+            return 1
+        print("\n".join(describe(demo)))
     return 0
 
 

@@ -1,0 +1,37 @@
+"""The demo data seen by a manager: an offer's chain over the API and its pages, statistics with departures."""
+import re
+
+from engine import accounts, instances
+from engine.demo import create_demo_data
+from conftest import DIRECTION
+
+
+def _login(client, username):
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    client.post("/login", data={"username": username, "password": f"demo-{username}", "csrf_token": token})
+
+
+def test_a_manager_follows_the_demo_offer_to_its_departures(app, deployed, client):
+    create_demo_data(deployed)
+    [offer] = instances.list_instances(deployed, DIRECTION, process="offre_internationale",
+                                       business_key="OFF-2026-019")
+    headers = {"Authorization": f"Bearer {accounts.create_token(deployed, 'direction')}"}
+
+    chain = client.get(f"/api/v1/instances/{offer['id']}", headers=headers).get_json()["related"]
+    departures = [c for c in chain if c["process_key"] == "aide_au_depart"]
+    assert len(departures) == 2 and all(c["business_key"].startswith("OFF-2026-019/") for c in departures)
+    states = {client.get(f"/api/v1/instances/{c['id']}", headers=headers).get_json()["data"]["statut_depart"]
+              for c in departures}
+    assert states == {"parti", "contrat_a_corriger"}
+    [left] = [c for c in departures if c["status"] == "completed"]
+    history = client.get(f"/api/v1/instances/{left['id']}/history", headers=headers).get_json()
+    assert "confirmer_arrivee" in [e["element_id"] for e in history if e["kind"] == "task_completed"]
+
+    _login(client, "direction")
+    page = client.get(f"/instances/{offer['id']}").get_data(as_text=True)
+    assert all(c["business_key"] in page for c in departures)
+    assert "<code>enregistrer_offre</code>" in page  # the offer's own history, from its recording
+    statistics = client.get("/statistiques/departs.csv?par=pays").get_data(as_text=True)
+    assert statistics.splitlines()[1:] == ["ES;1"]
+    assert "<svg" in client.get("/statistiques/?par=pays").get_data(as_text=True)

@@ -171,9 +171,9 @@ def _read_form(name, files, forms_dir):
 
 
 def _store(session, key, spec, subprocesses, parsed, forms, actor):
-    used_forms = {name: value for name, value in forms.items()
-                  if any(name in (info.form, ui_filename(info.form or ""))
-                         for info in checks.user_tasks(spec, subprocesses))}
+    named = {info.form for info in checks.user_tasks(spec, subprocesses) if info.form}
+    named |= {ui_filename(form) for form in named}
+    used_forms = {name: value for name, value in forms.items() if name in named}
     decisions = _decision_files(parsed, spec, subprocesses)
     sources = {name: text for name, text in parsed.texts.items()
                if name == parsed.files_by_process[key] or name in decisions}

@@ -33,7 +33,13 @@ run: install
 	$(BIN)/djoliba scheduler & scheduler=$$!; trap 'kill $$scheduler' EXIT INT TERM; \
 		$(BIN)/djoliba serve --port 5000
 
-test: install test-sqlite test-postgres
+# Both databases at once, one per core; each log is printed whole once both are done.
+test: install
+	@$(MAKE) --no-print-directory test-sqlite > .test-sqlite.log 2>&1 & sqlite=$$!; \
+	$(MAKE) --no-print-directory test-postgres > .test-postgres.log 2>&1; postgres=$$?; \
+	wait $$sqlite; sqlite=$$?; \
+	echo "== SQLite"; cat .test-sqlite.log; echo "== PostgreSQL"; cat .test-postgres.log; \
+	test $$sqlite -eq 0 -a $$postgres -eq 0
 
 test-sqlite: install
 	env -u DATABASE_URL $(BIN)/python -m pytest -q

@@ -2,7 +2,7 @@
 from flask import Flask
 from flask_compress import Compress
 
-from web import (admin, api, audit, auth, config, diagram_labels, diagrams, errors, i18n, instances, labels,
+from web import (admin, api, audit, auth, config, diagram_labels, diagrams, errors, i18n, instances, labels, letters,
                  modeler, notifications, people, statistics, store, tasks)
 
 
@@ -18,7 +18,7 @@ def create_app(test_config=None):
     diagram_labels.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
-    for blueprint in (auth.bp, tasks.bp, instances.bp, notifications.bp, people.bp, statistics.bp, diagrams.bp,
+    for blueprint in (auth.bp, tasks.bp, instances.bp, letters.bp, notifications.bp, people.bp, statistics.bp, diagrams.bp,
                       modeler.bp, audit.bp, admin.bp, api.bp):
         app.register_blueprint(blueprint)
     return app

@@ -1,0 +1,15 @@
+"""Printable letters: the standard letter presenting the shortlist to the employer (§7.6)."""
+from flask import Blueprint, g, render_template
+
+from engine import letters
+from web.auth import login_required
+from web.store import uow
+
+bp = Blueprint("letters", __name__)
+
+
+@bp.get("/instances/<int:instance_id>/courrier")
+@login_required
+def presentation(instance_id):
+    return render_template("letters/presentation.html", letter=letters.presentation_letter(uow(), g.actor, instance_id),
+                           instance_id=instance_id)

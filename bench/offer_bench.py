@@ -26,6 +26,7 @@ from engine.access import Actor  # noqa: E402
 from engine.deploy import deploy_paths  # noqa: E402
 from engine.setup import init_database  # noqa: E402
 from engine.uow import UnitOfWork, make_session_factory  # noqa: E402
+from engine.scripting import script_engine  # noqa: E402
 from engine.workflows import SERIALIZER  # noqa: E402
 from tests.engine import offer_data  # noqa: E402
 
@@ -50,7 +51,9 @@ def run_bare(offers):
     spec = parser.get_spec("offre_internationale")
     started = time.perf_counter()
     for _ in range(offers):
-        workflow = BpmnWorkflow(spec)
+        workflow = BpmnWorkflow(spec, script_engine=script_engine())
+        for task in workflow.get_tasks(state=TaskState.READY):
+            task.data["reference_dossier"] = "BENCH"
         workflow.do_engine_steps()
         SERIALIZER.serialize_json(workflow)
         for name, data in steps():

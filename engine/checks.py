@@ -13,7 +13,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (CycleTimerEventDef
                                                               TimerEventDefinition)
 
 from engine.elements import code_of, is_user_task, parse_duration, user_task_info
-from engine import services
+from engine import services, transfers
 from engine.errors import Problem
 from engine.roles import ROLES, role_for_lane
 from engine.scripting import check_code
@@ -86,6 +86,11 @@ def _element_problems(task_spec, forms, broken_forms):
         yield f"form file '{info.form}' not found"
     if info.manual_section and len(info.manual_section) > 60:
         yield "manualSection longer than 60 characters"
+    if transfers.declared_on(task_spec):
+        try:
+            transfers.parse(transfers.declared_on(task_spec))
+        except ValueError as err:
+            yield str(err)
     if info.due_in:
         try:
             parse_duration(info.due_in)

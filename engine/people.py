@@ -4,7 +4,7 @@ Counsellors register and read the files of their own region; central roles
 read all. Every read of a file is recorded in the history.
 """
 import json
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -14,7 +14,8 @@ from engine.access import sees_everything
 from engine.errors import FieldError, Forbidden, NotFound, ValidationFailed
 from engine.forms import Choices, expand, validate
 from engine.roles import CENTRAL_ROLES, REGIONAL_ROLES
-from engine.tables import Person, Region, as_utc, utcnow
+from engine.tables import (AuditEvent, Candidature, Departure, Instance, Offer, Person, Region, Reintegration,
+                           ReturnRecord, as_utc, utcnow)
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "person.schema.json").read_text(encoding="utf-8"))
 _COLUMNS = {"nom": "last_name", "prenoms": "first_names", "sexe": "sex", "region": "region",
@@ -64,14 +65,19 @@ def get_person(uow, actor, person_id):
     """One person's file, as a dict; the read is recorded. NotFound or Forbidden."""
     with uow:
         session = uow.session
-        person = session.get(Person, person_id)
-        if person is None:
-            raise NotFound(f"no person {person_id}")
-        if not can_read_person(actor, person):
-            raise Forbidden(f"person {person_id} is not in your region")
+        person = _readable(session, actor, person_id)
         audit.record(session, "person_read", actor.username, person_id=person.id, region=person.region)
         uow.commit()
         return person_dict(person)
+
+
+def _readable(session, actor, person_id):
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound(f"no person {person_id}")
+    if not can_read_person(actor, person):
+        raise Forbidden(f"person {person_id} is not in your region")
+    return person
 
 
 def list_persons(uow, actor, search=None, limit=200):
@@ -142,3 +148,149 @@ def person_dict(person, brief=False):
                                     "finalite": person.consent_purpose},
                       inscrit_par=person.created_by, inscrit_le=as_utc(person.created_at).isoformat())
     return result
+
+
+# Instance data fields that hold person ids (forms' `x-reference: persons`, and what scripts derive from them).
+PERSON_FIELDS = ("candidat", "migrant", "candidats_inscrits_region", "candidats_a_presenter",
+                 "candidats_selectionnes", "etapes_candidats", "region_des_candidats")
+# History events about a person: those naming them in `person_id` or among `persons`.
+_PERSON_KINDS = ("person_registered", "person_read", "person_exported", "person_erased", "personal_data_transfer")
+
+
+def export_person(uow, actor, person_id):
+    """Everything stored about one person (right of access, law 2013-015), as JSON-ready data.
+
+    The registry fields and consent, the business records naming the person,
+    the files (instances) whose data refer to them and the history events about
+    them. Same access as `get_person` (NotFound, Forbidden); the export itself is
+    recorded as `person_exported`, in the same transaction.
+    """
+    with uow:
+        session = uow.session
+        person = _readable(session, actor, person_id)
+        records = _records_of(session, person_id)
+        result = {"personne": person_dict(person) | {"efface_le": _iso(person.erased_at)},
+                  **{name: [_row_dict(row) for row in rows] for name, rows in records.items()},
+                  "dossiers": _files_of(session, person_id, records),
+                  "historique": [_event_dict(e) for e in _events_of(session, person_id)]}
+        for candidature, offer in zip(result["candidatures"], records["candidatures"]):
+            offer_row = session.get(Offer, offer.offer_id)
+            candidature["offre_reference"] = offer_row.reference if offer_row else None
+        audit.record(session, "person_exported", actor.username, person_id=person.id, region=person.region)
+        uow.commit()
+        return result
+
+
+def _records_of(session, person_id):
+    def rows(model, order):
+        return list(session.scalars(select(model).where(model.person_id == person_id).order_by(order)))
+    return {"candidatures": rows(Candidature, Candidature.id), "departs": rows(Departure, Departure.instance_id),
+            "retours": rows(ReturnRecord, ReturnRecord.instance_id),
+            "reinsertions": rows(Reintegration, Reintegration.instance_id)}
+
+
+def _files_of(session, person_id, records):
+    """The instances of the person's records, and those whose person fields name them."""
+    ids = {row.offer_id for row in records["candidatures"]}
+    ids |= {row.instance_id for name in ("departs", "retours", "reinsertions") for row in records[name]}
+    files = []
+    # Person fields hold JSON inside `data`: read them here rather than in SQL, the same way on both databases.
+    for instance in session.scalars(select(Instance).order_by(Instance.id)):
+        if instance.id in ids or str(person_id) in _person_ids(instance.data or {}):
+            files.append({"id": instance.id, "procedure": instance.process_key, "reference": instance.business_key,
+                          "statut": instance.status, "debut": _iso(instance.started_at),
+                          "fin": _iso(instance.ended_at),
+                          "donnees": {k: v for k, v in (instance.data or {}).items() if k in PERSON_FIELDS}})
+    return files
+
+
+def _person_ids(data):
+    """The person ids (as text) that the person fields of an instance's data hold."""
+    found = set()
+    for field in PERSON_FIELDS:
+        value = data.get(field)
+        values = list(value) if isinstance(value, (list, dict)) else [value]
+        found |= {str(v) for v in values if v is not None and not isinstance(v, bool)}
+    return found
+
+
+def _events_of(session, person_id):
+    query = select(AuditEvent).where(AuditEvent.kind.in_(_PERSON_KINDS)).order_by(AuditEvent.seq)
+    return [e for e in session.scalars(query)
+            if (e.details or {}).get("person_id") == person_id or person_id in (e.details or {}).get("persons", [])]
+
+
+def _event_dict(event):
+    return {"seq": event.seq, "date": _iso(event.at), "type": event.kind, "par": event.actor,
+            "dossier": event.instance_id, "details": event.details}
+
+
+def _row_dict(row):
+    return {column.key: _iso(getattr(row, column.key)) for column in row.__table__.columns}
+
+
+def _iso(value):
+    if isinstance(value, datetime):
+        return as_utc(value).isoformat()
+    return value.isoformat() if isinstance(value, date) else value
+
+
+# Years kept after the person's last activity, by kind of file: a candidate's, or a migrant's
+# (someone who left, came back or followed a reintegration path). The CLI may override them.
+RETENTION_YEARS = {"candidat": 5, "migrant": 10}
+
+
+def apply_retention(uow, now, years=None, actor="retention"):
+    """Pseudonymise the persons whose retention period has passed; returns their ids.
+
+    `years` maps a kind of file ("candidat", "migrant") to the years kept after
+    the person's last activity (default RETENTION_YEARS). Names become
+    "Personne n° <id>"; phone, e-mail, address, occupation, languages and
+    disability are cleared and the birth date keeps only its year. Sex, birth
+    year and region stay, so statistics count the same. A person with a file
+    still open is kept. Each erasure is recorded as `person_erased`; erased
+    persons are skipped, so a second run changes nothing. One transaction.
+    """
+    years = {**RETENTION_YEARS, **(years or {})}
+    erased = []
+    with uow:
+        session = uow.session
+        open_files = session.scalars(select(Instance).where(Instance.status.not_in(("completed", "cancelled"))))
+        open_ids, named = set(), set()
+        for instance in open_files:
+            open_ids.add(instance.id)
+            named |= _person_ids(instance.data or {})
+        for person in session.scalars(select(Person).where(Person.erased_at.is_(None)).order_by(Person.id)).all():
+            records = _records_of(session, person.id)
+            kind = "migrant" if records["departs"] or records["retours"] or records["reinsertions"] else "candidat"
+            if _last_activity(person, records) > now - timedelta(days=round(365.25 * years[kind])):
+                continue
+            files = {c.offer_id for c in records["candidatures"]}
+            files |= {r.instance_id for name in ("departs", "retours", "reinsertions") for r in records[name]}
+            if str(person.id) in named or files & open_ids:
+                continue  # a file still open needs the person
+            _pseudonymise(person, now)
+            audit.record(session, "person_erased", actor, person_id=person.id, region=person.region,
+                         file_kind=kind, years=years[kind])
+            erased.append(person.id)
+        uow.commit()
+    return erased
+
+
+def _last_activity(person, records):
+    moments = [as_utc(person.created_at)]
+    moments += [as_utc(c.updated_at) for c in records["candidatures"]]
+    moments += [as_utc(r.updated_at) for r in records["reinsertions"]]
+    days = [d.departed_on or d.planned_on for d in records["departs"]]
+    days += [r.registered_on for r in records["retours"]]
+    moments += [datetime.combine(d, datetime.min.time(), tzinfo=moments[0].tzinfo) for d in days if d]
+    return max(moments)
+
+
+def _pseudonymise(person, now):
+    person.last_name, person.first_names = f"Personne n° {person.id}", ""
+    person.phone = person.email = person.address = person.occupation = None
+    person.disability, person.details = False, {}
+    if person.birth_date:
+        person.birth_date = date(person.birth_date.year, 1, 1)  # the year only: statistics count by it
+    person.erased_at = now

@@ -111,10 +111,15 @@ def _label(by, moment, grouped, sex, born, today):
 
 
 def age_band(born, today):
-    """'25-34' style band of a birth date, or None."""
+    """'25-34' style band of a birth date, or None.
+
+    The age is the one reached in `today`'s calendar year: it needs only the birth
+    year, so a file that keeps only that year once its retention period has passed
+    is counted in the same band as before.
+    """
     if born is None:
         return None
-    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    age = today.year - born.year
     for low, high in AGE_BANDS:
         if low <= age <= high:
             return f"{low}+" if high >= 200 else f"{low}-{high}"

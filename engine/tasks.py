@@ -7,7 +7,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from SpiffWorkflow.util.task import TaskState
 
-from engine import audit, forms, people
+from engine import audit, forms, people, transfers
 from engine.access import can_work, sees_everything, work_filter
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.forms import ui_filename
@@ -125,6 +125,8 @@ def complete_task(uow, actor, task_id, data):
         audit.record(session, "task_completed", actor.username, instance, task_id=row.id, element_id=row.name,
                      changes=audit.changes(before, task.data))
         advance(session, instance, workflow, actor.username, step=task.run)
+        if task.has_state(TaskState.COMPLETED):
+            transfers.note(session, instance, task, actor.username)
         uow.commit()
         return instance_dict(session, instance)
 

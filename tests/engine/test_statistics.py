@@ -75,7 +75,7 @@ def test_candidate_indicators_by_sex_age_and_region(uow, deployed):
 
 
 def test_age_bands():
-    assert statistics.age_band(date(2000, 11, 30), TODAY) == "25-34"  # 26 tomorrow
+    assert statistics.age_band(date(2000, 11, 30), TODAY) == "25-34"  # 26 this year
     assert statistics.age_band(date(2008, 11, 29), TODAY) == "18-24"
     assert statistics.age_band(date(2010, 1, 1), TODAY) == "<18"
     assert statistics.age_band(None, TODAY) is None

@@ -95,6 +95,8 @@ def list_persons(uow, actor, search=None, limit=200):
 
 
 def label(person):
+    if person.erased_at is not None:
+        return person.last_name  # "Personne n° …": nothing else is left to show
     born = f", née en {person.birth_date.year}" if person.sex == "F" and person.birth_date else \
         (f", né en {person.birth_date.year}" if person.birth_date else "")
     return f"{person.last_name.upper()} {person.first_names}{born} (n° {person.id})"
@@ -191,8 +193,7 @@ def _records_of(session, person_id):
 
 def _files_of(session, person_id, records):
     """The instances of the person's records, and those whose person fields name them."""
-    ids = {row.offer_id for row in records["candidatures"]}
-    ids |= {row.instance_id for name in ("departs", "retours", "reinsertions") for row in records[name]}
+    ids = _record_files(records)
     files = []
     # Person fields hold JSON inside `data`: read them here rather than in SQL, the same way on both databases.
     for instance in session.scalars(select(Instance).order_by(Instance.id)):
@@ -202,6 +203,12 @@ def _files_of(session, person_id, records):
                           "fin": _iso(instance.ended_at),
                           "donnees": {k: v for k, v in (instance.data or {}).items() if k in PERSON_FIELDS}})
     return files
+
+
+def _record_files(records):
+    """The instances of a person's records: their offers' and their own."""
+    ids = {row.offer_id for row in records["candidatures"]}
+    return ids | {row.instance_id for name in ("departs", "retours", "reinsertions") for row in records[name]}
 
 
 def _person_ids(data):
@@ -265,9 +272,7 @@ def apply_retention(uow, now, years=None, actor="retention"):
             kind = "migrant" if records["departs"] or records["retours"] or records["reinsertions"] else "candidat"
             if _last_activity(person, records) > now - timedelta(days=round(365.25 * years[kind])):
                 continue
-            files = {c.offer_id for c in records["candidatures"]}
-            files |= {r.instance_id for name in ("departs", "retours", "reinsertions") for r in records[name]}
-            if str(person.id) in named or files & open_ids:
+            if str(person.id) in named or _record_files(records) & open_ids:
                 continue  # a file still open needs the person
             _pseudonymise(person, now)
             audit.record(session, "person_erased", actor, person_id=person.id, region=person.region,

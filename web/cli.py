@@ -1,4 +1,4 @@
-"""The `djoliba` command: init, serve, scheduler, deploy, token, audit verify."""
+"""The `djoliba` command: init, serve, scheduler, deploy, token, audit verify, retention."""
 import argparse
 import os
 import sys
@@ -123,6 +123,17 @@ def cmd_audit_verify(args):
     return 1
 
 
+def cmd_retention(args):
+    from engine import people
+    from engine.tables import utcnow
+    years = {kind: value for kind, value in (("candidat", args.candidate_years), ("migrant", args.migrant_years))
+             if value is not None}
+    erased = people.apply_retention(_uow(_settings()["url"]), utcnow(), years)
+    print(f"{len(erased)} personne(s) pseudonymisée(s) / person(s) pseudonymised"
+          + (f": {', '.join(map(str, erased))}" if erased else ""))
+    return 0
+
+
 def cmd_scheduler(args):
     import logging
     from engine import scheduler
@@ -179,6 +190,10 @@ def main(argv=None):
     verify_parser.add_argument("--anchor", action="append", default=[], metavar="N:HASH",
                                help="an anchor printed by an earlier run; it must still be in the chain")
     verify_parser.set_defaults(run=cmd_audit_verify)
+    retention = commands.add_parser("retention", help="pseudonymise the persons whose retention period has passed")
+    retention.add_argument("--candidate-years", type=int, help="years kept after a candidate's last activity")
+    retention.add_argument("--migrant-years", type=int, help="years kept after a migrant's last activity")
+    retention.set_defaults(run=cmd_retention)
     args = parser.parse_args(argv)
     return args.run(args)
 

@@ -1,5 +1,7 @@
 """The registry of persons: counsellors register candidates and migrants, and read their files."""
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+import json
+
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from engine import people
@@ -42,3 +44,13 @@ def register():
 @login_required
 def show(person_id):
     return render_template("people/show.html", person=people.get_person(uow(), g.actor, person_id))
+
+
+@bp.get("/<int:person_id>/export.json")
+@login_required
+def export(person_id):
+    """Everything stored about the person, as a JSON download (right of access)."""
+    text = json.dumps(people.export_person(uow(), g.actor, person_id), ensure_ascii=False, indent=2)
+    name = f"personne-{person_id}.json"
+    return Response(text, mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

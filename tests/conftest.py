@@ -1,5 +1,6 @@
 """Shared fixtures: a real database (SQLite file, or PostgreSQL when DATABASE_URL says so)."""
 import os
+import re
 import uuid
 from pathlib import Path
 
@@ -100,3 +101,14 @@ def app(deployed, database_url, tmp_path):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+def csrf_token(page_html):
+    """The CSRF token of a rendered page."""
+    return re.search(r'name="csrf_token" value="([^"]+)"', page_html).group(1)
+
+
+def login(client, username):
+    """Log a demo account in through the login form."""
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    client.post("/login", data={"username": username, "password": f"demo-{username}", "csrf_token": token})

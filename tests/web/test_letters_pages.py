@@ -1,20 +1,13 @@
 """The standard letter presenting the shortlist to the employer (manual §7.6)."""
-import re
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "engine"))  # the engine tests' flows
 
 import selection_definitive_data as data  # noqa: E402
-from conftest import DCIM  # noqa: E402
+from conftest import DCIM, login  # noqa: E402
 from offer_flow import complete  # noqa: E402
 from preselection_flow import selection_of  # noqa: E402
-
-
-def _login(client, username):
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    client.post("/login", data={"username": username, "password": f"demo-{username}", "csrf_token": token})
 
 
 def test_the_letter_lists_the_candidates_and_enclosures(app, client):
@@ -22,7 +15,7 @@ def test_the_letter_lists_the_candidates_and_enclosures(app, client):
     with app.app_context():
         offer, _preselection, selection, candidates = selection_of(uow(), "OFF-LETTRE", {"bamako": 2}, posts=1)
         complete(uow(), DCIM, selection["id"], "envoyer_liste_employeur", data.envoyer_liste())
-    _login(client, "dcim")
+    login(client, "dcim")
 
     page = client.get(f"/instances/{selection['id']}/courrier")
     text = page.get_data(as_text=True)
@@ -39,5 +32,5 @@ def test_the_letter_is_not_for_other_regions_counsellors(app, client):
     from web.store import uow
     with app.app_context():
         _offer, _preselection, selection, _candidates = selection_of(uow(), "OFF-LETTRE-2", {"bamako": 1}, posts=1)
-    _login(client, "conseiller-kayes")
+    login(client, "conseiller-kayes")
     assert client.get(f"/instances/{selection['id']}/courrier").status_code == 403

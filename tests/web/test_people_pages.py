@@ -1,24 +1,14 @@
 """The persons registry pages."""
-import re
-
-
-def _login(client, username):
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    client.post("/login", data={"username": username, "password": f"demo-{username}", "csrf_token": token})
-
-
-def _token(page):
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+from conftest import csrf_token, login
 
 
 def test_register_then_read_a_person(client):
-    _login(client, "conseiller-bamako")
+    login(client, "conseiller-bamako")
     form = client.get("/personnes/nouvelle").get_data(as_text=True)
     assert 'name="consentement"' in form and 'value="bamako" selected' in form
 
     answer = client.post("/personnes/nouvelle", data={
-        "csrf_token": _token(form), "nom": "Traoré", "prenoms": "Moussa", "sexe": "M", "region": "bamako",
+        "csrf_token": csrf_token(form), "nom": "Traoré", "prenoms": "Moussa", "sexe": "M", "region": "bamako",
         "date_naissance": "1990-01-31", "consentement": "true"})
     assert answer.status_code == 302
     page = client.get(answer.location).get_data(as_text=True)
@@ -27,10 +17,10 @@ def test_register_then_read_a_person(client):
 
 
 def test_a_refused_registration_keeps_what_was_typed(client):
-    _login(client, "conseiller-bamako")
+    login(client, "conseiller-bamako")
     form = client.get("/personnes/nouvelle").get_data(as_text=True)
     answer = client.post("/personnes/nouvelle", data={
-        "csrf_token": _token(form), "nom": "Coulibaly", "prenoms": "Fanta", "sexe": "F", "region": "bamako",
+        "csrf_token": csrf_token(form), "nom": "Coulibaly", "prenoms": "Fanta", "sexe": "F", "region": "bamako",
         "date_naissance": "31/01/1990"})
     page = answer.get_data(as_text=True)
     assert answer.status_code == 422
@@ -45,8 +35,8 @@ def test_other_regions_and_other_roles_cannot_read(client, app):
     with app.app_context():
         person_id = people.register_person(uow(), Actor("dcim", frozenset({"dcim"})), {
             "nom": "Sidibé", "prenoms": "Oumou", "sexe": "F", "region": "kayes", "consentement": True})
-    _login(client, "conseiller-bamako")
+    login(client, "conseiller-bamako")
     assert client.get(f"/personnes/{person_id}").status_code == 403
-    client.post("/logout", data={"csrf_token": _token(client.get("/").get_data(as_text=True))})
-    _login(client, "direction")
+    client.post("/logout", data={"csrf_token": csrf_token(client.get("/").get_data(as_text=True))})
+    login(client, "direction")
     assert client.get("/personnes/").status_code == 403

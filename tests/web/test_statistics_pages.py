@@ -1,26 +1,19 @@
 """The statistics pages: managers only, charts, CSV that matches the page."""
-import re
-
-
-def _login(client, username):
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    client.post("/login", data={"username": username, "password": f"demo-{username}", "csrf_token": token})
+from conftest import csrf_token, login
 
 
 def _start_offer(client, reference):
     page = client.get("/processes/offre_internationale/start").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    token = csrf_token(page)
     return client.post("/processes/offre_internationale/start", data={"csrf_token": token,
                                                                          "business_key": reference})
 
 
 def test_a_manager_reads_charts_and_exports_csv(client, app):
-    _login(client, "dcim")
+    login(client, "dcim")
     _start_offer(client, "OFF-STAT-1")
-    client.post("/logout", data={"csrf_token": re.search(
-        r'name="csrf_token" value="([^"]+)"', client.get("/").get_data(as_text=True)).group(1)})
-    _login(client, "direction")
+    client.post("/logout", data={"csrf_token": csrf_token(client.get("/").get_data(as_text=True))})
+    login(client, "direction")
 
     page = client.get("/statistiques/").get_data(as_text=True)
     assert "Offres reçues" in page and "<svg" in page
@@ -33,7 +26,7 @@ def test_a_manager_reads_charts_and_exports_csv(client, app):
 
 
 def test_counsellors_do_not_read_statistics(client):
-    _login(client, "conseiller-bamako")
+    login(client, "conseiller-bamako")
     assert client.get("/statistiques/").status_code == 403
     assert client.get("/statistiques/offres_recues.csv").status_code == 403
     assert "Statistiques" not in client.get("/").get_data(as_text=True)

@@ -139,8 +139,10 @@ def history(session, instance_id, with_reads=False):
     return list(session.scalars(query))
 
 
-def event_dict(event):
-    """The API shape of a history event."""
+def event_dict(event, hidden=frozenset()):
+    """The API shape of a history event; `hidden` fields are left out of its changes."""
+    changes = {name: change for name, change in event.details.get("changes", {}).items() if name not in hidden}
+    details = {**event.details, "changes": changes} if "changes" in event.details else event.details
     return {"seq": event.seq, "at": as_utc(event.at).isoformat(), "actor": event.actor, "kind": event.kind,
             "task_id": event.task_id, "element_id": event.element_id, "region": event.region,
-            "changes": event.details.get("changes", {}), "details": event.details}
+            "changes": changes, "details": details}

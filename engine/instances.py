@@ -5,6 +5,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine import audit
 from engine.projection import task_dict
+from engine.sensitive import hidden_fields, redact
 from engine.access import can_read_instance, can_start, sees_everything, work_filter
 from engine.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from engine.progress import advance
@@ -61,7 +62,7 @@ def start_instance(uow, actor, process_key, business_key, data=None):
             data = {**(data or {}), "region_initiateur": actor.region}
         instance = create_instance(session, version, actor.username, business_key, data)
         uow.commit()
-        return instance_dict(session, instance)
+        return instance_dict(session, instance, actor=actor)
 
 
 def get_instance(uow, actor, instance_id, with_history=False):
@@ -72,10 +73,11 @@ def get_instance(uow, actor, instance_id, with_history=False):
     """
     with uow:
         instance = load_readable(uow.session, actor, instance_id)
-        result = instance_dict(uow.session, instance)
+        result = instance_dict(uow.session, instance, actor=actor)
         result["related"] = related(uow.session, instance)
         if with_history:
-            result["history"] = [audit.event_dict(e) for e in audit.history(uow.session, instance.id)]
+            hidden = hidden_fields(instance.version, actor)
+            result["history"] = [audit.event_dict(e, hidden) for e in audit.history(uow.session, instance.id)]
     audit.record_read(uow, actor, result["id"], result["process_key"], via="history" if with_history else "file")
     return result
 
@@ -114,17 +116,17 @@ def list_instances(uow, actor, process=None, status=None, business_key=None, lim
         mine = select(TaskRow.instance_id).where(work_filter(actor))
         query = query.where(Instance.id.in_(mine) | (Instance.started_by == actor.username))
     with uow:
-        return [instance_dict(uow.session, i, with_tasks=False) for i in uow.session.scalars(query)]
+        return [instance_dict(uow.session, i, with_tasks=False, actor=actor) for i in uow.session.scalars(query)]
 
 
-def instance_dict(session, instance, with_tasks=True):
-    """The API shape of an instance."""
+def instance_dict(session, instance, with_tasks=True, actor=None):
+    """The API shape of an instance (health data left out for roles that do not need it)."""
     result = {"id": instance.id, "process_key": instance.process_key, "version": instance.version.version,
               "process_name": instance.version.name, "business_key": instance.business_key,
               "status": instance.status, "started_at": as_utc(instance.started_at).isoformat(),
               "started_by": instance.started_by,
               "ended_at": as_utc(instance.ended_at).isoformat() if instance.ended_at else None,
-              "data": instance.data, "error": None, "parent_id": instance.parent_id,
+              "data": redact(instance.data, hidden_fields(instance.version, actor)), "error": None, "parent_id": instance.parent_id,
               "root_id": instance.root_id}
     if instance.status == "error":
         result["error"] = {"message": instance.error_message, "element_id": instance.error_element}
@@ -155,4 +157,4 @@ def retry_instance(uow, actor, instance_id):
                      element_id=instance.error_element)
         advance(session, instance, workflow, actor.username)
         uow.commit()
-        return instance_dict(session, instance)
+        return instance_dict(session, instance, actor=actor)

@@ -68,7 +68,7 @@ def migrate_instance(uow, actor, instance_id, to_version=None):
             audit.record(session, "instance_migrated", actor.username, instance,
                          **{"from": old, "to": target.version})
             uow.commit()
-            return instance_dict(session, instance)
+            return instance_dict(session, instance, actor=actor)
     except StaleDataError:
         raise Conflict(f"instance {instance_id} changed meanwhile", reason="stale") from None
 

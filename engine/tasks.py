@@ -14,6 +14,7 @@ from engine.forms import ui_filename
 from engine.instances import instance_dict
 from engine.progress import advance
 from engine.projection import task_dict
+from engine.sensitive import hidden_fields, redact
 from engine.summary import file_summary
 from engine.tables import Instance, TaskRow, utcnow
 from engine.workflows import load_workflow
@@ -43,6 +44,7 @@ def get_task(uow, actor, task_id):
             data = dict(load_workflow(instance.version, instance.state).get_task_from_id(UUID(row.id)).data)
         choices = _choices(session, row, data)
         result["form"] = task_form(instance.version, row.form, choices)
+        data = redact(data, hidden_fields(instance.version, actor))
         result["data"] = data
         result["file"] = file_summary(instance.version, data, choices, skip_form=row.form)
         result["instance_status"] = instance.status
@@ -128,7 +130,7 @@ def complete_task(uow, actor, task_id, data):
         if task.has_state(TaskState.COMPLETED):
             transfers.note(session, instance, task, actor.username)
         uow.commit()
-        return instance_dict(session, instance)
+        return instance_dict(session, instance, actor=actor)
 
 
 @contextmanager

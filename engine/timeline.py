@@ -4,6 +4,7 @@ from sqlalchemy import select
 from engine import audit
 from engine.audit_search import require_audit
 from engine.errors import NotFound
+from engine.sensitive import hidden_fields
 from engine.instances import instance_dict
 from engine.tables import Instance, TaskRow, as_utc, utcnow
 
@@ -29,9 +30,10 @@ def timeline(uow, actor, instance_id, now=None):
                                .order_by(TaskRow.created_at, TaskRow.id))
         steps = [step_dict(row, now) for row in rows]
         by_task = {step["id"]: step for step in steps}
-        events = [dict(audit.event_dict(event), step=by_task.get(event.task_id) if event.kind == "task_completed"
+        hidden = hidden_fields(instance.version, actor)
+        events = [dict(audit.event_dict(event, hidden), step=by_task.get(event.task_id) if event.kind == "task_completed"
                        else None) for event in audit.history(session, instance_id, with_reads=True)]
-        result = {"instance": instance_dict(session, instance, with_tasks=False), "events": events, "steps": steps}
+        result = {"instance": instance_dict(session, instance, with_tasks=False, actor=actor), "events": events, "steps": steps}
     audit.record_read(uow, actor, instance_id, result["instance"]["process_key"], via="audit")
     return result
 

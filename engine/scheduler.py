@@ -16,7 +16,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import select
 
-from engine import timers
+from engine import people, timers
 from engine.tables import Timer, as_utc, utcnow
 from engine.uow import UnitOfWork, make_session_factory
 
@@ -77,7 +77,16 @@ def build(database_url, mailer=None, poll_seconds=30):
     scheduler.add_job(plan, "interval", seconds=poll_seconds, jobstore="local", id="plan",
                       args=[scheduler, database_url, timedelta(seconds=2 * poll_seconds)],
                       next_run_time=utcnow())
+    scheduler.add_job(apply_retention, "interval", hours=24, jobstore="local", id="retention",
+                      args=[database_url], next_run_time=utcnow())
     return scheduler
+
+
+def apply_retention(database_url):
+    """Once a day: pseudonymise the persons whose retention period has passed."""
+    erased = people.apply_retention(_uow(database_url), utcnow())
+    if erased:
+        LOG.info("retention: %s person(s) pseudonymised", len(erased))
 
 
 def run(database_url, mailer=None, poll_seconds=30):

@@ -48,7 +48,9 @@ def get_task(uow, actor, task_id):
         result["data"] = data
         result["file"] = file_summary(instance.version, data, choices, skip_form=row.form)
         result["instance_status"] = instance.status
-        return result
+    # A task page shows what earlier steps recorded about the person: a read of the file.
+    audit.record_read(uow, actor, result["instance_id"], result["process_key"], via="task")
+    return result
 
 
 def task_form(version, filename, choices):

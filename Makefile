@@ -23,7 +23,7 @@ web/translations/%/LC_MESSAGES/messages.mo: web/translations/%/LC_MESSAGES/messa
 	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
 
 translations: $(BIN)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o web/translations/messages.pot --no-location --omit-header .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o web/translations/messages.pot --no-location --omit-header .
 	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations --no-fuzzy-matching
 
 # The scheduler (timers, reminders, escalations) runs beside the web server and stops with it.

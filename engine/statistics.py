@@ -14,6 +14,11 @@ from sqlalchemy import literal, select
 from engine.tables import (AgencyReport, Candidature, Departure, Offer, Person, Reintegration, ReturnRecord,
                            TaskRow, as_utc)
 
+def N_(text):
+    """Marks a title for the translation catalogue; the web layer translates it when it shows it."""
+    return text
+
+
 DIMENSIONS = ("mois", "region", "pays", "metier", "sexe", "age", "categorie")
 AGE_BANDS = ((18, 24), (25, 34), (35, 44), (45, 54), (55, 200))
 
@@ -34,31 +39,31 @@ def _indicators():
     offer_cols = {"pays": Offer.work_country, "metier": Offer.occupation}
     cand = {"region": Candidature.region, "categorie": Candidature.stage}
     return [
-        Indicator("offres_recues", "Offres reçues", Offer, Offer.received_on, columns=offer_cols),
-        Indicator("offres_diffusees", "Offres diffusées aux directions régionales", Offer, Offer.received_on,
+        Indicator("offres_recues", N_("Offres reçues"), Offer, Offer.received_on, columns=offer_cols),
+        Indicator("offres_diffusees", N_("Offres diffusées aux directions régionales"), Offer, Offer.received_on,
                   (Offer.status.in_(("diffusee", "satisfaite")),), columns=offer_cols),
-        Indicator("offres_satisfaites", "Offres satisfaites", Offer, Offer.received_on,
+        Indicator("offres_satisfaites", N_("Offres satisfaites"), Offer, Offer.received_on,
                   (Offer.status == "satisfaite",), columns=offer_cols),
-        Indicator("postes_offerts", "Postes offerts", Offer, Offer.received_on, columns=offer_cols,
+        Indicator("postes_offerts", N_("Postes offerts"), Offer, Offer.received_on, columns=offer_cols,
                   total=Offer.posts),
         *[Indicator(f"candidats_{stage}", title, Candidature, Candidature.updated_at, stages,
                     Candidature.region, cand)
           for stage, title, stages in [
-              ("inscrits", "Candidatures enregistrées", ()),
-              ("preselectionnes", "Candidats présélectionnés",
+              ("inscrits", N_("Candidatures enregistrées"), ()),
+              ("preselectionnes", N_("Candidats présélectionnés"),
                (Candidature.stage.in_(("preselectionne", "presente", "retenu", "non_retenu", "parti")),)),
-              ("presentes", "Candidats présentés aux employeurs",
+              ("presentes", N_("Candidats présentés aux employeurs"),
                (Candidature.stage.in_(("presente", "retenu", "non_retenu", "parti")),)),
-              ("retenus", "Candidats retenus par les employeurs", (Candidature.stage.in_(("retenu", "parti")),)),
-              ("partis", "Candidats partis", (Candidature.stage == "parti",))]],
-        Indicator("departs", "Départs", Departure, Departure.departed_on, (Departure.status == "parti",),
+              ("retenus", N_("Candidats retenus par les employeurs"), (Candidature.stage.in_(("retenu", "parti")),)),
+              ("partis", N_("Candidats partis"), (Candidature.stage == "parti",))]],
+        Indicator("departs", N_("Départs"), Departure, Departure.departed_on, (Departure.status == "parti",),
                   columns={"pays": Departure.destination_country}),
-        Indicator("retours", "Migrants de retour", ReturnRecord, ReturnRecord.registered_on, (),
+        Indicator("retours", N_("Migrants de retour"), ReturnRecord, ReturnRecord.registered_on, (),
                   ReturnRecord.region, {"region": ReturnRecord.region, "categorie": ReturnRecord.category,
                                         "pays": ReturnRecord.country_from}),
-        Indicator("reinsertions", "Parcours de réinsertion", Reintegration, Reintegration.updated_at, (),
+        Indicator("reinsertions", N_("Parcours de réinsertion"), Reintegration, Reintegration.updated_at, (),
                   Reintegration.region, {"region": Reintegration.region, "categorie": Reintegration.path}),
-        Indicator("rapports_agences", "Rapports annuels des agences privées", AgencyReport, AgencyReport.due_on,
+        Indicator("rapports_agences", N_("Rapports annuels des agences privées"), AgencyReport, AgencyReport.due_on,
                   columns={"categorie": AgencyReport.status}),
     ]
 

@@ -4,7 +4,7 @@ import io
 from datetime import date
 
 from flask import Blueprint, Response, g, render_template, request
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext, lazy_gettext as _l
 
 from engine import statistics
 from engine.errors import Forbidden
@@ -51,7 +51,7 @@ def export(key):
         raise Forbidden("unknown indicator")
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
-    writer.writerow([str(DIMENSIONS.get(filters["by"] or "")), str(statistics.INDICATORS[key].title)])
+    writer.writerow([str(DIMENSIONS.get(filters["by"] or "")), gettext(statistics.INDICATORS[key].title)])
     writer.writerows((label if label is not None else "", value)
                      for label, value in statistics.count(uow(), key, **filters))
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv",

@@ -30,3 +30,12 @@ def test_counsellors_do_not_read_statistics(client):
     assert client.get("/statistiques/").status_code == 403
     assert client.get("/statistiques/offres_recues.csv").status_code == 403
     assert "Statistiques" not in client.get("/").get_data(as_text=True)
+
+
+def test_indicator_titles_are_translated(client):
+    login(client, "direction")
+    english = client.get("/statistiques/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Offers received" in english and "Returning migrants" in english
+    assert "Offres reçues" not in english
+    csv = client.get("/statistiques/retours.csv", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert csv.startswith("\ufeffTotal;Returning migrants")

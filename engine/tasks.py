@@ -34,9 +34,7 @@ def get_task(uow, actor, task_id):
     """One task with its form (`{"schema", "ui"}`, choices filled in) and its current data."""
     with uow:
         session = uow.session
-        row = _task_row(session, task_id)
-        if not (can_work(actor, row) or sees_everything(actor)):
-            raise Forbidden(f"task {task_id} is not yours")
+        row = _readable_row(session, actor, task_id)
         instance = session.get(Instance, row.instance_id)
         result = task_dict(row)
         data = dict(instance.data)
@@ -51,6 +49,18 @@ def get_task(uow, actor, task_id):
     # A task page shows what earlier steps recorded about the person: a read of the file.
     audit.record_read(uow, actor, result["instance_id"], result["process_key"], via="task")
     return result
+
+
+def submission_form(uow, actor, task_id):
+    """A task's title and raw form schema: enough to read a submission, without loading the workflow.
+
+    Raises NotFound or Forbidden like `get_task`; the choices are not filled in (types are
+    all a submission needs), and nothing is recorded as read.
+    """
+    with uow:
+        row = _readable_row(uow.session, actor, task_id)
+        forms = uow.session.get(Instance, row.instance_id).version.forms
+        return {"title": row.title, "schema": forms.get(row.form) or {"type": "object", "properties": {}}}
 
 
 def task_form(version, filename, choices):
@@ -150,6 +160,13 @@ def _task_row(session, task_id):
     row = session.get(TaskRow, str(task_id))
     if row is None:
         raise NotFound(f"no task {task_id}")
+    return row
+
+
+def _readable_row(session, actor, task_id):
+    row = _task_row(session, task_id)
+    if not (can_work(actor, row) or sees_everything(actor)):
+        raise Forbidden(f"task {task_id} is not yours")
     return row
 
 

@@ -33,18 +33,20 @@ def show(task_id):
 @bp.post("/tasks/<task_id>")
 @login_required
 def complete(task_id):
-    task = tasks.get_task(uow(), g.actor, task_id)
-    schema, ui = task["form"]["schema"], task["form"]["ui"]
-    data = data_from_form(schema, request.form)
+    # Reading the submission needs only the form's types; the full task page is built again
+    # only when the data is refused.
+    submitted = tasks.submission_form(uow(), g.actor, task_id)
+    data = data_from_form(submitted["schema"], request.form)
     try:
         instance = tasks.complete_task(uow(), g.actor, task_id, data)
     except (ValidationFailed, Conflict) as error:
         errors = errors_by_field([e.as_dict() for e in error.errors]) if isinstance(error, ValidationFailed) else {}
         flash(message(error), "error")
-        fields = fields_for(schema, ui, values=data, errors=errors)
+        task = tasks.get_task(uow(), g.actor, task_id)
+        fields = fields_for(task["form"]["schema"], task["form"]["ui"], values=data, errors=errors)
         return render_template("task.html", task=task, fields=fields, form_errors=errors.get("", [])), \
             422 if isinstance(error, ValidationFailed) else 409
-    flash(_("Tâche « %(title)s » terminée.", title=task["title"]), "success")
+    flash(_("Tâche « %(title)s » terminée.", title=submitted["title"]), "success")
     # Only a next task this person may open (a counsellor of Bamako not to Kayes' task).
     mine = [t for t in instance.get("tasks", []) if can_work(g.actor, SimpleNamespace(**t))]
     return redirect(url_for("tasks.show", task_id=mine[0]["id"]) if len(mine) == 1 else url_for("tasks.inbox"))

@@ -67,6 +67,8 @@ class ProcessVersion(Base):
     forms: Mapped[dict] = mapped_column(JSON, deferred=True)
     sources: Mapped[dict] = mapped_column(JSON, deferred=True)
     start_role: Mapped[str | None] = mapped_column(String(40))
+    # Set when the start event waits for a message: only another procedure opens such a file.
+    start_message: Mapped[str | None] = mapped_column(String(100))
     deployed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     deployed_by: Mapped[str] = mapped_column(String(80))
 
@@ -106,6 +108,8 @@ class TaskRow(Base):
     business_key: Mapped[str] = mapped_column(String(120))
     name: Mapped[str] = mapped_column(String(100))
     title: Mapped[str] = mapped_column(String(300))
+    # What this task is about, when several share a title (e.g. the candidate to evaluate).
+    subject: Mapped[str | None] = mapped_column(String(300))
     lane: Mapped[str | None] = mapped_column(String(100))
     role: Mapped[str | None] = mapped_column(String(40))
     region: Mapped[str | None] = mapped_column(String(40))

@@ -260,6 +260,9 @@ class Departure(Base):
     planned_on: Mapped[date | None] = mapped_column(Date)
     departed_on: Mapped[date | None] = mapped_column(Date, index=True)
     status: Mapped[str] = mapped_column(String(20), index=True)
+    # Why the departure was cancelled, as the diagram codes it (cause_annulation).
+    cancellation_cause: Mapped[str | None] = mapped_column(String(30), index=True)
+    arrived_on: Mapped[date | None] = mapped_column(Date)
 
 
 class ReturnRecord(Base):
@@ -271,6 +274,32 @@ class ReturnRecord(Base):
     reason: Mapped[str | None] = mapped_column(String(60))
     country_from: Mapped[str | None] = mapped_column(String(2))
     registered_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # The day the migrant came back to Mali, as declared; registered_on is when the file was opened.
+    returned_on: Mapped[date | None] = mapped_column(Date, index=True)
+
+
+class CandidateService(Base):
+    """A candidate's file of the candidate services procedure (manual §8.1, §8.2.1–8.2.5)."""
+
+    __tablename__ = "candidate_services"
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
+    region: Mapped[str | None] = mapped_column(String(40), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    stage: Mapped[str] = mapped_column(String(20))
+    employability: Mapped[str | None] = mapped_column(String(10), index=True)
+    motivation: Mapped[str | None] = mapped_column(String(10))
+    cv_finalised: Mapped[bool | None] = mapped_column(Boolean)
+    project_realistic: Mapped[bool | None] = mapped_column(Boolean)
+    session_kind: Mapped[str | None] = mapped_column(String(20), index=True)
+    session_on: Mapped[date | None] = mapped_column(Date)
+    equivalence_asked: Mapped[bool | None] = mapped_column(Boolean)
+    equivalence_started: Mapped[bool | None] = mapped_column(Boolean)
+    outcome: Mapped[str | None] = mapped_column(String(20), index=True)
+    training: Mapped[str | None] = mapped_column(String(30))
+    opened_on: Mapped[date | None] = mapped_column(Date, index=True)
+    concluded_on: Mapped[date | None] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Reintegration(Base):

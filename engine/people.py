@@ -14,8 +14,8 @@ from engine.access import sees_everything
 from engine.errors import FieldError, Forbidden, NotFound, ValidationFailed
 from engine.forms import Choices, expand, validate
 from engine.roles import CENTRAL_ROLES, REGIONAL_ROLES
-from engine.tables import (AuditEvent, Candidature, Departure, Instance, Offer, Person, Region, Reintegration,
-                           ReturnRecord, as_utc, utcnow)
+from engine.tables import (AuditEvent, CandidateService, Candidature, Departure, Instance, Offer, Person, Region,
+                           Reintegration, ReturnRecord, as_utc, utcnow)
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "person.schema.json").read_text(encoding="utf-8"))
 _COLUMNS = {"nom": "last_name", "prenoms": "first_names", "sexe": "sex", "region": "region",
@@ -188,7 +188,8 @@ def _records_of(session, person_id):
         return list(session.scalars(select(model).where(model.person_id == person_id).order_by(order)))
     return {"candidatures": rows(Candidature, Candidature.id), "departs": rows(Departure, Departure.instance_id),
             "retours": rows(ReturnRecord, ReturnRecord.instance_id),
-            "reinsertions": rows(Reintegration, Reintegration.instance_id)}
+            "reinsertions": rows(Reintegration, Reintegration.instance_id),
+            "accompagnements": rows(CandidateService, CandidateService.instance_id)}
 
 
 def _files_of(session, person_id, records):
@@ -208,7 +209,8 @@ def _files_of(session, person_id, records):
 def _record_files(records):
     """The instances of a person's records: their offers' and their own."""
     ids = {row.offer_id for row in records["candidatures"]}
-    return ids | {row.instance_id for name in ("departs", "retours", "reinsertions") for row in records[name]}
+    return ids | {row.instance_id for name in ("departs", "retours", "reinsertions", "accompagnements")
+                  for row in records[name]}
 
 
 def _person_ids(data):
@@ -285,8 +287,8 @@ def apply_retention(uow, now, years=None, actor="retention"):
 def _last_activity(person, records):
     moments = [as_utc(person.created_at)]
     moments += [as_utc(c.updated_at) for c in records["candidatures"]]
-    moments += [as_utc(r.updated_at) for r in records["reinsertions"]]
-    days = [d.departed_on or d.planned_on for d in records["departs"]]
+    moments += [as_utc(r.updated_at) for name in ("reinsertions", "accompagnements") for r in records[name]]
+    days = [d.arrived_on or d.departed_on or d.planned_on for d in records["departs"]]
     days += [r.registered_on for r in records["retours"]]
     moments += [datetime.combine(d, datetime.min.time(), tzinfo=moments[0].tzinfo) for d in days if d]
     return max(moments)

@@ -5,7 +5,7 @@ indexed tables, after every step, in the same transaction.
 A projector is `project(session, instance)`; it reads `instance.data` and must
 tolerate fields that are not filled in yet.
 """
-from engine.records import agences_privees, reintegration, retour_migrant
+from engine.records import accompagnement_candidat, agences_privees, reintegration, retour_migrant
 from engine.records import aide_au_depart, offers
 from engine.records import preselection, selection_definitive
 
@@ -17,6 +17,7 @@ PROJECTORS = {
     "retour_migrant": retour_migrant.project,
     "reintegration": reintegration.project,
     "agences_privees": agences_privees.project,
+    "accompagnement_candidat": accompagnement_candidat.project,
 }
 
 

@@ -1,5 +1,5 @@
 """Every path of the services to candidates (manual §8.1, §8.2.1–8.2.5), driven through the engine API."""
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -8,6 +8,7 @@ from conftest import BAMAKO, BPMN_DIR, DCIM, DIRECTION, FORMS_DIR, KAYES, actor
 from engine import instances, people, tasks
 from engine.deploy import deploy_paths
 from engine.errors import Forbidden, ValidationFailed
+from engine.tables import CandidateService
 from offer_flow import complete, history, kinds, open_tasks, task_rows
 
 PROCESS = "accompagnement_candidat"
@@ -36,6 +37,20 @@ def due_delay(task):
     return datetime.fromisoformat(task["due_at"]) - datetime.fromisoformat(task["created_at"])
 
 
+def service(uow, instance_id):
+    """The file's row of the candidate services table, without its bookkeeping columns."""
+    with uow:
+        row = uow.session.get(CandidateService, instance_id)
+        return None if row is None else {column.key: getattr(row, column.key) for column in row.__table__.columns
+                                          if column.key not in ("instance_id", "updated_at")}
+
+
+OPENED = {"person_id": None, "region": "bamako", "status": "en_cours", "stage": "accueil", "employability": None,
+          "motivation": None, "cv_finalised": None, "project_realistic": None, "session_kind": None,
+          "session_on": None, "equivalence_asked": None, "equivalence_started": None, "outcome": None,
+          "training": None, "concluded_on": None}
+
+
 def start(uow, key="ACC-2025-0001", by=BAMAKO):
     return instances.start_instance(uow, by, PROCESS, key)
 
@@ -52,6 +67,9 @@ def test_counsellor_opens_a_file_that_stays_in_their_region(accompagnement, pers
 
     assert started["status"] == "running" and started["started_by"] == "conseiller-bamako"
     assert started["data"]["region_initiateur"] == "bamako"
+    # Counted from the start, in the counsellor's directorate, before any person is named.
+    assert service(accompagnement, started["id"]) == {
+        **OPENED, "opened_on": datetime.fromisoformat(started["started_at"]).date()}
     [analyse] = started["tasks"]
     assert (analyse["name"], analyse["role"], analyse["region"]) == ("analyser_demande", "conseiller", "bamako")
     assert analyse["title"] == "Analyser la demande et évaluer l'employabilité"
@@ -76,15 +94,21 @@ def test_counsellor_opens_a_file_that_stays_in_their_region(accompagnement, pers
             start(accompagnement, "ACC-2025-0002", by=outsider)
     kayes_file = start(accompagnement, "ACC-2025-0003", by=KAYES)
     assert [(t["name"], t["region"]) for t in kayes_file["tasks"]] == [("analyser_demande", "kayes")]
+    assert service(accompagnement, kayes_file["id"])["region"] == "kayes"
 
 
 def test_candidate_with_diplomas_ready_for_offers(accompagnement, persons):
     candidat = persons[0]
-    instance_id = start(accompagnement)["id"]
+    started = start(accompagnement)
+    instance_id = started["id"]
+    opened_on = datetime.fromisoformat(started["started_at"]).date()
 
     analysed = complete(accompagnement, BAMAKO, instance_id, "analyser_demande", data.analyser(candidat))
     assert analysed["data"]["region_candidat"] == "bamako"
     assert analysed["data"]["statut_accompagnement"] == "en_cours"
+    assessed = {**OPENED, "opened_on": opened_on, "person_id": candidat, "stage": "analyse",
+                "employability": "elevee", "motivation": "forte", "equivalence_asked": True}
+    assert service(accompagnement, instance_id) == assessed
     [project] = analysed["tasks"]
     assert (project["name"], project["role"], project["region"]) == ("construire_projet", "conseiller", "bamako")
     assert project["title"] == "Aider à construire le projet, le CV et la lettre de motivation"
@@ -95,6 +119,8 @@ def test_candidate_with_diplomas_ready_for_offers(accompagnement, persons):
     assert fields["Employabilité à l'international"] == "Élevée : peut postuler dès maintenant"
 
     projected = complete(accompagnement, BAMAKO_2, instance_id, "construire_projet", data.projet())
+    helped = {**assessed, "stage": "projet", "cv_finalised": True, "project_realistic": True}
+    assert service(accompagnement, instance_id) == helped
     [inform] = projected["tasks"]
     assert (inform["name"], inform["region"]) == ("informer_migration_legale", "bamako")
     assert inform["manual_section"] == "8.2.1, 8.2.2, 8.2.4, 8.2.7"
@@ -105,12 +131,16 @@ def test_candidate_with_diplomas_ready_for_offers(accompagnement, persons):
     assert [(e.field, e.code) for e in refused.value.errors] == [("nombre_participants", "required")]
 
     informed = complete(accompagnement, BAMAKO, instance_id, "informer_migration_legale", data.informer())
+    informed_row = {**helped, "stage": "information", "session_kind": "collective", "session_on": date(2025, 3, 24)}
+    assert service(accompagnement, instance_id) == informed_row
     [equivalence] = informed["tasks"]
     assert (equivalence["name"], equivalence["region"]) == ("informer_equivalence", "bamako")
     assert equivalence["title"] == "Informer sur l'équivalence des diplômes"
     assert equivalence["manual_section"] == "8.2.5" and due_delay(equivalence) == timedelta(days=15)
 
     equivalent = complete(accompagnement, BAMAKO, instance_id, "informer_equivalence", data.equivalence())
+    assert service(accompagnement, instance_id) == {**informed_row, "stage": "equivalence",
+                                                    "equivalence_started": True}
     [conclude] = equivalent["tasks"]
     assert (conclude["name"], conclude["region"]) == ("conclure_accompagnement", "bamako")
     assert conclude["manual_section"] == "8.1, 8.2.2, 6.2" and due_delay(conclude) == timedelta(days=10)
@@ -118,6 +148,9 @@ def test_candidate_with_diplomas_ready_for_offers(accompagnement, persons):
     done = complete(accompagnement, BAMAKO, instance_id, "conclure_accompagnement", data.conclure_pret())
     assert done["status"] == "completed" and done["tasks"] == []
     assert done["data"]["statut_accompagnement"] == "pret_pour_offre"
+    assert service(accompagnement, instance_id) == {
+        **informed_row, "stage": "conclusion", "equivalence_started": True, "status": "conclu",
+        "outcome": "pret_pour_offre", "concluded_on": date(2025, 4, 2)}
 
     events = history(accompagnement, instance_id)
     assert kinds(events) == [
@@ -159,6 +192,11 @@ def test_candidate_without_diplomas_oriented_to_training(accompagnement, persons
 
     assert done["status"] == "completed"
     assert done["data"]["statut_accompagnement"] == "oriente_formation"
+    row = service(accompagnement, instance_id)
+    assert (row["person_id"], row["status"], row["stage"], row["outcome"], row["training"]) == \
+        (persons[1], "conclu", "conclusion", "oriente_formation", "cours_langue")
+    # No diplomas to have recognised: asked no, and no equivalence step recorded.
+    assert (row["equivalence_asked"], row["equivalence_started"]) == (False, None)
     events = history(accompagnement, instance_id)
     assert [(e["element_id"], e["details"]["to"]) for e in events if e["kind"] == "gateway_taken"] == [
         ("gw_diplomes", ["conclure_accompagnement"]), ("gw_issue", ["fin_oriente_formation"])]
@@ -174,7 +212,22 @@ def test_candidate_giving_up_migration(accompagnement, persons):
 
     assert done["status"] == "completed"
     assert done["data"]["statut_accompagnement"] == "renonce_migration"
+    row = service(accompagnement, instance_id)
+    assert (row["status"], row["outcome"], row["training"], row["concluded_on"]) == \
+        ("conclu", "renonce_migration", None, date(2025, 4, 2))
     assert done["data"]["motif_renoncement"] == "La candidate préfère un poste proposé à Sikasso."
     events = history(accompagnement, instance_id)
     assert events[-2]["element_id"] == "gw_issue" and events[-2]["details"]["to"] == ["fin_renonce_migration"]
     assert kinds(events)[-1] == ("instance_completed", "fin_renonce_migration")
+
+
+def test_the_persons_export_lists_their_candidate_services(accompagnement, persons):
+    instance_id = start(accompagnement)["id"]
+    up_to_conclusion(accompagnement, instance_id, persons[0], diplomes=False)
+
+    export = people.export_person(accompagnement, BAMAKO, persons[0])
+
+    assert [(row["instance_id"], row["stage"], row["employability"]) for row in export["accompagnements"]] == [
+        (instance_id, "information", "elevee")]
+    assert instance_id in {file["id"] for file in export["dossiers"]}
+    assert people.export_person(accompagnement, BAMAKO, persons[1])["accompagnements"] == []

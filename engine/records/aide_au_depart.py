@@ -1,9 +1,10 @@
 """The departures table, from the departure aid procedure (manual §7.8, §8.2.3, §8.2.7, §8.2.8).
 
 One row per candidate file; `offer_id` is the offer the file descends from (the
-root of its chain), None for a file a DCIM agent opened by hand. When the
-departure is recorded, the candidate's application to that offer reaches the
-stage `parti`.
+root of its chain), None for a file a DCIM agent opened by hand. A cancelled
+departure keeps its cause (`cause_annulation`: contract not compliant, or
+departure given up), a confirmed one its arrival date. When the departure is
+recorded, the candidate's application to that offer reaches the stage `parti`.
 """
 from sqlalchemy import select
 
@@ -12,6 +13,9 @@ from engine.tables import Candidature, Departure, Person, utcnow
 
 # statut_depart as set by the diagram's scripts.
 STATUSES = ("en_preparation", "contrat_a_corriger", "parti", "annule")
+# cause_annulation as the closing scripts set it; a file cancelled outside the diagram has none of them.
+CAUSES = ("contrat_non_conforme", "depart_abandonne")
+CANCELLED_BY_HAND = "dossier_annule"
 
 
 def project(session, instance):
@@ -22,12 +26,16 @@ def project(session, instance):
     status = data.get("statut_depart") if data.get("statut_depart") in STATUSES else "en_preparation"
     if instance.status == "cancelled":
         status = "annule"
+    cause = None
+    if status == "annule":
+        cause = data.get("cause_annulation") if data.get("cause_annulation") in CAUSES else CANCELLED_BY_HAND
     country = data.get("pays_destination")
     upsert(session, Departure, instance.id, instance_id=instance.id, person_id=person_id,
            offer_id=instance.root_id,
            destination_country=country if isinstance(country, str) and len(country) == 2 else None,
            planned_on=as_date(data.get("date_depart_prevue")),
-           departed_on=as_date(data.get("date_depart_effective")), status=status)
+           departed_on=as_date(data.get("date_depart_effective")), status=status, cancellation_cause=cause,
+           arrived_on=as_date(data.get("date_arrivee")))
     if status == "parti" and person_id is not None and instance.root_id is not None:
         candidature = session.scalars(select(Candidature).where(Candidature.offer_id == instance.root_id,
                                                                 Candidature.person_id == person_id)).first()

@@ -1,7 +1,9 @@
 """The returns table, from the return procedure (manual §9.1).
 
-One row per return file: who came back, to which regional directorate, from
-which country, and the category the decision table gave the return.
+One row per return file: who came back, when (the date of the return to Mali,
+as recorded; `registered_on` is the day the file was opened), to which regional
+directorate, from which country, and the category the decision table gave the
+return.
 """
 from engine.records.fields import as_date, as_int, upsert
 from engine.tables import Person, ReturnRecord
@@ -17,7 +19,7 @@ def project(session, instance):
            region=data.get("region") or data.get("region_initiateur"),
            category=data.get("categorie_retour") if data.get("categorie_retour") in CATEGORIES else None,
            reason=data.get("motif_retour"), country_from=country if _iso2(country) else None,
-           registered_on=as_date(instance.started_at))
+           registered_on=as_date(instance.started_at), returned_on=as_date(data.get("date_retour")))
 
 
 def registered_person(session, value):

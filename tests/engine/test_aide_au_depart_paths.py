@@ -6,10 +6,10 @@ from sqlalchemy import select
 
 import aide_au_depart_data as data
 from conftest import BAMAKO, BPMN_DIR, DCIM, FORMS_DIR, KAYES, actor
-from engine import instances, people, tasks
+from engine import instances, people, records, tasks
 from engine.deploy import deploy, deploy_paths
 from engine.errors import Forbidden, ValidationFailed
-from engine.tables import Candidature, Departure, Offer, Timer, utcnow
+from engine.tables import Candidature, Departure, Instance, Offer, Timer, utcnow
 from engine.timers import fire_due_timers
 from offer_flow import complete, history, kinds, open_tasks, task_rows
 
@@ -78,7 +78,8 @@ def departure(uow, instance_id):
         return None if row is None else {
             "person_id": row.person_id, "offer_id": row.offer_id, "destination_country": row.destination_country,
             "planned_on": row.planned_on and row.planned_on.isoformat(),
-            "departed_on": row.departed_on and row.departed_on.isoformat(), "status": row.status}
+            "departed_on": row.departed_on and row.departed_on.isoformat(), "status": row.status,
+            "cancellation_cause": row.cancellation_cause, "arrived_on": row.arrived_on and row.arrived_on.isoformat()}
 
 
 def stage(uow, offer_id, person_id):
@@ -145,7 +146,8 @@ def test_selection_opens_one_departure_file_per_retained_candidate(depart, candi
         assert file["history"][1]["details"]["to"] == ["preparer_dossier_depart"]
         assert departure(depart, file["id"]) == {
             "person_id": person_id, "offer_id": selection["id"], "destination_country": "ES",
-            "planned_on": None, "departed_on": None, "status": "en_preparation"}
+            "planned_on": None, "departed_on": None, "status": "en_preparation", "cancellation_cause": None,
+            "arrived_on": None}
         assert stage(depart, selection["id"], person_id) == "retenu"
     related = instances.get_instance(depart, DCIM, selection["id"])["related"]
     assert sorted(r["business_key"] for r in related) == sorted(f"OFF-2025-0100/{p}" for p in candidates)
@@ -172,7 +174,7 @@ def test_dcim_agent_opens_a_file_by_hand(depart, candidates):
     assert [t["name"] for t in after["tasks"]] == ["planifier_depart"]
     assert departure(depart, started["id"]) == {
         "person_id": kayes_id, "offer_id": None, "destination_country": "CI", "planned_on": None,
-        "departed_on": None, "status": "en_preparation"}
+        "departed_on": None, "status": "en_preparation", "cancellation_cause": None, "arrived_on": None}
     assert after["root_id"] is None and after["parent_id"] is None
     events = history(depart, started["id"])
     assert kinds(events) == [("instance_started", None), ("gateway_taken", "gw_donnees_transmises"),
@@ -245,7 +247,8 @@ def test_departure_with_workshop_up_to_arrival(depart, candidates):
     assert left["data"]["statut_depart"] == "parti"
     assert departure(depart, file_id) == {
         "person_id": bamako_id, "offer_id": selection["id"], "destination_country": "ES",
-        "planned_on": "2025-06-02", "departed_on": "2025-06-02", "status": "parti"}
+        "planned_on": "2025-06-02", "departed_on": "2025-06-02", "status": "parti", "cancellation_cause": None,
+        "arrived_on": None}
     assert stage(depart, selection["id"], bamako_id) == "parti"
     [arrival] = left["tasks"]
     assert (arrival["name"], arrival["role"]) == ("confirmer_arrivee", "dcim")
@@ -253,7 +256,8 @@ def test_departure_with_workshop_up_to_arrival(depart, candidates):
 
     done = complete(depart, DCIM, file_id, "confirmer_arrivee", data.arrivee())
     assert done["status"] == "completed" and done["tasks"] == []
-    assert departure(depart, file_id)["status"] == "parti"
+    assert {k: departure(depart, file_id)[k] for k in ("status", "arrived_on", "cancellation_cause")} == \
+        {"status": "parti", "arrived_on": "2025-06-03", "cancellation_cause": None}
 
     events = history(depart, file_id)
     assert kinds(events) == [
@@ -375,6 +379,7 @@ def test_employer_refusing_to_correct_the_contract_cancels_the_departure(depart,
     assert done["data"]["cause_annulation"] == "contrat_non_conforme"
     assert done["data"]["motif_annulation"] == motif
     assert departure(depart, file_id)["status"] == "annule"
+    assert departure(depart, file_id)["cancellation_cause"] == "contrat_non_conforme"
     assert stage(depart, selection["id"], bamako_id) == "retenu"
     assert kinds(history(depart, file_id))[-3:] == [("task_completed", "demander_contrat_corrige"),
                                                     ("gateway_taken", "gw_contrat_corrige_recu"),
@@ -395,6 +400,7 @@ def test_candidate_withdrawing_at_the_convocation(depart, candidates):
     assert done["data"]["statut_depart"] == "annule" and done["data"]["cause_annulation"] == "depart_abandonne"
     assert done["data"]["motif_annulation"].startswith("Le candidat a trouvé un emploi")
     assert departure(depart, file_id)["status"] == "annule"
+    assert departure(depart, file_id)["cancellation_cause"] == "depart_abandonne"
     events = history(depart, file_id)
     assert kinds(events)[-3:] == [("task_completed", "convoquer_candidat"),
                                   ("gateway_taken", "gw_candidat_maintient"),
@@ -453,6 +459,7 @@ def test_documents_never_obtained_cancel_the_departure(depart, candidates):
     assert done["data"]["statut_depart"] == "annule"
     assert done["data"]["motif_annulation"] == "Visa de travail refusé par le consulat."
     assert departure(depart, file_id)["status"] == "annule"
+    assert departure(depart, file_id)["cancellation_cause"] == "depart_abandonne"
     assert kinds(history(depart, file_id))[-1] == ("instance_completed", "fin_depart_abandonne")
 
 
@@ -470,6 +477,8 @@ def test_candidate_who_does_not_leave(depart, candidates):
     assert done["data"]["statut_depart"] == "annule"
     assert departure(depart, file_id)["status"] == "annule"
     assert departure(depart, file_id)["departed_on"] is None
+    assert (departure(depart, file_id)["cancellation_cause"], departure(depart, file_id)["arrived_on"]) == \
+        ("depart_abandonne", None)
     assert stage(depart, selection["id"], bamako_id) == "retenu"
     events = history(depart, file_id)
     assert [e["details"]["to"] for e in events if e["element_id"] == "gw_depart_effectue"] == \
@@ -484,3 +493,16 @@ def test_unknown_candidate_stops_the_file_in_error(depart):
     assert started["error"]["element_id"] == "preparer_dossier_depart"
     assert "no person 987654 in the registry" in started["error"]["message"]
     assert departure(depart, started["id"])["person_id"] is None
+
+
+def test_a_file_cancelled_outside_the_diagram_has_a_cause_of_its_own(depart, candidates):
+    file_id = start_by_hand(depart, start_data=data.donnees_selection(candidates[0]))["id"]
+    complete(depart, DCIM, file_id, "planifier_depart", data.planifier())
+    with depart:
+        instance = depart.session.get(Instance, file_id)
+        instance.status = "cancelled"
+        records.project(depart.session, instance)
+        depart.commit()
+
+    assert {k: departure(depart, file_id)[k] for k in ("status", "cancellation_cause", "planned_on")} == \
+        {"status": "annule", "cancellation_cause": "dossier_annule", "planned_on": "2025-06-02"}

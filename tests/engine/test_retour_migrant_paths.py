@@ -1,6 +1,6 @@
 """Every path of the return procedure (manual §9.1): registration, the decision table's nine rules,
 the voluntary and involuntary routes, and the reintegration file it opens."""
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -39,7 +39,7 @@ def return_row(uow, instance_id):
         row = uow.session.get(ReturnRecord, instance_id)
         return None if row is None else {"person_id": row.person_id, "region": row.region, "category": row.category,
                                          "reason": row.reason, "country_from": row.country_from,
-                                         "registered_on": row.registered_on}
+                                         "registered_on": row.registered_on, "returned_on": row.returned_on}
 
 
 def children(uow, instance_id):
@@ -77,7 +77,8 @@ def test_a_counsellor_opens_a_return_file_in_their_region(returns, migrant):
     # Nothing classified yet: the return is counted from the start, without a category.
     assert return_row(returns, started["id"]) == {"person_id": None, "region": "bamako", "category": None,
                                                   "reason": None, "country_from": None,
-                                                  "registered_on": datetime.fromisoformat(started["started_at"]).date()}
+                                                  "registered_on": datetime.fromisoformat(started["started_at"]).date(),
+                                                  "returned_on": None}
 
 
 def test_an_assisted_return_programme_must_be_named(returns, migrant):
@@ -103,6 +104,7 @@ def test_voluntary_reasons_lead_to_information_on_the_programmes(returns, migran
     assert history(returns, started["id"])[-1]["details"]["to"] == ["proposer_accompagnement"]
     assert return_row(returns, started["id"])["category"] == "volontaire"
     assert return_row(returns, started["id"])["reason"] == motif
+    assert return_row(returns, started["id"])["returned_on"] == date(2025, 3, 2)  # as declared, not today
     assert children(returns, started["id"]) == []
 
 
@@ -134,7 +136,8 @@ def test_involuntary_reasons_open_a_reintegration_file_at_once(returns, migrant,
         "orientation_souhaitee": "a_definir"}
     assert return_row(returns, started["id"]) == {
         "person_id": migrant, "region": "bamako", "category": "involontaire", "reason": motif,
-        "country_from": "ES", "registered_on": datetime.fromisoformat(started["started_at"]).date()}
+        "country_from": "ES", "registered_on": datetime.fromisoformat(started["started_at"]).date(),
+        "returned_on": date(2025, 3, 2)}
     # The reintegration file waits for the same region's counsellors.
     first = the_task(returns, BAMAKO, child["id"], "inscrire_profiler")
     assert first["region"] == "bamako"

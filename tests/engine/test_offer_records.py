@@ -1,0 +1,58 @@
+"""The offer's row keeps the status the later procedures of its chain gave it when the offer is projected again
+(a retry, a migration of the offer's file): `satisfaite` comes from an employer's selection, not from the offer's
+own data."""
+from sqlalchemy import select
+
+import preselection_data
+from conftest import BAMAKO
+from engine import records
+from engine.records.candidatures import mark_offer_satisfied
+from engine.tables import Candidature, Instance, Offer
+from offer_flow import complete
+from preselection_flow import candidatures, offer_status, preselection_of, register_candidates
+
+
+def preselected(uow, business_key):
+    """An offer displayed in Bamako whose two candidates were preselected: (offer id, preselection id, persons)."""
+    persons = register_candidates(uow, "bamako", 2)
+    offer, preselection = preselection_of(uow, business_key, "bamako",
+                                          negotiation=preselection_data.negocier_sans_tests())
+    complete(uow, BAMAKO, preselection["id"], "recueillir_candidatures", preselection_data.recueillir(persons))
+    complete(uow, BAMAKO, preselection["id"], "preselectionner_candidats", preselection_data.preselectionner(persons))
+    return offer["id"], preselection["id"], persons
+
+
+def project_again(uow, instance_id):
+    """Run the offer's projector again, as the engine does after any step of its file."""
+    with uow:
+        records.project(uow.session, uow.session.get(Instance, instance_id))
+        uow.commit()
+
+
+def test_an_offer_marked_satisfied_stays_satisfied_when_projected_again(deployed):
+    offer_id, preselection_id, _persons = preselected(deployed, "OFF-2025-0301")
+    assert offer_status(deployed, offer_id) == "diffusee"
+    with deployed:  # the employer's selection, recorded by a later procedure of the chain
+        mark_offer_satisfied(deployed.session, deployed.session.get(Instance, preselection_id))
+        deployed.commit()
+    assert offer_status(deployed, offer_id) == "satisfaite"
+
+    project_again(deployed, offer_id)
+
+    assert offer_status(deployed, offer_id) == "satisfaite"
+
+
+def test_a_retained_candidature_makes_the_offer_satisfied_when_projected_again(deployed):
+    offer_id, _preselection_id, persons = preselected(deployed, "OFF-2025-0302")
+    assert set(candidatures(deployed, offer_id).values()) == {("bamako", "preselectionne")}
+    project_again(deployed, offer_id)
+    assert offer_status(deployed, offer_id) == "diffusee"  # preselected only: not satisfied
+
+    for stage in ("retenu", "parti"):
+        with deployed:
+            deployed.session.get(Offer, offer_id).status = "diffusee"  # e.g. a row rebuilt from the offer's file
+            deployed.session.scalars(select(Candidature).where(Candidature.offer_id == offer_id,
+                                                               Candidature.person_id == persons[0])).one().stage = stage
+            deployed.commit()
+        project_again(deployed, offer_id)
+        assert offer_status(deployed, offer_id) == "satisfaite"

@@ -11,8 +11,8 @@ from statistics import median
 
 from sqlalchemy import literal, select
 
-from engine.tables import (AgencyReport, Candidature, Departure, Offer, Person, Reintegration, ReturnRecord,
-                           TaskRow, as_utc)
+from engine.tables import (AgencyReport, CandidateService, Candidature, Departure, Offer, Person, Reintegration,
+                           ReturnRecord, TaskRow, as_utc)
 
 def N_(text):
     """Marks a title for the translation catalogue; the web layer translates it when it shows it."""
@@ -38,6 +38,8 @@ class Indicator:
 def _indicators():
     offer_cols = {"pays": Offer.work_country, "metier": Offer.occupation}
     cand = {"region": Candidature.region, "categorie": Candidature.stage}
+    returns = {"region": ReturnRecord.region, "categorie": ReturnRecord.category, "pays": ReturnRecord.country_from}
+    served = CandidateService
     return [
         Indicator("offres_recues", N_("Offres reçues"), Offer, Offer.received_on, columns=offer_cols),
         Indicator("offres_diffusees", N_("Offres diffusées aux directions régionales"), Offer, Offer.received_on,
@@ -56,11 +58,29 @@ def _indicators():
                (Candidature.stage.in_(("presente", "retenu", "non_retenu", "parti")),)),
               ("retenus", N_("Candidats retenus par les employeurs"), (Candidature.stage.in_(("retenu", "parti")),)),
               ("partis", N_("Candidats partis"), (Candidature.stage == "parti",))]],
+        Indicator("accompagnements", N_("Candidats accompagnés (services aux candidats)"), served,
+                  served.opened_on, (), served.region, {"region": served.region, "categorie": served.outcome}),
+        Indicator("accompagnements_employabilite", N_("Candidats évalués, par employabilité"), served,
+                  served.opened_on, (served.employability.is_not(None),), served.region,
+                  {"region": served.region, "categorie": served.employability}),
+        Indicator("sessions_information", N_("Candidats informés sur la migration légale, par type de session"),
+                  served, served.session_on, (served.session_kind.is_not(None),), served.region,
+                  {"region": served.region, "categorie": served.session_kind}),
+        Indicator("equivalences_diplomes", N_("Candidats informés sur l'équivalence des diplômes"), served,
+                  served.opened_on, (served.equivalence_started.is_not(None),), served.region,
+                  {"region": served.region}),
         Indicator("departs", N_("Départs"), Departure, Departure.departed_on, (Departure.status == "parti",),
                   columns={"pays": Departure.destination_country}),
+        # A cancelled departure is dated by its planned day: it never had a real one.
+        Indicator("departs_annules", N_("Départs annulés, par cause"), Departure, Departure.planned_on,
+                  (Departure.status == "annule",),
+                  columns={"pays": Departure.destination_country, "categorie": Departure.cancellation_cause}),
+        Indicator("arrivees", N_("Arrivées confirmées dans le pays d'accueil"), Departure, Departure.arrived_on,
+                  (Departure.arrived_on.is_not(None),), columns={"pays": Departure.destination_country}),
         Indicator("retours", N_("Migrants de retour"), ReturnRecord, ReturnRecord.registered_on, (),
-                  ReturnRecord.region, {"region": ReturnRecord.region, "categorie": ReturnRecord.category,
-                                        "pays": ReturnRecord.country_from}),
+                  ReturnRecord.region, returns),
+        Indicator("retours_par_date", N_("Migrants de retour, par date du retour au Mali"), ReturnRecord,
+                  ReturnRecord.returned_on, (ReturnRecord.returned_on.is_not(None),), ReturnRecord.region, returns),
         Indicator("reinsertions", N_("Parcours de réinsertion"), Reintegration, Reintegration.updated_at, (),
                   Reintegration.region, {"region": Reintegration.region, "categorie": Reintegration.path}),
         Indicator("rapports_agences", N_("Rapports annuels des agences privées"), AgencyReport, AgencyReport.due_on,

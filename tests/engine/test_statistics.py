@@ -1,18 +1,22 @@
 """Statistics equal the same counts made independently from the records."""
 from collections import Counter
-from datetime import date
+from datetime import date, datetime, timezone
 
+import accompagnement_candidat_data
+import aide_au_depart_data
+import offer_data
+import retour_migrant_data
 from conftest import BAMAKO, DCIM, KAYES
-from engine import people, statistics
+from engine import instances, people, statistics
 from engine.tables import Candidature, Departure, Offer, ReturnRecord, TaskRow
 from offer_flow import complete, offer_sent_to, start_offer
-import offer_data
 
 TODAY = date(2026, 11, 29)
 PERSONS = [  # (name, sex, birth date, region)
     ("Keïta", "F", "1994-05-12", "bamako"), ("Traoré", "M", "1988-02-01", "bamako"),
     ("Diallo", "F", "2001-09-30", "kayes"), ("Sissoko", "M", "1970-07-07", "kayes"),
     ("Coulibaly", "M", None, "bamako")]
+COUNSELLORS = {"bamako": BAMAKO, "kayes": KAYES}
 
 
 def _register(uow):
@@ -89,3 +93,124 @@ def test_median_time_per_step(uow, deployed):
     steps = statistics.step_durations(deployed, "offre_internationale")
     assert {s["name"]: s["count"] for s in steps} == dict(per_step)
     assert all(s["median_days"] >= 0 for s in steps)
+
+
+# Services to candidates worked through the engine, one file per person of PERSONS (by index):
+# (employability, kind of information session, diplomas to have recognised, outcome); None where the file stops.
+SERVICES = [("elevee", "collective", True, "pret_pour_offre"), ("moyenne", "individuelle", False, "oriente_formation"),
+            ("faible", "collective", False, "renonce_migration"), ("moyenne", None, False, None),
+            (None, None, None, None)]
+CONCLUSIONS = {"pret_pour_offre": accompagnement_candidat_data.conclure_pret,
+               "oriente_formation": accompagnement_candidat_data.conclure_formation,
+               "renonce_migration": accompagnement_candidat_data.conclure_renonce}
+
+
+def _serve(uow, person_ids):
+    """Run SERVICES through the candidate services procedure, by the counsellor of each person's region."""
+    for index, (level, session, diplomas, outcome) in enumerate(SERVICES):
+        counsellor = COUNSELLORS[PERSONS[index][3]]
+        file_id = instances.start_instance(uow, counsellor, "accompagnement_candidat", f"ACC-S{index}")["id"]
+        if level is None:
+            continue
+        complete(uow, counsellor, file_id, "analyser_demande",
+                 {**accompagnement_candidat_data.analyser(person_ids[index], diplomes=diplomas),
+                  "employabilite": level})
+        if session is None:
+            continue
+        complete(uow, counsellor, file_id, "construire_projet", accompagnement_candidat_data.projet())
+        complete(uow, counsellor, file_id, "informer_migration_legale",
+                 accompagnement_candidat_data.informer(collective=session == "collective"))
+        if diplomas:
+            complete(uow, counsellor, file_id, "informer_equivalence", accompagnement_candidat_data.equivalence())
+        complete(uow, counsellor, file_id, "conclure_accompagnement", CONCLUSIONS[outcome]())
+
+
+def test_candidate_services_indicators(uow, deployed):
+    person_ids = _register(deployed)
+    _serve(deployed, person_ids)
+    analysed = [(PERSONS[i], s) for i, s in enumerate(SERVICES) if s[0] is not None]
+
+    assert statistics.count(deployed, "accompagnements") == [("total", len(SERVICES))]
+    assert dict(statistics.count(deployed, "accompagnements", by="region")) == Counter(p[3] for p in PERSONS)
+    # The file not analysed yet names nobody: its sex is not known.
+    assert dict(statistics.count(deployed, "accompagnements", by="sexe")) == \
+        Counter(p[1] for p, _s in analysed) + Counter({None: len(SERVICES) - len(analysed)})
+    assert dict(statistics.count(deployed, "accompagnements", by="categorie")) == Counter(s[3] for s in SERVICES)
+    assert dict(statistics.count(deployed, "accompagnements_employabilite", by="categorie")) == \
+        Counter(s[0] for _p, s in analysed)
+    assert dict(statistics.count(deployed, "accompagnements_employabilite", by="sexe")) == \
+        Counter(p[1] for p, _s in analysed)
+    assert statistics.count(deployed, "accompagnements", region="kayes") == [
+        ("total", sum(p[3] == "kayes" for p in PERSONS))]
+    informed = [s for s in SERVICES if s[1] is not None]
+    assert dict(statistics.count(deployed, "sessions_information", by="categorie")) == Counter(s[1] for s in informed)
+    assert dict(statistics.count(deployed, "sessions_information", by="mois")) == {"2025-03": len(informed)}
+    assert statistics.count(deployed, "sessions_information", start=date(2025, 4, 1)) == []
+    assert statistics.count(deployed, "equivalences_diplomes") == [("total", sum(bool(s[2]) for s in informed))]
+
+
+# Departure files opened by hand for PERSONS[0] (Bamako) and PERSONS[2] (Kayes), worked to an end:
+# (person index, how it ends, planned departure day).
+DEPARTURES = [(0, "arrive", "2025-06-02"), (2, "desistement", "2025-07-01"), (0, "contrat_refuse", "2025-07-15")]
+
+
+def _depart(uow, person_ids):
+    for index, end, planned in DEPARTURES:
+        counsellor = COUNSELLORS[PERSONS[index][3]]
+        file_id = instances.start_instance(uow, DCIM, "aide_au_depart", f"DEP-S-{index}-{end}",
+                                           aide_au_depart_data.donnees_selection(person_ids[index]))["id"]
+        complete(uow, DCIM, file_id, "planifier_depart", aide_au_depart_data.planifier(atelier=False, depart=planned))
+        complete(uow, counsellor, file_id, "convoquer_candidat",
+                 aide_au_depart_data.convoquer(maintient=end != "desistement"))
+        if end == "contrat_refuse":
+            complete(uow, DCIM, file_id, "verifier_contrat", aide_au_depart_data.contrat(frais=True))
+            complete(uow, DCIM, file_id, "demander_contrat_corrige",
+                     aide_au_depart_data.demander_correction(["absence_frais"], recu=False))
+        elif end == "arrive":
+            complete(uow, DCIM, file_id, "verifier_contrat", aide_au_depart_data.contrat())
+            complete(uow, counsellor, file_id, "verifier_documents", aide_au_depart_data.documents_complets())
+            complete(uow, DCIM, file_id, "enregistrer_depart", aide_au_depart_data.depart(date=planned))
+            complete(uow, DCIM, file_id, "confirmer_arrivee", aide_au_depart_data.arrivee())
+
+
+def test_cancelled_departures_by_cause_and_arrivals(uow, deployed):
+    person_ids = _register(deployed)
+    _depart(deployed, person_ids)
+    causes = {"desistement": "depart_abandonne", "contrat_refuse": "contrat_non_conforme"}
+    cancelled = [d for d in DEPARTURES if d[1] in causes]
+
+    assert dict(statistics.count(deployed, "departs_annules", by="categorie")) == \
+        Counter(causes[d[1]] for d in cancelled)
+    assert dict(statistics.count(deployed, "departs_annules", by="pays")) == {"ES": len(cancelled)}
+    assert dict(statistics.count(deployed, "departs_annules", by="mois")) == Counter(d[2][:7] for d in cancelled)
+    assert dict(statistics.count(deployed, "departs_annules", by="sexe")) == \
+        Counter(PERSONS[d[0]][1] for d in cancelled)
+    assert statistics.count(deployed, "departs_annules", region="kayes") == [
+        ("total", sum(PERSONS[d[0]][3] == "kayes" for d in cancelled))]
+    arrived = [d for d in DEPARTURES if d[1] == "arrive"]
+    assert statistics.count(deployed, "departs") == [("total", len(arrived))]
+    # Arrivals are dated by the day the arrival was confirmed to have happened.
+    assert dict(statistics.count(deployed, "arrivees", by="mois")) == {"2025-06": len(arrived)}
+    assert dict(statistics.count(deployed, "arrivees", by="pays")) == {"ES": len(arrived)}
+
+
+# Returns recorded by the counsellor of each person's region: (person index, date of return, reason).
+RETURNS = [(1, "2025-01-15", "contrat_termine"), (3, "2025-03-02", "tout_perdu"), (4, "2025-03-20", "emploi_local")]
+
+
+def test_returns_by_month_of_return(uow, deployed):
+    person_ids = _register(deployed)
+    for index, returned, reason in RETURNS:
+        counsellor = COUNSELLORS[PERSONS[index][3]]
+        file_id = instances.start_instance(deployed, counsellor, "retour_migrant", f"RET-S{index}")["id"]
+        complete(deployed, counsellor, file_id, "enregistrer_retour",
+                 {**retour_migrant_data.enregistrer_retour(person_ids[index], reason), "date_retour": returned})
+
+    assert dict(statistics.count(deployed, "retours_par_date", by="mois")) == Counter(r[1][:7] for r in RETURNS)
+    assert dict(statistics.count(deployed, "retours_par_date", by="region")) == \
+        Counter(PERSONS[r[0]][3] for r in RETURNS)
+    assert statistics.count(deployed, "retours_par_date", start=date(2025, 3, 1), end=date(2025, 3, 31)) == [
+        ("total", sum(r[1].startswith("2025-03") for r in RETURNS))]
+    # Registered today: the registration month is not the month of return.
+    this_month = datetime.now(timezone.utc).strftime("%Y-%m")
+    assert dict(statistics.count(deployed, "retours", by="mois")) == {this_month: len(RETURNS)}

@@ -18,6 +18,9 @@ def test_a_manager_reads_charts_and_exports_csv(client, app):
     page = client.get("/statistiques/").get_data(as_text=True)
     assert "Offres reçues" in page and "<svg" in page
     assert "Temps passé à chaque étape" in page
+    assert "Candidats accompagnés (services aux candidats)" in page and "Départs annulés, par cause" in page
+    assert client.get("/statistiques/departs_annules.csv?par=categorie").get_data(as_text=True) \
+        .startswith("\ufeffCatégorie ou étape;Départs annulés, par cause")
     csv = client.get("/statistiques/offres_recues.csv?par=pays")
     assert csv.mimetype == "text/csv"
     text = csv.get_data(as_text=True)
@@ -37,5 +40,8 @@ def test_indicator_titles_are_translated(client):
     english = client.get("/statistiques/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Offers received" in english and "Returning migrants" in english
     assert "Offres reçues" not in english
+    for title in ("Candidates supported (services to candidates)", "Cancelled departures, by cause",
+                  "Arrivals confirmed in the host country", "Returning migrants, by date of return to Mali"):
+        assert title in english
     csv = client.get("/statistiques/retours.csv", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert csv.startswith("\ufeffTotal;Returning migrants")

@@ -8,6 +8,7 @@ import ast
 import re
 
 from SpiffWorkflow.bpmn.specs.defaults import StartEvent
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (CycleTimerEventDefinition,
                                                               DurationTimerEventDefinition,
                                                               TimerEventDefinition)
@@ -41,6 +42,15 @@ def start_role(spec):
     for task_spec in spec.task_specs.values():
         if isinstance(task_spec, StartEvent) and task_spec.lane:
             return role_for_lane(task_spec.lane)
+    return None
+
+
+def start_message(spec):
+    """The message that opens the process, when its start event waits for one (another procedure sends it)."""
+    for task_spec in spec.task_specs.values():
+        definition = getattr(task_spec, "event_definition", None)
+        if isinstance(task_spec, StartEvent) and isinstance(definition, MessageEventDefinition):
+            return definition.name
     return None
 
 

@@ -193,8 +193,13 @@ class _Demo:
         presented = sorted(ids[k] for k in ("aminata", "souleymane", "mamadou", "kadidia"))
         self.do("dcim", preselection_id, "arreter_liste", entry.liste(d(-50), presented))
 
-        selection_id = self.file("selection_definitive", reference)
-        self.do("dcim", selection_id, "envoyer_liste_employeur", entry.envoi_liste(d))
+        # Kadidia Diarra's diploma copy is not certified: the Kayes directorate completes her file.
+        presentation_id = self.file("mise_en_relation", reference)
+        self.do("dcim", presentation_id, "verifier_dossiers", entry.dossiers_incomplets([ids["kadidia"]]))
+        self.do("conseiller-kayes", presentation_id, "completer_dossiers", entry.completion(d(-49), [ids["kadidia"]]))
+        self.do("dcim", presentation_id, "verifier_dossiers", entry.dossiers_complets())
+        self.do("dcim", presentation_id, "envoyer_liste_employeur", entry.envoi_liste(d))
+        selection_id = self.file("selection_finale", reference)
         self.do("dcim", selection_id, "planifier_rencontre", entry.rencontre(d, presented))
         self.do("conseiller-bamako", selection_id, "convoquer_candidats",
                 entry.convocation(d(-46), [ids["aminata"], ids["souleymane"]]))

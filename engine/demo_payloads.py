@@ -181,6 +181,22 @@ def liste(day, persons):
             "observations_liste": "Quatre candidats, comme convenu avec l'employeur."}
 
 
+def dossiers_incomplets(persons):
+    return {"dossiers_complets": False, "candidats_dossier_incomplet": list(persons),
+            "pieces_manquantes": ["copies_diplomes"],
+            "observations_dossiers": "Copie du CAP agricole non certifiée conforme."}
+
+
+def completion(day, persons):
+    return {"completion": {"date_completion": day, "pieces_ajoutees": ["copies_diplomes"],
+                           "candidats_completes": list(persons),
+                           "observations_completion": "Copie certifiée conforme par la mairie de Kayes."}}
+
+
+def dossiers_complets():
+    return {"dossiers_complets": True}
+
+
 def envoi_liste(d):
     return {"date_envoi_liste": d(-48), "moyen_envoi": "courrier_electronique",
             "reference_courrier": "ANPE/DCIM/2026/0412", "pieces_transmises": ["cv", "lettres_motivation",

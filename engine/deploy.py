@@ -185,7 +185,8 @@ def _store(session, key, spec, subprocesses, parsed, forms, actor):
     version = ProcessVersion(process_key=key, version=(latest.version + 1) if latest else 1,
                              name=spec.description or key, checksum=checksum,
                              spec=spec_to_dict(spec, subprocesses), forms=used_forms, sources=sources,
-                             start_role=checks.start_role(spec), deployed_by=actor)
+                             start_role=checks.start_role(spec), start_message=checks.start_message(spec),
+                             deployed_by=actor)
     session.add(version)
     session.flush()
     audit.record(session, "deployed", actor, process_key=key, version=version.version, checksum=checksum)

@@ -24,6 +24,7 @@ class UserTaskInfo:
     due_date: str | None
     region_variable: str | None
     documentation: str | None
+    subject_person: str | None = None  # expression giving the id of the person the task is about
 
 
 def is_user_task(task_spec):
@@ -44,6 +45,7 @@ def user_task_info(task_spec):
         due_date=props.get("dueDate"),
         region_variable=props.get("regionVariable"),
         documentation=getattr(task_spec, "documentation", None),
+        subject_person=props.get("subjectPerson"),
     )
 
 
@@ -72,9 +74,10 @@ def code_of(task_spec):
         for condition, _target in task_spec.cond_task_specs:
             if condition is not None and getattr(condition, "args", None):
                 yield "eval", condition.args[0]
-    due_date = ((extensions.get("properties") or {}).get("dueDate"))
-    if due_date:
-        yield "eval", due_date
+    properties = extensions.get("properties") or {}
+    for name in ("dueDate", "subjectPerson"):
+        if properties.get(name):
+            yield "eval", properties[name]
     for param in (getattr(task_spec, "operation_params", None) or {}).values():
         yield "eval", param["value"]
     completion = getattr(task_spec, "condition", None)

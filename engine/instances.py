@@ -4,7 +4,7 @@ from sqlalchemy.orm import load_only
 from SpiffWorkflow.util.task import TaskState
 
 from engine import audit
-from engine.projection import task_dict
+from engine.projection import task_dicts
 from engine.sensitive import hidden_fields, redact
 from engine.access import can_read_instance, can_start, sees_everything, work_filter
 from engine.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
@@ -24,11 +24,12 @@ def list_processes(uow):
     query = (select(ProcessVersion).join(newest, (ProcessVersion.process_key == newest.c.process_key)
                                          & (ProcessVersion.version == newest.c.version))
              .options(load_only(ProcessVersion.process_key, ProcessVersion.name, ProcessVersion.version,
-                                ProcessVersion.start_role, ProcessVersion.deployed_at,
+                                ProcessVersion.start_role, ProcessVersion.start_message, ProcessVersion.deployed_at,
                                 ProcessVersion.deployed_by))
              .order_by(ProcessVersion.process_key))
     with uow:
         return [{"key": v.process_key, "name": v.name, "version": v.version, "start_role": v.start_role,
+                 "start_message": v.start_message,
                  "deployed_at": as_utc(v.deployed_at).isoformat(), "deployed_by": v.deployed_by}
                 for v in uow.session.scalars(query)]
 
@@ -40,7 +41,8 @@ def start_instance(uow, actor, process_key, business_key, data=None):
     A regional agent's own region is added to the data as `region_initiateur`,
     so that the first tasks of a file they open stay in their region.
     Raises NotFound (no such process), Forbidden (actor lacks the start
-    event's role) or Conflict (an unfinished instance already has this key).
+    event's role, or the process is opened only by another procedure's
+    message) or Conflict (an unfinished instance already has this key).
     Returns the instance as a dict.
     """
     business_key = (business_key or "").strip()
@@ -133,7 +135,7 @@ def instance_dict(session, instance, with_tasks=True, actor=None):
     if with_tasks:
         rows = session.scalars(select(TaskRow).where(TaskRow.instance_id == instance.id,
                                                      TaskRow.state == "ready").order_by(TaskRow.created_at))
-        result["tasks"] = [task_dict(row) for row in rows]
+        result["tasks"] = task_dicts(session, rows.all())
     return result
 
 

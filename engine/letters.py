@@ -1,7 +1,7 @@
 """The standard letter that sends the shortlist to the employer (manual §7.6).
 
 Built from the files of the chain: the offer (employer, post, place of work),
-the selection file (candidates to present, enclosures, reference of the
+the presentation file (candidates to present, enclosures, reference of the
 letter) and the persons registry (the candidates' names).
 """
 from datetime import date
@@ -15,7 +15,7 @@ from engine.people import label
 from engine.reference import choices
 from engine.tables import Instance, Person
 
-LETTER_PROCESSES = ("selection_definitive",)
+LETTER_PROCESSES = ("mise_en_relation",)
 ENCLOSURES = {"cv": "Curriculum vitae", "lettres_motivation": "Lettre de motivation",
               "copies_diplomes": "Copies certifiées conformes des diplômes",
               "attestations": "Attestations de travail, de stage ou de formation",

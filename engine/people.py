@@ -102,6 +102,11 @@ def label(person):
     return f"{person.last_name.upper()} {person.first_names}{born} (n° {person.id})"
 
 
+def labels(session, person_ids):
+    """{id: label} of the registered persons among `person_ids`."""
+    return {p.id: label(p) for p in session.scalars(select(Person).where(Person.id.in_(person_ids)))}
+
+
 def region_of(session, person_id):
     """The region of a registered person, for diagram scripts (`region_personne(candidat)`).
 

@@ -2,8 +2,10 @@
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
+from engine import people
 from engine.elements import parse_duration, user_task_info
 from engine.tables import TaskRow, as_utc, utcnow
 
@@ -45,6 +47,7 @@ def refresh(session, instance, workflow):
         row.name, row.title, row.lane, row.role = info.element_id, info.title, info.lane, info.role
         row.form, row.manual_section = info.form, info.manual_section
         row.due_at = _due_at(task, info, as_utc(row.created_at))
+        row.subject = _subject(task, info)
 
 
 def _row(instance, task):
@@ -55,7 +58,22 @@ def _row(instance, task):
         business_key=instance.business_key, name=info.element_id, title=info.title, lane=info.lane,
         role=info.role, region=task.data.get(info.region_variable) if info.region_variable else None,
         form=info.form, manual_section=info.manual_section, state="ready", created_at=now,
-        due_at=_due_at(task, info, now))
+        due_at=_due_at(task, info, now), subject=_subject(task, info))
+
+
+def _subject(task, info):
+    """The id (as text) of the person the task is about, from its `subjectPerson` expression, or None.
+
+    Only the id is kept here: the inbox shows the person's current label from the
+    registry, so a name never outlives the person's file in this table.
+    """
+    if not info.subject_person:
+        return None
+    try:
+        value = task.workflow.script_engine.evaluate(task, info.subject_person)
+    except SpiffWorkflowException:  # not known yet at this step (e.g. the form that names the person)
+        return None
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _due_at(task, info, now):
@@ -64,7 +82,7 @@ def _due_at(task, info, now):
         try:
             value = task.workflow.script_engine.evaluate(task, info.due_date)
             moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-        except Exception:  # a missing or malformed date in the data: fall back to dueIn
+        except (SpiffWorkflowException, ValueError, TypeError):  # a missing or malformed date: fall back to dueIn
             moment = None
         if moment is not None:
             if moment.tzinfo is None:
@@ -75,10 +93,17 @@ def _due_at(task, info, now):
     return now + parse_duration(info.due_in) if info.due_in else None
 
 
-def task_dict(row):
-    """The API shape of a task."""
+def task_dicts(session, rows):
+    """The API shape of several tasks, each with the label of the person it is about."""
+    ids = {int(row.subject) for row in rows if row.subject}
+    return [task_dict(row, people.labels(session, ids)) for row in rows] if ids else [task_dict(r) for r in rows]
+
+
+def task_dict(row, labels=None):
+    """The API shape of a task; `labels` maps person ids to the labels shown as the task's subject."""
     return {"id": row.id, "instance_id": row.instance_id, "process_key": row.process_key,
             "business_key": row.business_key, "name": row.name, "title": row.title, "role": row.role,
             "region": row.region, "assignee": row.assignee, "state": row.state,
             "due_at": as_utc(row.due_at).isoformat() if row.due_at else None,
-            "created_at": as_utc(row.created_at).isoformat(), "manual_section": row.manual_section}
+            "created_at": as_utc(row.created_at).isoformat(), "manual_section": row.manual_section,
+            "subject": (labels or {}).get(int(row.subject)) if row.subject else None}

@@ -1,11 +1,12 @@
 """Create instances: started by a person, or by another instance's service task."""
 from sqlalchemy import select, update
 from SpiffWorkflow.bpmn.specs.defaults import StartEvent
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
 from engine import audit
-from engine.errors import NotFound
+from engine.errors import Forbidden, NotFound
 from engine.tables import Instance, ProcessVersion
 from engine.workflows import new_workflow, version_specs
 
@@ -45,8 +46,15 @@ def has_unfinished_process(session, process_key):
 
 
 def create_instance(session, version, actor, business_key, data=None, parent=None):
-    """Add an instance of `version`, run it to its first wait, and return it; the caller commits."""
+    """Add an instance of `version`, run it to its first wait, and return it; the caller commits.
+
+    A process whose start event waits for a message is opened by `parent`: the
+    message is delivered to the new instance and recorded as received.
+    """
     from engine.progress import advance  # progress starts child instances through this module
+    if version.start_message and parent is None:
+        raise Forbidden(f"'{version.process_key}' is opened by another procedure (message '{version.start_message}')",
+                        reason="opened_by_procedure", start_message=version.start_message)
     workflow = new_workflow(version)
     # Diagrams read the file's own reference (e.g. to pass it on to the procedures it starts).
     start_data = {**(data or {}), "reference_dossier": business_key}
@@ -60,8 +68,23 @@ def create_instance(session, version, actor, business_key, data=None, parent=Non
     session.flush()
     audit.record(session, "instance_started", actor, instance, version=version.version,
                  parent_id=instance.parent_id, changes=audit.changes({}, data or {}))
-    advance(session, instance, workflow, actor)
+    advance(session, instance, workflow, actor, step=_deliver_start(session, instance, workflow, parent, actor))
     return instance
+
+
+def _deliver_start(session, instance, workflow, parent, actor):
+    """The step that hands the start message to a message-started instance, or None."""
+    version = instance.version
+    if not version.start_message:
+        return None
+
+    def deliver():
+        workflow.do_engine_steps()  # up to the start event, which then waits for its message
+        starts = [t for t in workflow.get_tasks(state=TaskState.WAITING) if isinstance(t.task_spec, StartEvent)]
+        workflow.catch(BpmnEvent(starts[0].task_spec.event_definition, {}))
+        audit.record(session, "message_received", actor, instance, element_id=starts[0].task_spec.bpmn_id,
+                     message=version.start_message, sender_id=parent.id, sender_process=parent.process_key)
+    return deliver
 
 
 def lock_version_row(session, version):

@@ -13,7 +13,7 @@ from engine.errors import Conflict, Forbidden, NotFound
 from engine.forms import ui_filename
 from engine.instances import instance_dict
 from engine.progress import advance
-from engine.projection import task_dict
+from engine.projection import task_dict, task_dicts
 from engine.sensitive import hidden_fields, redact
 from engine.summary import file_summary
 from engine.tables import Instance, TaskRow, utcnow
@@ -27,7 +27,7 @@ def list_open_tasks(uow, actor, mine=False):
         query = query.where(TaskRow.assignee == actor.username)
     query = query.order_by(TaskRow.due_at.is_(None), TaskRow.due_at, TaskRow.created_at)
     with uow:
-        return [task_dict(row) for row in uow.session.scalars(query)]
+        return task_dicts(uow.session, uow.session.scalars(query).all())
 
 
 def get_task(uow, actor, task_id):
@@ -36,7 +36,7 @@ def get_task(uow, actor, task_id):
         session = uow.session
         row = _readable_row(session, actor, task_id)
         instance = session.get(Instance, row.instance_id)
-        result = task_dict(row)
+        [result] = task_dicts(session, [row])
         data = dict(instance.data)
         if row.state == "ready":
             data = dict(load_workflow(instance.version, instance.state).get_task_from_id(UUID(row.id)).data)
@@ -45,6 +45,7 @@ def get_task(uow, actor, task_id):
         data = redact(data, hidden_fields(instance.version, actor))
         result["data"] = data
         result["file"] = file_summary(instance.version, data, choices, skip_form=row.form)
+        result["offer"] = _offer_summary(session, instance, actor, row)
         result["instance_status"] = instance.status
     # A task page shows what earlier steps recorded about the person: a read of the file.
     audit.record_read(uow, actor, result["instance_id"], result["process_key"], via="task")
@@ -69,6 +70,16 @@ def task_form(version, filename, choices):
         return {"schema": {"type": "object", "properties": {}}, "ui": {}}
     return {"schema": forms.expand(version.forms[filename], choices),
             "ui": version.forms.get(ui_filename(filename), {})}
+
+
+def _offer_summary(session, instance, actor, row):
+    """What the offer at the root of the file's chain recorded (employer, post, conditions), labelled
+    from its forms: the later procedures' tasks (preselection, evaluation, selection, departure) need it."""
+    offer = session.get(Instance, instance.root_id) if instance.root_id else None
+    if offer is None:
+        return []
+    data = redact(offer.data, hidden_fields(offer.version, actor))
+    return file_summary(offer.version, data, _choices(session, row, data))
 
 
 def _choices(session, row, data):

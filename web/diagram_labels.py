@@ -97,6 +97,7 @@ def modeler_texts():
         "form": _("Formulaire (fichier JSON Schema)"), "edit_form": _("Modifier ce formulaire"),
         "manual": _("Section du manuel"), "due_in": _("Délai (durée ISO-8601, ex. P5D)"),
         "due_date": _("Échéance (expression sur les données, ex. date_limite)"),
+        "subject_person": _("Personne concernée (expression donnant son numéro, ex. candidat)"),
         "region": _("Variable de région"), "condition": _("Condition (expression Python)"),
         "default_flow": _("Flux par défaut de la passerelle"), "script": _("Script (Python restreint)"),
         "pre_script": _("Script avant la tâche"), "post_script": _("Script après la tâche"),

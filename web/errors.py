@@ -24,6 +24,8 @@ def message(error):
         "draft_changed": _("Quelqu'un d'autre a enregistré ce brouillon entre-temps : rechargez la page."),
         "migration_refused": _("La migration de ce dossier vers cette version n'est pas sûre : elle est refusée."),
         "process_exists": _("Une procédure porte déjà cette clé."),
+        "opened_by_procedure": _("Cette procédure est ouverte par une autre procédure, pas à la main : "
+                                 "ouvrez le dossier qui la précède (par exemple l'offre)."),
     }
     if reason in messages:
         return messages[reason]

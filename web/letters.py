@@ -8,6 +8,12 @@ from web.store import uow
 bp = Blueprint("letters", __name__)
 
 
+@bp.app_context_processor
+def letter_links():
+    """Pages of a file (or of one of its tasks) link its printable letter, when its procedure has one."""
+    return {"has_presentation_letter": lambda process_key: process_key in letters.LETTER_PROCESSES}
+
+
 @bp.get("/instances/<int:instance_id>/courrier")
 @login_required
 def presentation(instance_id):

@@ -38,7 +38,9 @@ _TASK = {"id": {"type": "string"}, "instance_id": {"type": "integer"}, "process_
          "role": {"type": ["string", "null"]}, "region": {"type": ["string", "null"]},
          "assignee": {"type": ["string", "null"]}, "state": {"type": "string"},
          "due_at": {"type": ["string", "null"], "format": "date-time"}, "created_at": {"type": "string"},
-         "manual_section": {"type": ["string", "null"]}}
+         "manual_section": {"type": ["string", "null"]},
+         "subject": {"type": ["string", "null"], "description": "The person the task is about, when several tasks "
+                                                                "share a title (e.g. the candidate to evaluate)."}}
 
 SPEC = {
     "openapi": "3.1.0",
@@ -56,13 +58,18 @@ SPEC = {
                                      "problems": {"type": "array", "items": {"type": "object"}}}},
             "Process": {"type": "object", "properties": {
                 "key": {"type": "string"}, "name": {"type": "string"}, "version": {"type": "integer"},
-                "start_role": {"type": ["string", "null"]}, "deployed_at": {"type": "string"},
+                "start_role": {"type": ["string", "null"]},
+                "start_message": {"type": ["string", "null"],
+                                  "description": "Set when only another procedure opens this one, by this message."},
+                "deployed_at": {"type": "string"},
                 "deployed_by": {"type": "string"}}},
             "Task": {"type": "object", "properties": _TASK},
             "TaskDetail": {"type": "object", "properties": {
                 **_TASK, "form": {"type": "object", "properties": {"schema": {"type": "object"},
                                                                     "ui": {"type": "object"}}},
-                "data": {"type": "object"}, "file": {"type": "array"}}},
+                "data": {"type": "object"}, "file": {"type": "array"},
+                "offer": {"type": "array", "description": "What the offer at the root of the file's chain recorded, "
+                                                          "labelled from its forms (empty for an offer's own tasks)."}}},
             "Instance": {"type": "object", "properties": {
                 "id": {"type": "integer"}, "process_key": {"type": "string"}, "version": {"type": "integer"},
                 "business_key": {"type": "string"},

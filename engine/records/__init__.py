@@ -7,12 +7,13 @@ tolerate fields that are not filled in yet.
 """
 from engine.records import accompagnement_candidat, agences_privees, reintegration, retour_migrant
 from engine.records import aide_au_depart, offers
-from engine.records import preselection, selection_definitive
+from engine.records import candidatures, preselection, selection_finale
 
 PROJECTORS = {
     "offre_internationale": offers.project,
     "preselection": preselection.project,
-    "selection_definitive": selection_definitive.project,
+    "mise_en_relation": candidatures.record_stages,
+    "selection_finale": selection_finale.project,
     "aide_au_depart": aide_au_depart.project,
     "retour_migrant": retour_migrant.project,
     "reintegration": reintegration.project,

@@ -1,8 +1,9 @@
-"""Helpers that drive an offer into its preselection and final selection, and read the records back."""
+"""Helpers that drive an offer into its preselection, presentation and final selection, and read the records back."""
 from datetime import datetime
 
 from sqlalchemy import select
 
+import mise_en_relation_data
 import offer_data
 import preselection_data
 from conftest import BAMAKO, DCIM, KAYES
@@ -71,12 +72,12 @@ def due_delay(task):
     return datetime.fromisoformat(task["due_at"]) - datetime.fromisoformat(task["created_at"])
 
 
-def selection_of(uow, business_key, counts, posts=40, deadline=None):
-    """An offer (`posts` posts, no tests) whose regions preselected all their candidates, all presented.
+def presentation_of(uow, business_key, counts, posts=40, deadline=None):
+    """An offer (`posts` posts, no tests) whose regions preselected all their candidates, all on the list.
 
     `counts` maps a region to how many of its candidates apply; `deadline` replaces the negotiated
     satisfaction deadline (an ISO date). Returns
-    (offer dict, preselection id, final selection dict, {region: person ids}).
+    (offer dict, preselection id, presentation dict, {region: person ids}).
     """
     candidates = {region: register_candidates(uow, region, count) for region, count in counts.items()}
     record = {**offer_data.enregistrer_saisonnier_espagne(), "nombre_postes": posts}
@@ -92,4 +93,15 @@ def selection_of(uow, business_key, counts, posts=40, deadline=None):
                  preselection_data.preselectionner(persons))
     everyone = sorted(p for persons in candidates.values() for p in persons)
     complete(uow, DCIM, preselection["id"], "arreter_liste", preselection_data.arreter_liste(everyone))
-    return offer, preselection["id"], the_child(uow, preselection["id"], "selection_definitive"), candidates
+    return offer, preselection["id"], the_child(uow, preselection["id"], "mise_en_relation"), candidates
+
+
+def selection_of(uow, business_key, counts, posts=40, deadline=None):
+    """Like `presentation_of`, once the complete files were sent to the employer.
+
+    Returns (offer dict, preselection id, final selection dict, {region: person ids}).
+    """
+    offer, preselection_id, presentation, candidates = presentation_of(uow, business_key, counts, posts, deadline)
+    complete(uow, DCIM, presentation["id"], "verifier_dossiers", mise_en_relation_data.dossiers_complets())
+    complete(uow, DCIM, presentation["id"], "envoyer_liste_employeur", mise_en_relation_data.envoyer_liste())
+    return offer, preselection_id, the_child(uow, presentation["id"], "selection_finale"), candidates

@@ -58,7 +58,7 @@ def test_persons_of_both_regions_with_their_consent(demo):
 
 def test_statistics_equal_the_counts_made_from_the_files(demo):
     offers = files(demo, "offre_internationale")
-    selections = files(demo, "selection_definitive")
+    selections = files(demo, "selection_finale")
     satisfied = {s["root_id"] for s in selections if s["data"].get("candidats_selectionnes")}
     assert statistics.count(demo, "offres_recues") == [("total", len(offers))]
     assert statistics.count(demo, "postes_offerts") == [("total", sum(o["data"]["nombre_postes"] for o in offers))]
@@ -70,7 +70,7 @@ def test_statistics_equal_the_counts_made_from_the_files(demo):
     assert {o["data"].get("statut_offre") for o in offers} >= {"rejetee", "diffusee", None}  # None: under way
 
     # Each candidate counts once per offer, whichever procedure of the offer's chain holds them.
-    applied = {(f["root_id"], int(person)) for key in ("preselection", "selection_definitive")
+    applied = {(f["root_id"], int(person)) for key in ("preselection", "mise_en_relation", "selection_finale")
                for f in files(demo, key) for person in f["data"].get("etapes_candidats", {})}
     assert statistics.count(demo, "candidats_inscrits") == [("total", len(applied))]
     assert statistics.count(demo, "candidats_retenus") == \
@@ -104,9 +104,9 @@ def test_statistics_equal_the_counts_made_from_the_files(demo):
 def test_an_offer_is_followed_from_its_recording_to_a_departure(demo):
     [offer] = instances.list_instances(demo, DIRECTION, process="offre_internationale", business_key="OFF-2026-019")
     chain = instances.get_instance(demo, DIRECTION, offer["id"])["related"]
-    assert [c["process_key"] for c in chain] == ["preselection", "selection_definitive", "aide_au_depart",
-                                                 "aide_au_depart"]
-    departures = [instances.get_instance(demo, DIRECTION, c["id"], with_history=True) for c in chain[2:]]
+    assert [c["process_key"] for c in chain] == ["preselection", "mise_en_relation", "selection_finale",
+                                                 "aide_au_depart", "aide_au_depart"]
+    departures = [instances.get_instance(demo, DIRECTION, c["id"], with_history=True) for c in chain[3:]]
     assert all(d["root_id"] == offer["id"] for d in departures)
     left, staying = sorted(departures, key=lambda d: d["data"]["statut_depart"] != "parti")
     assert (left["status"], left["data"]["statut_depart"]) == ("completed", "parti")

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 import retour_migrant_data
-import selection_definitive_data
+import selection_finale_data
 from conftest import BAMAKO, DCIM, KAYES
 from engine import instances, people, statistics, transfers
 from engine.tables import AuditEvent, Candidature, Departure, Instance, Person, Reintegration, ReturnRecord, utcnow
@@ -56,7 +56,6 @@ def _statistics(uow):
 
 def test_the_shortlist_sent_to_the_employer_is_a_recorded_transfer_abroad(deployed):
     offer, _pre, selection, candidates = selection_of(deployed, "OFF-RGPD-1", {"bamako": 2, "kayes": 1})
-    complete(deployed, DCIM, selection["id"], "envoyer_liste_employeur", selection_definitive_data.envoyer_liste())
 
     [transfer] = _events(deployed, "personal_data_transfer")
     assert transfer == {"persons": sorted(candidates["bamako"] + candidates["kayes"]),
@@ -64,7 +63,7 @@ def test_the_shortlist_sent_to_the_employer_is_a_recorded_transfer_abroad(deploy
                         "recipient": "Frutas del Condado S.L.", "country": "ES"}
     # Only that task declares a transfer: the preselection's steps recorded none.
     complete(deployed, DCIM, selection["id"], "planifier_rencontre",
-             selection_definitive_data.planifier_rencontre(candidates["bamako"]))
+             selection_finale_data.planifier_rencontre(candidates["bamako"]))
     assert len(_events(deployed, "personal_data_transfer")) == 1
     # Files still open keep their persons, whatever the retention period.
     assert people.apply_retention(deployed, utcnow() + 30 * YEAR) == []
@@ -73,7 +72,6 @@ def test_the_shortlist_sent_to_the_employer_is_a_recorded_transfer_abroad(deploy
 def test_the_export_holds_everything_stored_about_the_person(deployed):
     offer, preselection, selection, candidates = selection_of(deployed, "OFF-RGPD-2", {"bamako": 2})
     person, other = candidates["bamako"]
-    complete(deployed, DCIM, selection["id"], "envoyer_liste_employeur", selection_definitive_data.envoyer_liste())
     returned = instances.start_instance(deployed, BAMAKO, "retour_migrant", "RET-RGPD-2")["id"]
     complete(deployed, BAMAKO, returned, "enregistrer_retour", retour_migrant_data.enregistrer_retour(person))
     with deployed:

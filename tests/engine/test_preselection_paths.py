@@ -56,7 +56,8 @@ def test_a_displayed_offer_opens_its_preselection_in_each_region(deployed):
         "delai_satisfaction": "2025-02-28", "tests_requis": ["test_linguistique", "test_technique"],
         "metier": "Ouvrier agricole", "lieu_travail_pays": "ES", "candidats_deja_traites": []}
     assert preselection["data"]["tour_preselection"] == 1 and preselection["data"]["statut_preselection"] == "en_cours"
-    assert kinds(history(deployed, preselection["id"])) == [("instance_started", None),
+    # Only the offer opens a preselection: its start event receives the offer's message.
+    assert kinds(history(deployed, preselection["id"])) == [("instance_started", None), ("message_received", "debut"),
                                                             ("gateway_taken", "gw_tour_preselection")]
 
     assert sorted((t["name"], t["role"], t["region"], t["manual_section"]) for t in preselection["tasks"]) == [
@@ -119,9 +120,20 @@ def test_regional_preselection_completed_by_tests_covers_every_rule(deployed):
     assert {(t["name"], t["role"], t["manual_section"]) for t in evaluations["tasks"]} == {
         ("evaluer_candidat", "evaluateur", "6.6, 7.5")}
     assert all(due_delay(t) == timedelta(days=10) for t in evaluations["tasks"])
+    # The inbox tells the evaluations apart by the candidate each one is about (the registry's label).
+    inbox = [t for t in tasks.list_open_tasks(deployed, EVALUATOR) if t["instance_id"] == pid]
+    names = {p: data.person(region, i) for region, ids in (("bamako", bamako[:3]), ("kayes", kayes[:2]))
+             for i, p in enumerate(ids)}
+    assert sorted(t["subject"].split(",")[0] + f" n° {t['subject'].split('(n° ')[1]}" for t in inbox) == sorted(
+        f"{n['nom'].upper()} {n['prenoms']} n° {p})" for p, n in names.items())
     # Each evaluation is for one candidate, whose identity the evaluator confirms.
     one = evaluations["tasks"][0]
-    candidate = tasks.get_task(deployed, EVALUATOR, one["id"])["data"]["candidat"]
+    page = tasks.get_task(deployed, EVALUATOR, one["id"])
+    candidate = page["data"]["candidat"]
+    # The evaluator sees the offer the candidate is evaluated for, labelled from the offer's own forms.
+    offer_fields = {label: text for section in page["offer"] for label, text in section["fields"]}
+    assert offer_fields["Raison sociale de l'employeur"] == "Frutas del Condado S.L."
+    assert offer_fields["Lieu de travail (pays)"] == "Espagne"
     choices = tasks.get_task(deployed, EVALUATOR, one["id"])["form"]["schema"]["properties"]["candidat_evalue"]
     assert [c["const"] for c in choices["oneOf"]] == [candidate]
     other = next(p for p in bamako[:3] + kayes[:2] if p != candidate)
@@ -164,7 +176,7 @@ def test_regional_preselection_completed_by_tests_covers_every_rule(deployed):
 
     assert done["status"] == "completed" and done["tasks"] == []
     assert done["data"]["statut_preselection"] == "liste_arretee"
-    selection = the_child(deployed, pid, "selection_definitive")
+    selection = the_child(deployed, pid, "mise_en_relation")
     assert selection["business_key"] == "OFF-2025-0103"
     assert selection["parent_id"] == pid and selection["root_id"] == offer["id"]
     assert {key: selection["data"][key] for key in ("candidats_a_presenter", "region_des_candidats", "nombre_postes",
@@ -214,7 +226,7 @@ def test_a_region_without_applications_and_an_offer_without_tests(deployed):
 
     done = complete(deployed, DCIM, pid, "arreter_liste", data.arreter_liste(bamako[:1]))
     assert done["status"] == "completed"
-    assert the_child(deployed, pid, "selection_definitive")["data"]["tests_requis"] == []
+    assert the_child(deployed, pid, "mise_en_relation")["data"]["tests_requis"] == []
 
 
 def test_nobody_retained_then_a_second_tour_in_more_regions(deployed):

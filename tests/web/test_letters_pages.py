@@ -4,20 +4,24 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "engine"))  # the engine tests' flows
 
-import selection_definitive_data as data  # noqa: E402
+import mise_en_relation_data as data  # noqa: E402
 from conftest import DCIM, login  # noqa: E402
-from offer_flow import complete  # noqa: E402
-from preselection_flow import selection_of  # noqa: E402
+from offer_flow import complete, the_task  # noqa: E402
+from preselection_flow import presentation_of  # noqa: E402
 
 
 def test_the_letter_lists_the_candidates_and_enclosures(app, client):
     from web.store import uow
     with app.app_context():
-        offer, _preselection, selection, candidates = selection_of(uow(), "OFF-LETTRE", {"bamako": 2}, posts=1)
-        complete(uow(), DCIM, selection["id"], "envoyer_liste_employeur", data.envoyer_liste())
+        offer, _preselection, presentation, candidates = presentation_of(uow(), "OFF-LETTRE", {"bamako": 2}, posts=1)
+        complete(uow(), DCIM, presentation["id"], "verifier_dossiers", data.dossiers_complets())
+        send = the_task(uow(), DCIM, presentation["id"], "envoyer_liste_employeur")
     login(client, "dcim")
 
-    page = client.get(f"/instances/{selection['id']}/courrier")
+    # The agent prints the letter from the task that sends it.
+    task_page = client.get(f"/tasks/{send['id']}").get_data(as_text=True)
+    assert f'href="/instances/{presentation["id"]}/courrier"' in task_page
+    page = client.get(f"/instances/{presentation['id']}/courrier")
     text = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "Objet : présentation de candidats — offre OFF-LETTRE" in text
@@ -31,6 +35,7 @@ def test_the_letter_lists_the_candidates_and_enclosures(app, client):
 def test_the_letter_is_not_for_other_regions_counsellors(app, client):
     from web.store import uow
     with app.app_context():
-        _offer, _preselection, selection, _candidates = selection_of(uow(), "OFF-LETTRE-2", {"bamako": 1}, posts=1)
+        _offer, _preselection, presentation, _candidates = presentation_of(uow(), "OFF-LETTRE-2", {"bamako": 1},
+                                                                            posts=1)
     login(client, "conseiller-kayes")
-    assert client.get(f"/instances/{selection['id']}/courrier").status_code == 403
+    assert client.get(f"/instances/{presentation['id']}/courrier").status_code == 403

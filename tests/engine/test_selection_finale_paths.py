@@ -1,13 +1,13 @@
-"""Every path of the final selection procedure (manual §7.6, §7.7), from the list fixed by the preselection."""
-from datetime import datetime, timedelta, timezone
+"""Every path of the final selection procedure (manual §7.7), from the list sent to the employer."""
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import update
 
 import preselection_data
-import selection_definitive_data as data
+import selection_finale_data as data
 from conftest import BAMAKO, DCIM, KAYES
-from engine import notifications, tasks, timers
+from engine import tasks
 from engine.errors import ValidationFailed
 from engine.tables import Candidature
 from offer_flow import complete, history, kinds, open_tasks, task_rows
@@ -15,27 +15,24 @@ from preselection_flow import (candidatures, children, due_delay, offer_status, 
                                the_child)
 
 
-def test_the_list_is_sent_then_the_employer_fills_every_post(deployed):
+def test_the_employer_meets_candidates_and_fills_every_post(deployed):
     offer, preselection_id, selection, candidates = selection_of(deployed, "OFF-2025-0201",
-                                                                 {"bamako": 3, "kayes": 2}, posts=2)
+                                                                  {"bamako": 3, "kayes": 2}, posts=2)
     sid = selection["id"]
     bamako, kayes = candidates["bamako"], candidates["kayes"]
-    presented = sorted(bamako + kayes)
 
     assert selection["status"] == "running" and selection["business_key"] == "OFF-2025-0201"
-    assert (selection["parent_id"], selection["root_id"]) == (preselection_id, offer["id"])
-    [send] = selection["tasks"]
-    assert (send["name"], send["role"], send["region"], send["manual_section"]) == \
-        ("envoyer_liste_employeur", "dcim", None, "7.6")
-    # Due by the end of the satisfaction deadline agreed with the employer.
-    assert datetime.fromisoformat(send["due_at"]) == datetime(2025, 3, 31, 23, 59, 59, tzinfo=timezone.utc)
-    assert open_tasks(deployed, BAMAKO, sid) == []
-
-    sent = complete(deployed, DCIM, sid, "envoyer_liste_employeur", data.envoyer_liste())
-    assert sent["data"]["etapes_candidats"] == {str(p): "presente" for p in presented}
+    presentation = the_child(deployed, preselection_id, "mise_en_relation")
+    assert (selection["parent_id"], selection["root_id"]) == (presentation["id"], offer["id"])
+    # Opened by the presentation's message, with the list that was sent.
+    [received] = [e for e in history(deployed, sid) if e["kind"] == "message_received"]
+    assert (received["element_id"], received["details"]["message"], received["details"]["sender_id"]) == \
+        ("debut", "dossiers_envoyes_employeur", presentation["id"])
+    assert selection["data"]["reference_courrier"] == "ANPE/DCIM/2025/117"
     assert candidatures(deployed, offer["id"]) == {
         **{p: ("bamako", "presente") for p in bamako}, **{p: ("kayes", "presente") for p in kayes}}
-    [plan] = sent["tasks"]
+    assert open_tasks(deployed, BAMAKO, sid) == []
+    [plan] = selection["tasks"]
     assert (plan["name"], plan["manual_section"]) == ("planifier_rencontre", "7.7, 6.6")
     assert due_delay(plan) == timedelta(days=15)
     with pytest.raises(ValidationFailed):  # a meeting needs its candidates, date and place
@@ -95,7 +92,7 @@ def test_the_list_is_sent_then_the_employer_fills_every_post(deployed):
                         ("gw_postes_restants", ["marquer_offre_pourvue"])]
     rows = task_rows(deployed, sid)
     assert [(r["name"], r["completed_by"]) for r in rows] == [
-        ("envoyer_liste_employeur", "dcim"), ("planifier_rencontre", "dcim"),
+        ("planifier_rencontre", "dcim"),
         ("convoquer_candidats", "conseiller-bamako"), ("convoquer_candidats", "conseiller-kayes"),
         ("enregistrer_selection", "dcim")]
 
@@ -103,7 +100,6 @@ def test_the_list_is_sent_then_the_employer_fills_every_post(deployed):
 def test_the_employer_keeps_no_file_and_a_new_preselection_is_opened(deployed):
     offer, _preselection_id, selection, candidates = selection_of(deployed, "OFF-2025-0202", {"bamako": 2})
     sid = selection["id"]
-    complete(deployed, DCIM, sid, "envoyer_liste_employeur", data.envoyer_liste())
 
     decide = complete(deployed, DCIM, sid, "planifier_rencontre", data.aucune_rencontre())
 
@@ -145,7 +141,6 @@ def test_nobody_selected_at_the_meeting_and_the_file_is_closed(deployed):
     offer, _preselection_id, selection, candidates = selection_of(deployed, "OFF-2025-0203", {"kayes": 2})
     sid = selection["id"]
     kayes = candidates["kayes"]
-    complete(deployed, DCIM, sid, "envoyer_liste_employeur", data.envoyer_liste())
     planned = complete(deployed, DCIM, sid, "planifier_rencontre",
                        data.planifier_rencontre(kayes, modalite="presentiel"))
     assert [(t["name"], t["region"]) for t in planned["tasks"]] == [("convoquer_candidats", "kayes")]
@@ -161,8 +156,8 @@ def test_nobody_selected_at_the_meeting_and_the_file_is_closed(deployed):
     gateways = [(e["element_id"], e["details"]["to"]) for e in history(deployed, sid) if e["kind"] == "gateway_taken"]
     assert ("gw_candidats_selectionnes", ["gw_fusion_selection"]) in gateways
     assert ("gw_postes_restants", ["decider_suite_selection"]) in gateways
-    assert gateways[-1] == ("gw_suite_selection", ["clore_mise_en_relation"])
-    assert kinds(history(deployed, sid))[-1] == ("instance_completed", "fin_mise_en_relation_close")
+    assert gateways[-1] == ("gw_suite_selection", ["clore_selection"])
+    assert kinds(history(deployed, sid))[-1] == ("instance_completed", "fin_selection_close")
     assert children(deployed, sid) == []
     assert candidatures(deployed, offer["id"]) == {p: ("kayes", "non_retenu") for p in kayes}
     assert offer_status(deployed, offer["id"]) == "diffusee"
@@ -172,7 +167,6 @@ def test_a_partial_selection_is_closed_and_a_departed_candidate_stays_departed(d
     offer, _preselection_id, selection, candidates = selection_of(deployed, "OFF-2025-0204", {"bamako": 2})
     sid = selection["id"]
     bamako = candidates["bamako"]
-    complete(deployed, DCIM, sid, "envoyer_liste_employeur", data.envoyer_liste())
     complete(deployed, DCIM, sid, "planifier_rencontre", data.planifier_rencontre(bamako))
     complete(deployed, BAMAKO, sid, "convoquer_candidats", data.convoquer(bamako))
     decide = complete(deployed, DCIM, sid, "enregistrer_selection", data.enregistrer_selection(bamako[:1]))
@@ -190,26 +184,5 @@ def test_a_partial_selection_is_closed_and_a_departed_candidate_stays_departed(d
     done = complete(deployed, DCIM, sid, "decider_suite_selection", data.clore())
 
     assert done["data"]["statut_selection"] == "partielle"
-    assert kinds(history(deployed, sid))[-1] == ("instance_completed", "fin_mise_en_relation_close")
+    assert kinds(history(deployed, sid))[-1] == ("instance_completed", "fin_selection_close")
     assert candidatures(deployed, offer["id"]) == {bamako[0]: ("bamako", "parti"), bamako[1]: ("bamako", "non_retenu")}
-
-
-def test_sending_the_list_late_escalates_to_the_dcim_head(deployed):
-    deadline = (datetime.now(timezone.utc) + timedelta(days=20)).date()
-    _offer, _preselection_id, selection, _candidates = selection_of(deployed, "OFF-2025-0205", {"bamako": 1},
-                                                                    deadline=deadline.isoformat())
-    [send] = selection["tasks"]
-    due = datetime.fromisoformat(send["due_at"])
-    assert due == datetime(deadline.year, deadline.month, deadline.day, 23, 59, 59, tzinfo=timezone.utc)
-
-    timers.fire_due_timers(deployed, now=due - timedelta(hours=12))
-    reminded = [(n["kind"], n["task_id"]) for n in notifications.unread(deployed, "dcim")]
-    timers.fire_due_timers(deployed, now=due + timedelta(minutes=1))
-    to_head = [(n["kind"], n["task_id"]) for n in notifications.unread(deployed, "chef-dcim")]
-
-    assert reminded == [("reminder", send["id"])]
-    # The head of the DCIM is a DCIM agent too: reminded first, then told of the delay.
-    assert sorted(to_head) == [("escalation", send["id"]), ("reminder", send["id"])]
-    assert [(n["kind"], n["task_id"]) for n in notifications.unread(deployed, "dcim")] == reminded
-    events = [(e["kind"], e["element_id"]) for e in history(deployed, selection["id"])]
-    assert events[-2:] == [("task_reminder", "envoyer_liste_employeur"), ("task_escalation", "envoyer_liste_employeur")]

@@ -1,9 +1,4 @@
-"""Realistic, valid submissions for the forms of the final selection procedure (manual §7.6, §7.7)."""
-
-
-def envoyer_liste(date="2025-02-28"):
-    return {"date_envoi_liste": date, "moyen_envoi": "courrier_electronique", "reference_courrier": "ANPE/DCIM/2025/117",
-            "pieces_transmises": ["cv", "lettres_motivation", "copies_diplomes", "resultats_tests"]}
+"""Realistic, valid submissions for the forms of the final selection procedure (manual §7.7)."""
 
 
 def planifier_rencontre(persons, date="2025-03-12", modalite="visioconference"):

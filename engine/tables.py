@@ -1,4 +1,6 @@
 """Database tables (SQLAlchemy 2). The schema itself is created by Alembic migrations."""
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime, timezone
 
 from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text,
@@ -6,8 +8,23 @@ from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Intege
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
+_REPLAYED_NOW = ContextVar("replayed_now", default=None)
+
+
 def utcnow():
-    return datetime.now(timezone.utc)
+    """The time every row and event is stamped with: the real time, unless `replaying` says otherwise."""
+    return _REPLAYED_NOW.get() or datetime.now(timezone.utc)
+
+
+@contextmanager
+def replaying(moment):
+    """Stamp what is done inside with `moment` (an aware datetime): the demo replays months of work
+    on its files in a few seconds, and their histories and step durations read as they would have."""
+    token = _REPLAYED_NOW.set(moment)
+    try:
+        yield
+    finally:
+        _REPLAYED_NOW.reset(token)
 
 
 class Base(DeclarativeBase):

@@ -1,7 +1,7 @@
 """The demo data of `djoliba init --demo`: work in every inbox, statistics that add up, an offer followed to a
 departure, and nothing made twice."""
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from conftest import DCIM, DIRECTION
 from engine import accounts, instances, people, statistics, tasks
 from engine.demo import WORKERS, create_demo_data
-from engine.tables import AuditEvent, Instance, Person, TaskRow, Timer
+from engine.tables import AuditEvent, Instance, Person, TaskRow, Timer, as_utc
 
 
 @pytest.fixture
@@ -129,3 +129,19 @@ def test_a_second_run_creates_nothing(demo):
     assert again["created"] is False
     assert counts() == before
     assert all(again["inboxes"][username] for username in WORKERS)
+
+
+def test_the_demo_work_is_spread_over_the_past_weeks(demo):
+    """The files are replayed on the days their steps would have been done: times per step are days, not 0."""
+    medians = {(s["process_key"], s["name"]): s["median_days"] for s in statistics.step_durations(demo)}
+    # The Spanish offer's contract was checked four days after the convocation (days -37 → -33),
+    # the departure recorded three days after the workshop (days -15 → -12).
+    assert medians[("aide_au_depart", "verifier_contrat")] > 3
+    assert medians[("aide_au_depart", "enregistrer_depart")] > 2
+    assert sum(1 for days in medians.values() if days >= 1) >= len(medians) // 2
+    with demo:
+        session = demo.session
+        stamps = session.scalars(select(AuditEvent.at).where(AuditEvent.kind == "task_completed")).all()
+        now = datetime.now(timezone.utc)
+        assert min(as_utc(at) for at in stamps) < now - timedelta(days=60)
+        assert max(as_utc(at) for at in stamps) <= now

@@ -7,9 +7,9 @@ from sqlalchemy import update
 import preselection_data
 import selection_finale_data as data
 from conftest import BAMAKO, DCIM, KAYES
-from engine import tasks
+from engine import records, tasks
 from engine.errors import ValidationFailed
-from engine.tables import Candidature
+from engine.tables import Candidature, Instance
 from offer_flow import complete, history, kinds, open_tasks, task_rows
 from preselection_flow import (candidatures, children, due_delay, offer_status, register_candidates, selection_of,
                                the_child)
@@ -72,6 +72,11 @@ def test_the_employer_meets_candidates_and_fills_every_post(deployed):
     assert candidatures(deployed, offer["id"]) == {
         bamako[0]: ("bamako", "retenu"), bamako[1]: ("bamako", "non_retenu"), bamako[2]: ("bamako", "non_retenu"),
         kayes[0]: ("kayes", "retenu"), kayes[1]: ("kayes", "non_retenu")}
+    assert offer_status(deployed, offer["id"]) == "satisfaite"
+    # Projecting the offer's own file again (a retry, a migration) keeps what its chain decided.
+    with deployed:
+        records.project(deployed.session, deployed.session.get(Instance, offer["id"]))
+        deployed.commit()
     assert offer_status(deployed, offer["id"]) == "satisfaite"
     # Each selected candidate has a departure aid file of their own, in the offer's chain.
     departures = children(deployed, sid, "aide_au_depart")

@@ -57,6 +57,17 @@ def authenticate(uow, username, password):
         return actor_of(user) if ok else None
 
 
+def end_session(uow, username, kind="logout", **details):
+    """Record that `username`'s session ended: `logout`, or `session_expired` with why (`details`).
+
+    The account's region is read first, then the event written in a transaction of its own.
+    """
+    actor = get_actor(uow, username)
+    with uow:
+        audit.record(uow.session, kind, username, region=actor.region if actor else None, **details)
+        uow.commit()
+
+
 def get_actor(uow, username):
     """The current Actor of an active account, or None."""
     with uow:

@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 from engine.tables import AuditEvent, AuditHead, TaskRow, as_utc, utcnow
 
 GENESIS = "0" * 64
-READ_KINDS = ("file_read",)  # reads of a file: in the audit trail, not in the file's own history
+# Reads of a file and refused accesses to it: in the audit trail, not in the file's own history.
+READ_KINDS = ("file_read", "access_refused")
 _HEAD = AuditHead.__table__
 _HEAD_ID = 1
 _PENDING = "djoliba.audit.pending"

@@ -29,10 +29,10 @@ class EventFilter:
                 for name, value in asdict(self).items() if value is not None}
 
 
-def require_audit(actor):
-    """Raise Forbidden unless `actor` may read the audit trail."""
+def require_audit(actor, **subject):
+    """Raise Forbidden unless `actor` may read the audit trail (`subject`: the file asked for, if any)."""
     if not can_audit(actor):
-        raise Forbidden("the audit trail is for managers")
+        raise Forbidden("the audit trail is for managers", reason="audit_only", **subject)
 
 
 def search_events(uow, actor, filters, page=1, per_page=PAGE_SIZE):

@@ -55,7 +55,7 @@ def start_instance(uow, actor, process_key, business_key, data=None):
         session = uow.session
         version = latest_version(session, process_key)
         if not can_start(actor, version):
-            raise Forbidden(f"role '{version.start_role}' is needed to start '{process_key}'")
+            raise Forbidden(f"role '{version.start_role}' is needed to start '{process_key}'", process_key=process_key)
         lock_version_row(session, version)
         if has_unfinished(session, process_key, business_key):
             raise Conflict(f"an unfinished '{process_key}' instance already has the key '{business_key}'",
@@ -101,7 +101,7 @@ def load_readable(session, actor, instance_id):
     if instance is None:
         raise NotFound(f"no instance {instance_id}")
     if not can_read_instance(session, actor, instance):
-        raise Forbidden(f"instance {instance_id} is not one of your files")
+        raise Forbidden(f"instance {instance_id} is not one of your files", instance_id=instance.id)
     return instance
 
 

@@ -76,7 +76,7 @@ def _readable(session, actor, person_id):
     if person is None:
         raise NotFound(f"no person {person_id}")
     if not can_read_person(actor, person):
-        raise Forbidden(f"person {person_id} is not in your region")
+        raise Forbidden(f"person {person_id} is not in your region", person_id=person.id)
     return person
 
 

@@ -177,14 +177,14 @@ def _task_row(session, task_id):
 def _readable_row(session, actor, task_id):
     row = _task_row(session, task_id)
     if not (can_work(actor, row) or sees_everything(actor)):
-        raise Forbidden(f"task {task_id} is not yours")
+        raise Forbidden(f"task {task_id} is not yours", task_id=row.id)
     return row
 
 
 def _workable_row(session, actor, task_id):
     row = _task_row(session, task_id)
     if not can_work(actor, row):
-        raise Forbidden(f"task {task_id} is not yours")
+        raise Forbidden(f"task {task_id} is not yours", task_id=row.id)
     if row.state != "ready":
         raise Conflict(f"task {task_id} is no longer open ({row.state})", reason="not_open")
     return row

@@ -19,7 +19,7 @@ def timeline(uow, actor, instance_id, now=None):
     the read is logged (`file_read` via `audit`) before it is returned.
     Raises Forbidden unless the actor may audit, NotFound for no such instance.
     """
-    require_audit(actor)
+    require_audit(actor, instance_id=instance_id)
     now = now or utcnow()
     with uow:
         session = uow.session

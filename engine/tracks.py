@@ -47,7 +47,7 @@ def process_heat(uow, actor, process_key):
     Raises Forbidden for roles that do not read every file.
     """
     if not sees_everything(actor):
-        raise Forbidden("the heat map is for roles that read every file")
+        raise Forbidden("the heat map is for roles that read every file", process_key=process_key)
     with uow:
         session = uow.session
         version = latest_version(session, process_key)

@@ -26,9 +26,12 @@ def load_actor():
     if not username:
         return
     now = datetime.now(timezone.utc).timestamp()
-    if now - session.get("seen", 0) > current_app.config["IDLE_TIMEOUT"].total_seconds():
+    seen = session.get("seen", 0)
+    if now - seen > current_app.config["IDLE_TIMEOUT"].total_seconds():
         session.clear()
         flash(_("Votre session a expiré : reconnectez-vous."), "info")
+        accounts.end_session(uow(), username, "session_expired", reason="idle",
+                             last_seen=datetime.fromtimestamp(seen, timezone.utc).isoformat())
         return
     session["seen"] = now
     g.actor = accounts.get_actor(uow(), username)
@@ -62,6 +65,8 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if session.get("username"):  # still signed in (an idle session was ended, and recorded, before this)
+        accounts.end_session(uow(), session["username"])
     session.clear()
     return redirect(url_for("auth.login"))
 

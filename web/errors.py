@@ -1,10 +1,13 @@
-"""Engine errors as HTTP answers: JSON under /api, a page elsewhere."""
-from flask import jsonify, render_template, request
+"""Engine errors as HTTP answers: JSON under /api, a page elsewhere; every refusal is recorded."""
+from flask import current_app, g, jsonify, render_template, request
 from flask_babel import gettext as _
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from engine.errors import Conflict, DeployRejected, FilesRejected, Forbidden, NotFound, ValidationFailed
+from engine.refusals import record_refusal
 from web.formfields import errors_by_field
+from web.store import uow
 
 STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, ValidationFailed: 422, DeployRejected: 422,
           FilesRejected: 422}
@@ -24,6 +27,7 @@ def message(error):
         "draft_changed": _("Quelqu'un d'autre a enregistré ce brouillon entre-temps : rechargez la page."),
         "migration_refused": _("La migration de ce dossier vers cette version n'est pas sûre : elle est refusée."),
         "process_exists": _("Une procédure porte déjà cette clé."),
+        "audit_only": _("Le journal d'audit est réservé à la direction et aux administrateurs."),
         "opened_by_procedure": _("Cette procédure est ouverte par une autre procédure, pas à la main : "
                                  "ouvrez le dossier qui la précède (par exemple l'offre)."),
     }
@@ -43,7 +47,8 @@ def message(error):
 
 
 def json_error(error):
-    """The JSON body and status of an engine error."""
+    """The JSON body and status of an engine error (a refusal is recorded first)."""
+    _record_refusal(error)
     body = {"error": error.code, "message": message(error)}
     if isinstance(error, ValidationFailed):
         body["fields"] = errors_by_field([e.as_dict() for e in error.errors])
@@ -75,4 +80,21 @@ def _http_error(error):
 def _handle(error):
     if request.path.startswith("/api/"):
         return json_error(error)
+    _record_refusal(error)
     return render_template("error.html", message=message(error)), STATUS[type(error)]
+
+
+def _record_refusal(error):
+    """Write `access_refused` for a Forbidden answered to a signed-in person (see engine.refusals).
+
+    In a transaction of its own: the refused call was rolled back before this.
+    If the event cannot be written the refusal is still answered, and the
+    failure goes to the server's log.
+    """
+    actor = g.get("actor")
+    if not isinstance(error, Forbidden) or actor is None:
+        return
+    try:
+        record_refusal(uow(), actor, error, page=request.path, method=request.method)
+    except SQLAlchemyError:
+        current_app.logger.exception("refused access to %s by %s not recorded", request.path, actor.username)

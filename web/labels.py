@@ -20,7 +20,8 @@ AUDIT_EVENTS = {"file_read": _l("dossier consulté"), "login": _l("connexion"), 
                 "task_reminder": _l("rappel avant échéance"), "task_escalation": _l("escalade après échéance"),
                 "timer_retry": _l("minuterie relancée"), "instance_exists": _l("dossier déjà ouvert"),
                 "person_registered": _l("personne enregistrée"), "person_read": _l("fiche de personne consultée"),
-                "audit_export": _l("export du journal d'audit")}
+                "audit_export": _l("export du journal d'audit"), "access_refused": _l("accès refusé"),
+                "logout": _l("déconnexion"), "session_expired": _l("session expirée")}
 EVENTS.update(AUDIT_EVENTS)
 
 

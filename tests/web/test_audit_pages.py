@@ -77,7 +77,10 @@ def test_only_managers_open_the_audit_pages(app, files, username):
         assert response.status_code == 403, (username, url)
         assert "journal-audit" not in response.headers.get("Content-Disposition", "")
     assert "/audit/" not in page(client, "/").links()
-    assert len(stored_events(app)) == before  # no export, no read logged
+    written = stored_events(app)[before:]  # no export, no read logged: only each refusal
+    assert [(e["kind"], e["actor"], e["details"]["page"]) for e in written] == \
+        [("access_refused", username, url.split("?")[0]) for url in audit_urls(files)]
+    assert [e["instance_id"] for e in written[-2:]] == [files["bamako"], files["kayes"]]
 
 
 def test_managers_and_administrators_open_them(app, files):

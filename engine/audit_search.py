@@ -10,6 +10,7 @@ from engine.errors import Forbidden
 from engine.tables import AuditEvent, Instance, as_utc
 
 PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500  # the most events one page of the API gives
 
 
 @dataclass(frozen=True)
@@ -47,10 +48,35 @@ def search_events(uow, actor, filters, page=1, per_page=PAGE_SIZE):
     with uow:
         session = uow.session
         query = _query(filters)
-        total = session.scalar(select(func.count()).select_from(query.subquery()))
+        total = _count(session, query)
         rows = session.execute(query.order_by(AuditEvent.seq.desc()).limit(per_page).offset((page - 1) * per_page))
         return {"events": [event_row(event, key) for event, key in rows], "total": total, "page": page,
                 "pages": max(1, -(-total // per_page))}
+
+
+def events_before(uow, actor, filters, cursor=None, limit=PAGE_SIZE):
+    """Up to `limit` events matching `filters`, newest first, older than the event `cursor` (a seq) if given.
+
+    Returns {"events", "total" (every event matching the filters), "limit",
+    "next_cursor"}: the seq to pass as `cursor` for the following page, None
+    on the last one. Pages stay in place while new events are written, unlike
+    page numbers. Raises Forbidden unless the actor may audit.
+    """
+    require_audit(actor)
+    with uow:
+        session = uow.session
+        query = _query(filters)
+        total = _count(session, query)
+        if cursor is not None:
+            query = query.where(AuditEvent.seq < cursor)
+        rows = session.execute(query.order_by(AuditEvent.seq.desc()).limit(limit + 1)).all()
+        events = [event_row(event, key) for event, key in rows[:limit]]
+        return {"events": events, "total": total, "limit": limit,
+                "next_cursor": events[-1]["seq"] if len(rows) > limit else None}
+
+
+def _count(session, query):
+    return session.scalar(select(func.count()).select_from(query.subquery()))
 
 
 def export_events(uow, actor, filters):

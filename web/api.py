@@ -4,7 +4,10 @@ import functools
 from flask import Blueprint, current_app, g, jsonify, request
 
 from engine import accounts, deploy, drafts, instances, migration, tasks, versions
+from engine.audit_search import MAX_PAGE_SIZE, PAGE_SIZE, events_before, require_audit
 from engine.errors import DeployRejected, FieldError, Forbidden, ValidationFailed
+from engine.timeline import timeline
+from web.audit import event_filters
 from web.auth import csrf
 from web.openapi import SPEC
 from web.store import uow
@@ -74,6 +77,41 @@ def get_instance(instance_id):
 @token_required
 def get_history(instance_id):
     return jsonify(instances.get_instance(uow(), g.actor, instance_id, with_history=True)["history"])
+
+
+@bp.get("/instances/<int:instance_id>/timeline")
+@token_required
+def instance_timeline(instance_id):
+    return jsonify(timeline(uow(), g.actor, instance_id))
+
+
+@bp.get("/audit/events")
+@token_required
+def audit_events():
+    require_audit(g.actor)  # a refusal comes before any complaint about the filters
+    filters, errors = event_filters(request.args)
+    limit = _integer_arg("limit", errors, default=PAGE_SIZE, maximum=MAX_PAGE_SIZE)
+    cursor = _integer_arg("cursor", errors)
+    if errors:
+        raise ValidationFailed(errors)
+    return jsonify(events_before(uow(), g.actor, filters, cursor=cursor, limit=limit))
+
+
+def _integer_arg(name, errors, default=None, minimum=1, maximum=None):
+    """A whole number from the query string, or `default`; a FieldError added to `errors` when invalid."""
+    text = request.args.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        errors.append(FieldError(name, "type", {"expected": "integer"}))
+        return default
+    if value < minimum:
+        errors.append(FieldError(name, "minimum", {"limit": minimum}))
+    elif maximum is not None and value > maximum:
+        errors.append(FieldError(name, "maximum", {"limit": maximum}))
+    return value
 
 
 @bp.get("/tasks")

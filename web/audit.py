@@ -9,9 +9,11 @@ from flask_babel import gettext as _
 from engine import instances, users
 from engine.access import can_audit
 from engine.audit_search import EventFilter, export_events, search_events
+from engine.errors import FieldError
 from engine.timeline import timeline
 from web.auth import login_required
 from web.labels import EVENTS
+from web.messages import field_message
 from web.store import uow
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -26,16 +28,24 @@ def audit_menu():
     return {"can_audit": bool(actor) and can_audit(actor)}
 
 
-def _filters():
-    """The search filters from the query string, and the French message of each invalid one."""
-    values, errors = {name: request.args.get(name, "").strip() or None for name in _TEXT_FILTERS}, {}
+def event_filters(args):
+    """The search filters from a query string (the pages' and the API's), and a FieldError for each
+    invalid one (that filter is then left out)."""
+    values, errors = {name: args.get(name, "").strip() or None for name in _TEXT_FILTERS}, []
     for name in ("date_from", "date_to"):
-        text = request.args.get(name, "").strip()
+        text = args.get(name, "").strip()
         try:
             values[name] = date.fromisoformat(text) if text else None
         except ValueError:
-            values[name], errors[name] = None, _("Saisissez une date au format AAAA-MM-JJ.")
+            values[name] = None
+            errors.append(FieldError(name, "format", {"format": "date"}))
     return EventFilter(**values), errors
+
+
+def _filters():
+    """The search filters from the query string, and the message of each invalid one by its name."""
+    filters, errors = event_filters(request.args)
+    return filters, {error.field: field_message(error.code, error.params) for error in errors}
 
 
 @bp.get("/")

@@ -1,4 +1,5 @@
 """OpenAPI 3.1 description of /api/v1."""
+from engine.audit_search import MAX_PAGE_SIZE, PAGE_SIZE
 
 
 def _ref(name):
@@ -31,8 +32,15 @@ _PARAMS = {
                               ("status", "query", "string"), ("business_key", "query", "string"),
                               ("mine", "query", "string"), ("dry_run", "query", "string"),
                               ("from", "query", "integer"), ("to", "query", "integer"),
-                              ("to_version", "query", "integer")]
+                              ("to_version", "query", "integer"), ("person", "query", "string"),
+                              ("date_from", "query", "string"), ("date_to", "query", "string"),
+                              ("region", "query", "string"), ("kind", "query", "string"),
+                              ("limit", "query", "integer"), ("cursor", "query", "integer")]
 }
+_PARAMS["date_from"]["schema"]["format"] = _PARAMS["date_to"]["schema"]["format"] = "date"
+_PARAMS["limit"]["schema"].update(minimum=1, maximum=MAX_PAGE_SIZE, default=PAGE_SIZE)
+_PARAMS["cursor"]["description"] = "The `next_cursor` of the previous page: the page starts just before that event"
+_NULLABLE_STRING = {"type": ["string", "null"]}
 _TASK = {"id": {"type": "string"}, "instance_id": {"type": "integer"}, "process_key": {"type": "string"},
          "business_key": {"type": "string"}, "name": {"type": "string"}, "title": {"type": "string"},
          "role": {"type": ["string", "null"]}, "region": {"type": ["string", "null"]},
@@ -45,7 +53,7 @@ _TASK = {"id": {"type": "string"}, "instance_id": {"type": "integer"}, "process_
 SPEC = {
     "openapi": "3.1.0",
     "info": {"title": "Djoliba API", "version": "1",
-             "description": "Processes, instances, tasks and deployments. "
+             "description": "Processes, instances, tasks, deployments and the audit trail. "
                             "Authenticate with `Authorization: Bearer <token>` (`djoliba token USERNAME`)."},
     "servers": [{"url": "/api/v1"}],
     "components": {
@@ -82,6 +90,32 @@ SPEC = {
                 "kind": {"type": "string"}, "task_id": {"type": ["string", "null"]},
                 "element_id": {"type": ["string", "null"]}, "region": {"type": ["string", "null"]},
                 "changes": {"type": "object"}}},
+            "AuditEvent": {"type": "object", "properties": {
+                "seq": {"type": "integer"}, "at": {"type": "string", "format": "date-time"},
+                "actor": {"type": "string"}, "kind": {"type": "string"},
+                "instance_id": {"type": ["integer", "null"]}, "business_key": _NULLABLE_STRING,
+                "process_key": _NULLABLE_STRING, "region": _NULLABLE_STRING, "task_id": _NULLABLE_STRING,
+                "element_id": _NULLABLE_STRING,
+                "changed": {"type": "array", "items": {"type": "string"},
+                            "description": "The fields the event changed; their values are in the file's timeline"},
+                "details": {"type": "object"}, "hash": _NULLABLE_STRING}},
+            "AuditPage": {"type": "object", "required": ["events", "total", "limit", "next_cursor"], "properties": {
+                "events": {"type": "array", "items": _ref("AuditEvent")},
+                "total": {"type": "integer", "description": "Events matching the filters, on every page"},
+                "limit": {"type": "integer"},
+                "next_cursor": {"type": ["integer", "null"], "description": "`cursor` of the next page; null on the last"}}},
+            "Step": {"type": "object", "properties": {
+                "id": {"type": "string"}, "name": {"type": "string"}, "title": {"type": "string"},
+                "role": _NULLABLE_STRING, "region": _NULLABLE_STRING, "state": {"type": "string"},
+                "assignee": _NULLABLE_STRING, "completed_by": _NULLABLE_STRING, "created_at": {"type": "string"},
+                "completed_at": _NULLABLE_STRING, "due_at": _NULLABLE_STRING,
+                "seconds": {"type": ["integer", "null"], "description": "Time the step took (so far, while open)"},
+                "late": {"type": "boolean"}, "late_seconds": {"type": "integer"}}},
+            "Timeline": {"type": "object", "required": ["instance", "events", "steps"], "properties": {
+                "instance": _ref("Instance"),
+                "events": {"type": "array", "items": {"allOf": [_ref("Event"), {"type": "object", "properties": {
+                    "details": {"type": "object"}, "step": {"anyOf": [_ref("Step"), {"type": "null"}]}}}]}},
+                "steps": {"type": "array", "items": _ref("Step")}}},
             "Deployment": {"type": "object", "properties": {
                 "process_key": {"type": "string"}, "version": {"type": "integer"}, "created": {"type": "boolean"}}},
             "Version": {"type": "object", "properties": {
@@ -122,6 +156,15 @@ SPEC = {
         "/instances/{instance_id}/history": {"get": _op(
             "An instance's history, oldest first", {"200": _json({"type": "array", "items": _ref("Event")})},
             403, 404, params=["instance_id"])},
+        "/instances/{instance_id}/timeline": {"get": _op(
+            "A file's audit timeline (direction, admin): every event, reads included, with old and new values, "
+            "and each step's time against its deadline; the read is logged", {"200": _json(_ref("Timeline"))},
+            403, 404, params=["instance_id"])},
+        "/audit/events": {"get": _op(
+            "Search the audit trail, newest first (direction, admin): the filters of the audit page, pages by cursor",
+            {"200": _json(_ref("AuditPage"))}, 403, 422,
+            params=["person", "date_from", "date_to", "process", "region", "kind", "business_key", "limit",
+                    "cursor"])},
         "/tasks": {"get": _op("Open tasks you may work on (mine=1: claimed by you)",
                               {"200": _json({"type": "array", "items": _ref("Task")})}, params=["mine"])},
         "/tasks/{task_id}": {"get": _op("Read a task with its form schema and data",

@@ -255,14 +255,19 @@ def set_times(app, instance_id, name, created, completed=None, due=None):
     engine_call(app, change)
 
 
-def test_the_timeline_shows_each_step_against_its_deadline(app, files):
-    instance_id = files["kayes"]
+def slow_week(app, instance_id):
+    """The offer's steps as a slow week leaves them: the recording late by 1 day 3 hours, the employer's check
+    on time (2 hours 5 minutes), the confirmation still open and overdue."""
     start = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
     set_times(app, instance_id, "enregistrer_offre", start, start + timedelta(days=2, hours=3), start + timedelta(days=1))
     set_times(app, instance_id, "verifier_employeur", start, start + timedelta(hours=2, minutes=5),
               start + timedelta(days=5))
     set_times(app, instance_id, "confirmer_affichage", start, None, start + timedelta(days=3))  # still open
 
+
+def test_the_timeline_shows_each_step_against_its_deadline(app, files):
+    instance_id = files["kayes"]
+    slow_week(app, instance_id)
     shown = page(browser(app, "direction"), f"/audit/instances/{instance_id}")
     rows = {row[0].split(" ")[-1]: row for row in shown.rows() if len(row) == 8}
     assert rows["enregistrer_offre"][5] == "2 j 3 h 00 min"

@@ -8,9 +8,14 @@ all inside the committing transaction. Concurrent writers therefore append one
 after the other and the chain stays linear; the head is the last lock a
 transaction takes and is held only while its commit runs.
 
-`hash` is the SHA-256 of a canonical JSON of every stored field (`event_fields`)
-including `prev_hash`; the first event's `prev_hash` is `GENESIS`. Checking the
-chain is `engine.audit_verify.verify`.
+`hash` is the SHA-256 of a canonical JSON of every stored field including
+`prev_hash`, except that `details` is stood for by `details_digest`, the SHA-256
+of its own canonical JSON (rule 2, `HASHED`); the first event's `prev_hash` is
+`GENESIS`. So `redact` can replace personal values in an event's details while
+the chain still proves that no event was altered, removed or inserted: the
+event keeps its digest, and the digest of its new details is listed in a
+`REDACTION` event, itself chained. Checking the chain is
+`engine.audit_verify.verify`.
 """
 import hashlib
 import json
@@ -22,6 +27,14 @@ from sqlalchemy.orm import Session
 from engine.tables import AuditEvent, AuditHead, TaskRow, as_utc, utcnow
 
 GENESIS = "0" * 64
+# What an event's hash covers. A rule never changes once events were chained with it (migrations use them):
+# rule 1 (migration 0003) covered every stored field, `details` included; rule 2 (migration 0008, in force)
+# covers `details_digest` in place of `details`, so that details can be redacted.
+_COMMON = ("seq", "at", "actor", "kind", "instance_id", "process_key", "task_id", "element_id", "region", "prev_hash")
+RULE_1 = _COMMON + ("details",)
+HASHED = RULE_2 = _COMMON + ("details_digest",)
+# The event that records a redaction: `redacted` maps each redacted event's seq to the digest of its new details.
+REDACTION = "personal_data_erased"
 # Reads of a file and refused accesses to it: in the audit trail, not in the file's own history.
 READ_KINDS = ("file_read", "access_refused")
 _HEAD = AuditHead.__table__
@@ -63,19 +76,21 @@ def record_read(uow, actor, instance_id, process_key, via):
         uow.commit()
 
 
-def event_fields(event):
-    """The stored fields of an event that its hash covers, as JSON-ready values."""
-    at = as_utc(event.at).astimezone(timezone.utc).isoformat(timespec="microseconds")
-    return {"seq": event.seq, "at": at, "actor": event.actor, "kind": event.kind,
-            "instance_id": event.instance_id, "process_key": event.process_key, "task_id": event.task_id,
-            "element_id": event.element_id, "region": event.region, "details": event.details,
-            "prev_hash": event.prev_hash}
+def digest(value):
+    """SHA-256 (hex) of the canonical JSON of `value`: sorted keys, no spaces, UTF-8."""
+    canonical = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def chain_hash(fields, rule=HASHED):
+    """The hash of an event given as a mapping of its stored fields (`at` a datetime), by `rule`."""
+    at = as_utc(fields["at"]).astimezone(timezone.utc).isoformat(timespec="microseconds")
+    return digest({**{name: fields[name] for name in rule}, "at": at})
 
 
 def event_hash(event):
-    """SHA-256 (hex) of the canonical JSON of `event_fields(event)`."""
-    canonical = json.dumps(event_fields(event), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    """The hash an event must carry: `chain_hash` of its stored fields by the rule in force."""
+    return chain_hash({name: getattr(event, name) for name in HASHED})
 
 
 def _seal(session):
@@ -94,7 +109,7 @@ def _seal(session):
     seq, last = _lock_head(session)
     for event in pending:
         seq += 1
-        event.seq, event.prev_hash = seq, last
+        event.seq, event.prev_hash, event.details_digest = seq, last, digest(event.details)
         event.hash = last = event_hash(event)
         session.add(event)
     session.execute(update(_HEAD).where(_HEAD.c.id == _HEAD_ID).values(seq=seq, hash=last))
@@ -108,9 +123,26 @@ def _lock_head(session):
         return row.seq, row.hash
     # No head yet (an emptied table): start after the last stored event, if any.
     last = session.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
-    seq, digest = (last.seq, last.hash) if last else (0, GENESIS)
-    session.execute(insert(_HEAD).values(id=_HEAD_ID, seq=seq, hash=digest))
-    return seq, digest
+    seq, last_hash = (last.seq, last.hash) if last else (0, GENESIS)
+    session.execute(insert(_HEAD).values(id=_HEAD_ID, seq=seq, hash=last_hash))
+    return seq, last_hash
+
+
+def redact(session, actor, instance, replacements, **details):
+    """Replace the details of stored events, and record it as one REDACTION event of `instance`.
+
+    `replacements` are (event, new details) pairs. Each event keeps its hash and
+    its `details_digest` (the digest of what it first said); the REDACTION event
+    lists the digest of each one's new details (`redacted`: {seq: digest}) with
+    `details` (e.g. the persons and fields erased). `audit_verify` accepts a
+    changed event only when the latest REDACTION naming it, later in the chain,
+    holds the digest of what it says now.
+    """
+    redacted = {}
+    for event, new in replacements:
+        event.details = json.loads(json.dumps(new))
+        redacted[str(event.seq)] = digest(event.details)
+    return record(session, REDACTION, actor, instance, redacted=redacted, **details)
 
 
 def _forget(session, transaction):

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from engine.audit import GENESIS, event_hash
+from engine.audit import GENESIS, REDACTION, digest, event_hash
 from engine.tables import AuditEvent, AuditHead
 
 ALTERED, MISSING, INSERTED, REORDERED, HEAD, ANCHOR = \
@@ -15,7 +15,8 @@ class Verdict:
     """What `verify` found.
 
     `problem` is None when the chain is intact, else one of:
-    - `altered`: event `seq` does not match its hash (a field, its link or its hash was changed);
+    - `altered`: event `seq` does not match its hash (a field, its link or its hash was changed),
+      or its details no longer match their digest and no later redaction recorded what they say now;
     - `missing`: the event before `seq`'s successor is gone (`seq` is where it stood);
       at the end of the log, the head names events that are no longer there;
     - `inserted`: event `seq` (and maybe more after it) was put into the chain afterwards;
@@ -38,11 +39,19 @@ class Verdict:
 
 
 class _Walk:
-    """Follows the chain one event at a time; stops at the first break."""
+    """Follows the chain one event at a time; stops at the first break.
+
+    The hash covers the digest of an event's details, not the details: details that
+    no longer match their digest are noted (`rewritten`) and must be the ones a later
+    REDACTION event (whose own details are intact) recorded for that event, the latest
+    one naming it; an event a REDACTION names must no longer say what it first said.
+    `settle` checks both at the end of each reading, for the events read together.
+    """
 
     def __init__(self, anchors):
         self.seq, self.hash, self.checked, self.anchors = 0, GENESIS, 0, dict(anchors)
         self.broken = None  # the event where the chain broke
+        self.rewritten, self.redactions, self.altered = {}, {}, []  # seq -> (kind, digest); seq -> (by, digest)
 
     def feed(self, event):
         if event.prev_hash != self.hash or event.hash != event_hash(event):
@@ -51,8 +60,25 @@ class _Walk:
         if self.anchors.pop(event.seq, event.hash) != event.hash:
             self.broken = event
             return False
+        said = digest(event.details)
+        if said != event.details_digest:
+            self.rewritten[event.seq] = (event.kind, said)
+        elif event.kind == REDACTION:
+            for seq, redacted in (event.details.get("redacted") or {}).items():
+                self.redactions[int(seq)] = (event.seq, redacted)
         self.seq, self.hash, self.checked = event.seq, event.hash, self.checked + 1
         return True
+
+    def settle(self, since):
+        """Note as altered the rewritten events that no redaction explains (a changed REDACTION first),
+        and those read since `since` that a redaction read with them names but that say what they first said."""
+        for seq, (kind, said) in sorted(self.rewritten.items()):
+            by, redacted = self.redactions.get(seq, (None, None))
+            if by is None or by < seq or redacted != said:
+                self.altered.append((kind != REDACTION, seq))
+        self.altered += [(True, seq) for seq, (by, _redacted) in self.redactions.items()
+                         if seq > since and by > since and seq not in self.rewritten]
+        self.rewritten.clear()
 
 
 def verify(uow, anchors=()):
@@ -82,17 +108,21 @@ def verify(uow, anchors=()):
             return Verdict(walk.checked, head.seq, head.hash, MISSING, walk.seq + 1)
         if walk.hash != head.hash:
             return Verdict(walk.checked, head.seq, head.hash, HEAD)
+        if walk.altered:
+            return Verdict(walk.checked, head.seq, head.hash, ALTERED, min(walk.altered)[1])
         if walk.anchors:
             return Verdict(walk.checked, head.seq, head.hash, ANCHOR, min(walk.anchors))
         return Verdict(walk.checked, head.seq, head.hash)
 
 
 def _follow(session, walk, query):
+    since = walk.seq
     events = session.scalars(query.order_by(AuditEvent.seq).execution_options(yield_per=1000))
     for event in events:
         if not walk.feed(event):
             break
     events.close()
+    walk.settle(since)
 
 
 def _broken(session, walk):

@@ -154,6 +154,8 @@ class AuditEvent(Base):
     element_id: Mapped[str | None] = mapped_column(String(100))
     region: Mapped[str | None] = mapped_column(String(40), index=True)
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+    # SHA-256 of `details` as first written: the hash covers it, so that details may be redacted.
+    details_digest: Mapped[str | None] = mapped_column(String(64))
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64))
 

@@ -1,9 +1,11 @@
 """The audit log is a hash chain: any stored event changed, deleted, inserted or moved is found,
-by the engine's `verify` and by the `djoliba audit verify` command; concurrent writers keep one chain."""
+by the engine's `verify` and by the `djoliba audit verify` command; concurrent writers keep one chain.
+An event's details may be redacted (personal values erased), recorded by a later event: only that is accepted."""
 import threading
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from alembic import command
 from sqlalchemy import create_engine, delete, insert, select, text, update
 
@@ -11,7 +13,7 @@ import offer_data
 from conftest import BAMAKO, DCIM
 from engine import accounts, audit, instances, schema
 from engine.audit_verify import verify
-from engine.tables import AuditEvent, AuditHead, as_utc, utcnow
+from engine.tables import AuditEvent, AuditHead, Instance, as_utc, utcnow
 from engine.uow import UnitOfWork, make_session_factory
 from offer_flow import PROCESS, complete, offer_sent_to
 from web import cli
@@ -46,6 +48,7 @@ def forged(previous, seq, **fields):
     event = AuditEvent(seq=seq, at=utcnow(), actor="intrus", kind="task_completed", instance_id=None,
                        process_key=PROCESS, task_id=None, element_id=None, region=None,
                        details={"changes": {}}, prev_hash=previous["hash"], **fields)
+    event.details_digest = audit.digest(event.details)
     event.hash = audit.event_hash(event)
     return {c.name: getattr(event, c.name) for c in EVENTS.columns}
 
@@ -288,7 +291,7 @@ def test_concurrent_use_cases_keep_the_chain_valid(log):
 
 # --- databases older than the chain ---------------------------------------------------------
 
-def test_events_stored_before_the_chain_existed_are_chained_by_the_migration(empty_database_url):
+def test_events_stored_before_the_chain_existed_are_chained_by_the_migrations(empty_database_url):
     config = schema.alembic_config(empty_database_url)
     command.upgrade(config, "0002")
     engine = create_engine(empty_database_url)
@@ -300,20 +303,42 @@ def test_events_stored_before_the_chain_existed_are_chained_by_the_migration(emp
                            [{**e, "details": '{"n": %d}' % e["seq"]} for e in old])
     engine.dispose()
 
-    schema.upgrade(empty_database_url)
+    command.upgrade(config, "0007")  # chained by rule 1: the hash covers the details themselves
+    chained, old_head = rule_1_events(empty_database_url)
+    assert chained[0]["prev_hash"] == audit.GENESIS
+    assert all(e["hash"] == audit.chain_hash(e, audit.RULE_1) for e in chained)
+    assert old_head == (5, chained[-1]["hash"])
+
+    schema.upgrade(empty_database_url)  # 0008: chained again by rule 2, the old head recorded
     uow = UnitOfWork(make_session_factory(empty_database_url))
     verdict = verify(uow)
-    assert verdict.ok and (verdict.checked, verdict.head_seq) == (3, 5)
-    assert events(uow)[0]["prev_hash"] == audit.GENESIS
+    assert verdict.ok and (verdict.checked, verdict.head_seq) == (4, 6)
+    stored = events(uow)
+    assert stored[0]["prev_hash"] == audit.GENESIS
+    assert [e["details_digest"] for e in stored[:3]] == [audit.digest({"n": seq}) for seq in (1, 2, 5)]
+    assert (stored[-1]["kind"], stored[-1]["details"]) == (
+        "audit_rechained", {"previous_head": {"seq": 5, "hash": old_head[1]}})
 
     with uow:
         audit.record(uow.session, "login", "direction")
         uow.commit()
-    assert [e["seq"] for e in events(uow)] == [1, 2, 5, 6]
+    assert [e["seq"] for e in events(uow)] == [1, 2, 5, 6, 7]
     assert verify(uow).ok
     tamper(uow, update(EVENTS).where(EVENTS.c.seq == 2).values(details={"n": 3}))
     assert (verify(uow).problem, verify(uow).seq) == ("altered", 2)
     uow.session_factory.kw["bind"].dispose()
+
+
+def rule_1_events(database_url):
+    """The events and head of a database before migration 0008 (no `details_digest` column)."""
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        rows = connection.execute(select(*(EVENTS.c[name] for name in (*audit.RULE_1, "hash")))
+                                  .order_by(EVENTS.c.seq))
+        stored = [dict(row._mapping) for row in rows]
+        head = tuple(connection.execute(select(AuditHead.seq, AuditHead.hash)).one())
+    engine.dispose()
+    return stored, head
 
 
 def test_the_chain_migration_can_be_undone(empty_database_url):
@@ -325,3 +350,137 @@ def test_the_chain_migration_can_be_undone(empty_database_url):
         columns = list(connection.execute(text("SELECT * FROM audit_events")).keys())
     engine.dispose()
     assert "hash" not in columns and "region" not in columns
+
+
+def test_the_redactable_chain_migration_keeps_a_broken_log_broken_and_can_be_undone(empty_database_url):
+    """Hashing again by the new rule must not launder a log changed before the upgrade."""
+    config = schema.alembic_config(empty_database_url)
+    command.upgrade(config, "0007")
+    before, last = [], audit.GENESIS
+    for seq in range(1, 6):  # five events chained by rule 1, as the engine wrote them before 0008
+        event = {"seq": seq, "at": utcnow(), "actor": "dcim", "kind": "login", "instance_id": None,
+                 "process_key": None, "task_id": None, "element_id": None, "region": None, "details": {"n": seq},
+                 "prev_hash": last}
+        event["hash"] = last = audit.chain_hash(event, audit.RULE_1)
+        before.append(event)
+    rule_1 = sa.table("audit_events", *(sa.column(name, EVENTS.c[name].type) for name in (*audit.RULE_1, "hash")))
+    tamper(uow := UnitOfWork(make_session_factory(empty_database_url)), insert(rule_1).values(before),
+           update(AuditHead.__table__).values(seq=5, hash=last))
+    tamper(uow, update(EVENTS).where(EVENTS.c.seq == before[1]["seq"]).values(actor="intrus"),
+           delete(EVENTS).where(EVENTS.c.seq == before[3]["seq"]))
+
+    command.upgrade(config, "0008")
+    verdict = verify(uow)
+    assert (verdict.problem, verdict.seq) == ("altered", 2)
+    after = {e["seq"]: e for e in events(uow)}
+    # Event 2 keeps the hash it no longer matched, so putting its field back does not hide it either.
+    assert after[2]["hash"] == before[1]["hash"] != audit.event_hash(AuditEvent(**after[2]))
+    assert all(after[seq]["hash"] == audit.event_hash(AuditEvent(**after[seq])) for seq in (1, 3, 5, 6))
+    assert after[3]["prev_hash"] == after[2]["hash"] and after[5]["prev_hash"] != after[3]["hash"]  # 4 is gone
+    uow.session_factory.kw["bind"].dispose()
+
+    command.downgrade(config, "0007")
+    engine = create_engine(empty_database_url)
+    with engine.connect() as connection:
+        columns = list(connection.execute(text("SELECT * FROM audit_events")).keys())
+    engine.dispose()
+    assert "details_digest" not in columns
+    kept = {e["seq"]: e for e in rule_1_events(empty_database_url)[0]}
+    assert kept[2]["hash"] == before[1]["hash"] and kept[3]["prev_hash"] == kept[2]["hash"]
+    assert kept[5]["prev_hash"] != kept[3]["hash"]
+    assert all(kept[seq]["hash"] == audit.chain_hash(kept[seq], audit.RULE_1) for seq in (1, 3, 5, 6))
+
+
+# --- redaction ------------------------------------------------------------------------------
+
+@pytest.fixture
+def redacted(log):
+    """The log with the changes of two completed tasks redacted, as retention does (`audit.redact`).
+
+    Returns {seq: details before the redaction} of those two events.
+    """
+    with log:
+        session = log.session
+        targets = session.scalars(select(AuditEvent).where(AuditEvent.kind == "task_completed")
+                                  .order_by(AuditEvent.seq)).all()[:2]
+        originals = {e.seq: e.details for e in targets}
+        instance = session.get(Instance, targets[0].instance_id)
+        replacements = [(e, {**e.details, "changes": {name: {"old": None, "new": "[effacé]"}
+                                                      for name in e.details["changes"]}}) for e in targets]
+        audit.redact(session, "retention", instance, replacements, persons=[], fields=["employeur"])
+        log.commit()
+        return originals
+
+
+def test_a_recorded_redaction_keeps_the_chain_intact(log, redacted, database_url, monkeypatch, capsys):
+    stored = {e["seq"]: e for e in events(log)}
+    for seq in redacted:
+        assert set(v["new"] for v in stored[seq]["details"]["changes"].values()) == {"[effacé]"}
+        assert stored[seq]["details_digest"] != audit.digest(stored[seq]["details"])  # the digest of the original
+    [redaction] = [e for e in stored.values() if e["kind"] == audit.REDACTION]
+    assert redaction["details"]["redacted"] == {str(seq): audit.digest(stored[seq]["details"]) for seq in redacted}
+    assert redaction["seq"] > max(redacted)
+
+    verdict = verify(log)
+    assert verdict.ok and verdict.checked == len(stored)
+    code, _out = run_cli(database_url, monkeypatch, capsys)
+    assert code == 0
+
+
+def test_changed_details_are_found_whether_redacted_or_not(log, redacted, database_url, monkeypatch, capsys):
+    stored = {e["seq"]: e for e in events(log)}
+    unredacted = next(e for e in stored.values() if e["kind"] == "task_completed" and e["seq"] not in redacted)
+    # Changed otherwise, or put back as it was before: neither is what the redaction recorded.
+    first = stored[min(redacted)]
+    tamper(log, update(EVENTS).where(EVENTS.c.seq == first["seq"])
+           .values(details={**first["details"], "changes": {"employeur": {"old": None, "new": "Autre"}}}))
+    assert_found(log, database_url, monkeypatch, capsys, "altered", first["seq"])
+    tamper(log, update(EVENTS).where(EVENTS.c.seq == first["seq"]).values(details=redacted[first["seq"]]))
+    assert audit.digest(redacted[first["seq"]]) == first["details_digest"]
+    assert_found(log, database_url, monkeypatch, capsys, "altered", first["seq"])
+    tamper(log, update(EVENTS).where(EVENTS.c.seq == first["seq"]).values(details=first["details"]))
+    assert verify(log).ok
+
+    tamper(log, update(EVENTS).where(EVENTS.c.seq == unredacted["seq"])
+           .values(details={**unredacted["details"], "changes": {}}))
+    assert_found(log, database_url, monkeypatch, capsys, "altered", unredacted["seq"])
+
+
+def test_a_changed_redaction_record_is_found_and_named(log, redacted, database_url, monkeypatch, capsys):
+    [redaction] = [e for e in events(log) if e["kind"] == audit.REDACTION]
+    second = max(redacted)
+    forged_record = {**redaction["details"], "redacted": {**redaction["details"]["redacted"],
+                                                           str(second): audit.digest({"changes": {}})}}
+    tamper(log, update(EVENTS).where(EVENTS.c.seq == second).values(details={"changes": {}}),
+           update(EVENTS).where(EVENTS.c.seq == redaction["seq"]).values(details=forged_record))
+    assert_found(log, database_url, monkeypatch, capsys, "altered", redaction["seq"])
+
+
+def test_an_event_changed_without_a_recorded_redaction_is_found(log, database_url, monkeypatch, capsys):
+    """Redacting by hand, without the REDACTION event retention writes, reads as tampering."""
+    target = next(e for e in events(log) if e["kind"] == "task_completed")
+    erased = {**target["details"], "changes": {name: {"old": None, "new": "[effacé]"}
+                                               for name in target["details"]["changes"]}}
+    tamper(log, update(EVENTS).where(EVENTS.c.seq == target["seq"]).values(details=erased))
+    assert_found(log, database_url, monkeypatch, capsys, "altered", target["seq"])
+
+
+@pytest.mark.parametrize("what", ["redacted", "redaction"])
+def test_a_redacted_event_or_its_record_deleted_is_found(log, redacted, database_url, monkeypatch, capsys, what):
+    stored = events(log)
+    seq = min(redacted) if what == "redacted" else next(e["seq"] for e in stored if e["kind"] == audit.REDACTION)
+    tamper(log, delete(EVENTS).where(EVENTS.c.seq == seq))
+    assert_found(log, database_url, monkeypatch, capsys, "missing", seq)
+
+
+def test_a_forged_redaction_appended_is_found(log, database_url, monkeypatch, capsys):
+    stored = events(log)
+    target = next(e for e in stored if e["kind"] == "task_completed")
+    erased = {"changes": {}}
+    extra = forged(stored[-1], stored[-1]["seq"] + 1)
+    extra.update(kind=audit.REDACTION, details={"redacted": {str(target["seq"]): audit.digest(erased)}})
+    extra["details_digest"] = audit.digest(extra["details"])
+    extra["hash"] = audit.chain_hash(extra)
+    tamper(log, update(EVENTS).where(EVENTS.c.seq == target["seq"]).values(details=erased),
+           insert(EVENTS).values(extra))
+    assert_found(log, database_url, monkeypatch, capsys, "inserted", extra["seq"])

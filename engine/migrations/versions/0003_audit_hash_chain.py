@@ -9,12 +9,10 @@ the chain links, not the numbering, say what follows what.
 Revision ID: 0003
 Revises: 0002
 """
-from types import SimpleNamespace
-
 from alembic import op
 import sqlalchemy as sa
 
-from engine.audit import GENESIS, event_hash
+from engine.audit import GENESIS, RULE_1, chain_hash
 
 revision = '0003'
 down_revision = '0002'
@@ -51,9 +49,10 @@ def _chain_existing_events(connection):
     rows = connection.execute(sa.select(_EVENTS).order_by(_EVENTS.c.seq)).all()
     seq, last = 0, GENESIS
     for row in rows:
-        event = SimpleNamespace(**{**row._asdict(), 'prev_hash': last})
-        seq, last = row.seq, event_hash(event)
-        connection.execute(sa.update(_EVENTS).where(_EVENTS.c.seq == seq).values(prev_hash=event.prev_hash, hash=last))
+        # The rule of the time (rule 1: details included); migration 0008 chains them again by rule 2.
+        prev_hash, seq = last, row.seq
+        last = chain_hash({**row._asdict(), 'prev_hash': prev_hash}, RULE_1)
+        connection.execute(sa.update(_EVENTS).where(_EVENTS.c.seq == seq).values(prev_hash=prev_hash, hash=last))
     connection.execute(sa.text("INSERT INTO audit_head (id, seq, hash) VALUES (1, :seq, :hash)"),
                        {'seq': seq, 'hash': last})
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from engine import audit
+from engine import audit, erasure
 from engine.access import sees_everything
 from engine.errors import FieldError, Forbidden, NotFound, ValidationFailed
 from engine.forms import Choices, expand, validate
@@ -263,7 +263,9 @@ def apply_retention(uow, now, years=None, actor="retention"):
     disability are cleared and the birth date keeps only its year. Sex, birth
     year and region stay, so statistics count the same. A person with a file
     still open is kept. Each erasure is recorded as `person_erased`; erased
-    persons are skipped, so a second run changes nothing. One transaction.
+    persons are skipped, so a second run changes nothing. The closed files
+    naming them lose their personal fields, in their data, state and audit
+    events (`engine.erasure`). One transaction.
     """
     years = {**RETENTION_YEARS, **(years or {})}
     erased = []
@@ -285,6 +287,7 @@ def apply_retention(uow, now, years=None, actor="retention"):
             audit.record(session, "person_erased", actor, person_id=person.id, region=person.region,
                          file_kind=kind, years=years[kind])
             erased.append(person.id)
+        erasure.erase_files(session, erased, _person_ids, actor)
         uow.commit()
     return erased
 

@@ -54,7 +54,8 @@ def create_instance(session, version, actor, business_key, data=None, parent=Non
     from engine.progress import advance  # progress starts child instances through this module
     if version.start_message and parent is None:
         raise Forbidden(f"'{version.process_key}' is opened by another procedure (message '{version.start_message}')",
-                        reason="opened_by_procedure", start_message=version.start_message)
+                        reason="opened_by_procedure", start_message=version.start_message,
+                        process_key=version.process_key)
     workflow = new_workflow(version)
     # Diagrams read the file's own reference (e.g. to pass it on to the procedures it starts).
     start_data = {**(data or {}), "reference_dossier": business_key}

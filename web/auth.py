@@ -20,21 +20,36 @@ def init_app(app):
 
 
 def load_actor():
-    """Set g.actor from the session, ending sessions idle for too long."""
+    """Set g.actor from the session, ending sessions idle for too long or open for too long."""
     g.actor = None
     username = session.get("username")
     if not username:
         return
     now = datetime.now(timezone.utc).timestamp()
-    seen = session.get("seen", 0)
-    if now - seen > current_app.config["IDLE_TIMEOUT"].total_seconds():
+    expiry = _expiry(now)
+    if expiry:
         session.clear()
         flash(_("Votre session a expiré : reconnectez-vous."), "info")
-        accounts.end_session(uow(), username, "session_expired", reason="idle",
-                             last_seen=datetime.fromtimestamp(seen, timezone.utc).isoformat())
+        accounts.end_session(uow(), username, "session_expired", **expiry)
         return
     session["seen"] = now
     g.actor = accounts.get_actor(uow(), username)
+
+
+def _expiry(now):
+    """Why the session ends now, as the event's details, or None.
+
+    Idle: no request for IDLE_TIMEOUT. Absolute: signed in longer ago than
+    PERMANENT_SESSION_LIFETIME, however busy (the cookie's own lifetime is
+    renewed by every request, so the sign-in time is kept in the session).
+    """
+    seen = session.get("seen", 0)
+    since = session.get("since", seen)
+    if now - since > current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds():
+        return {"reason": "absolute", "signed_in": datetime.fromtimestamp(since, timezone.utc).isoformat()}
+    if now - seen > current_app.config["IDLE_TIMEOUT"].total_seconds():
+        return {"reason": "idle", "last_seen": datetime.fromtimestamp(seen, timezone.utc).isoformat()}
+    return None
 
 
 def login_required(view):
@@ -56,7 +71,8 @@ def login():
         lang = session.get("lang")
         session.clear()
         session.permanent = True
-        session.update(username=actor.username, seen=datetime.now(timezone.utc).timestamp())
+        now = datetime.now(timezone.utc).timestamp()
+        session.update(username=actor.username, seen=now, since=now)
         if lang:
             session["lang"] = lang
         return redirect(local_target(request.args.get("next", "")))

@@ -207,6 +207,23 @@ def test_activity_keeps_the_session_alive(app, client):
         assert session["seen"] > almost + 25  # the idle clock was reset by the request
 
 
+def test_a_busy_session_still_ends_after_its_absolute_lifetime(app, client):
+    log_in(client, "dcim")
+    lifetime = app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+    signed_in = datetime.now(timezone.utc).timestamp() - lifetime - 5
+    with client.session_transaction() as session:
+        session["since"] = signed_in  # active a minute ago, but signed in more than 8 hours ago
+        session["seen"] = datetime.now(timezone.utc).timestamp() - 60
+    assert is_login_redirect(client.get("/instances"))
+    with client.session_transaction() as session:
+        assert "username" not in session
+    with app.app_context(), uow() as work:
+        ended = work.session.execute(select(AuditEvent.actor, AuditEvent.details)
+                                     .where(AuditEvent.kind == "session_expired")).one()
+    assert tuple(ended) == ("dcim", {
+        "reason": "absolute", "signed_in": datetime.fromtimestamp(signed_in, timezone.utc).isoformat()})
+
+
 def test_idle_timeout_follows_the_configuration(app, client):
     app.config["IDLE_TIMEOUT"] = timedelta(seconds=60)
     log_in(client, "dcim")

@@ -3,6 +3,12 @@
 Diagrams are edited by users, so a script must not import modules, reach
 dunder attributes or touch files and the network. RestrictedPython compiles
 the code with guards; only safe builtins are given to it.
+
+A script must also end: `while` loops are refused (loop over a list with
+`for`), `range` is bounded by the restricted builtins, and every loop or
+comprehension goes through `_getiter_`, which counts the items of one run of
+the script against ITERATION_BUDGET. A script over budget fails like any
+other: the instance is saved in error and can be retried once fixed.
 """
 import ast
 import copy
@@ -34,8 +40,29 @@ _INPLACE = {"+=": lambda x, y: x + y, "-=": lambda x, y: x - y, "*=": lambda x, 
             "/=": lambda x, y: x / y, "//=": lambda x, y: x // y, "%=": lambda x, y: x % y}
 
 
+ITERATION_BUDGET = 200_000  # loop items one run of a script or condition may go through
+
+
 class ScriptRejected(Exception):
     """A script or condition that the restricted compiler refuses."""
+
+
+class IterationBudgetExceeded(Exception):
+    """A script went through more loop items than ITERATION_BUDGET: it would not end in time."""
+
+
+def _budgeted_getiter():
+    """A `_getiter_` guard for one run: iterates like the default one, counting items against the budget."""
+    left = [ITERATION_BUDGET]
+
+    def getiter(iterable):
+        for item in default_guarded_getiter(iterable):
+            left[0] -= 1
+            if left[0] < 0:
+                raise IterationBudgetExceeded(f"more than {ITERATION_BUDGET} loop items: the script would not "
+                                              "end in time")
+            yield item
+    return getiter
 
 
 def compile_code(source, mode):
@@ -47,6 +74,8 @@ def compile_code(source, mode):
     for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             raise ScriptRejected(f"line {node.lineno}: imports are not allowed")
+        if isinstance(node, ast.While):
+            raise ScriptRejected(f"line {node.lineno}: while loops are not allowed: loop over a list with for")
     try:
         return compile_restricted(tree, filename="<script>", mode=mode)
     except SyntaxError as err:
@@ -68,12 +97,14 @@ class RestrictedEnvironment(TaskDataEnvironment):
     """SpiffWorkflow script environment that evaluates through RestrictedPython."""
 
     def evaluate(self, expression, context, external_context=None):
-        scope = {**copy.copy(self.globals), **_GUARDS, **(external_context or {}), **context}
+        scope = {**copy.copy(self.globals), **_GUARDS, "_getiter_": _budgeted_getiter(),
+                 **(external_context or {}), **context}
         return eval(compile_code(expression, "eval"), scope)
 
     def execute(self, script, context, external_context=None):
         self.check_for_overwrite(context, external_context or {})
-        context.update({**copy.copy(self.globals), **_GUARDS, **(external_context or {})})
+        context.update({**copy.copy(self.globals), **_GUARDS, "_getiter_": _budgeted_getiter(),
+                        **(external_context or {})})
         try:
             exec(compile_code(script, "exec"), context)
         finally:

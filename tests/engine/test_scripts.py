@@ -8,7 +8,8 @@ from conftest import DCIM, DIRECTION
 from engine import instances, tasks
 from engine.deploy import deploy
 from engine.errors import Conflict
-from engine.scripting import RestrictedEnvironment, ScriptRejected, check_code, compile_code
+from engine.scripting import (IterationBudgetExceeded, RestrictedEnvironment, ScriptRejected, check_code,
+                              compile_code)
 from engine.tables import Instance
 from engine.workflows import load_workflow, state_of
 from offer_flow import history, kinds, snapshot, task_rows
@@ -70,6 +71,19 @@ def test_import_statements_are_refused_by_the_compiler():
     assert check_code("x = 1\nfrom subprocess import run", "exec") == "line 2: imports are not allowed"
     with pytest.raises(ScriptRejected):
         run("import json\ntexte = json.dumps({})")
+
+
+def test_a_script_must_end():
+    assert check_code("while True:\n    pass", "exec") == \
+        "line 1: while loops are not allowed: loop over a list with for"
+    assert check_code("n = 0\nfor i in [1, 2]:\n    while n < i:\n        n += 1", "exec").startswith("line 3:")
+    # Loops that compile are bounded: range by the restricted builtins, every loop by the budget of items.
+    with pytest.raises(IterationBudgetExceeded):
+        run("paires = [(a, b) for a in candidats for b in candidats]", candidats=list(range(1000)))
+    with pytest.raises(IterationBudgetExceeded):
+        evaluate("sum(1 for a in x for b in x) > 0", x=list(range(1000)))
+    # The budget is per run: the next run starts afresh, and ordinary loops are far below it.
+    assert run("n = len([a for a in candidats for b in candidats[:100]])", candidats=list(range(1000)))["n"] == 100_000
 
 
 def test_ordinary_scripts_still_work():

@@ -19,7 +19,7 @@ def N_(text):
     return text
 
 
-DIMENSIONS = ("mois", "region", "pays", "metier", "sexe", "age", "categorie")
+DIMENSIONS = ("mois", "region", "pays", "metier", "sexe", "age", "handicap", "categorie")
 AGE_BANDS = ((18, 24), (25, 34), (35, 44), (45, 54), (55, 200))
 
 
@@ -102,7 +102,8 @@ def count(uow, key, by=None, start=None, end=None, region=None, today=None):
     query = select(indicator.total if indicator.total is not None else literal(1), indicator.date_column,
                    dimension if dimension is not None else nothing,
                    Person.sex if person_id is not None else nothing,
-                   Person.birth_date if person_id is not None else nothing).select_from(indicator.model)
+                   Person.birth_date if person_id is not None else nothing,
+                   Person.disability if person_id is not None else nothing).select_from(indicator.model)
     if person_id is not None:
         query = query.outerjoin(Person, Person.id == person_id)
     query = query.where(*indicator.where)
@@ -118,20 +119,24 @@ def count(uow, key, by=None, start=None, end=None, region=None, today=None):
         query = query.where(column == region)
     totals = Counter()
     with uow:
-        for amount, moment, grouped, sex, born in uow.session.execute(query):
-            totals[_label(by, moment, grouped, sex, born, today or date.today())] += amount or 0
+        for amount, moment, grouped, sex, born, disabled in uow.session.execute(query):
+            person = {"sexe": sex, "age": born, "handicap": disabled}
+            totals[_label(by, moment, grouped, person, today or date.today())] += amount or 0
     return sorted(totals.items(), key=lambda pair: (pair[0] is None, str(pair[0])))
 
 
-def _label(by, moment, grouped, sex, born, today):
+def _label(by, moment, grouped, person, today):
+    """The row a record is counted in; `person` holds the sex, birth date and disability of its person."""
     if by is None:
         return "total"
     if by == "mois":
         return moment.strftime("%Y-%m") if moment else None
     if by == "sexe":
-        return sex
+        return person["sexe"]
     if by == "age":
-        return age_band(born, today)
+        return age_band(person["age"], today)
+    if by == "handicap":  # the manual cares for disabled persons' employment (§6.1)
+        return None if person["handicap"] is None else ("oui" if person["handicap"] else "non")
     return grouped
 
 

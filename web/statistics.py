@@ -15,6 +15,7 @@ bp = Blueprint("statistics", __name__, url_prefix="/statistiques")
 READERS = {"direction", "admin", "dcim"}
 DIMENSIONS = {"": _l("Total"), "mois": _l("Mois"), "region": _l("Direction régionale"),
               "pays": _l("Pays"), "metier": _l("Métier"), "sexe": _l("Sexe"), "age": _l("Tranche d'âge"),
+              "handicap": _l("Situation de handicap"),
               "categorie": _l("Catégorie ou étape")}
 
 

@@ -73,6 +73,14 @@ def test_statistics_equal_the_counts_made_from_the_files(demo):
     applied = {(f["root_id"], int(person)) for key in ("preselection", "mise_en_relation", "selection_finale")
                for f in files(demo, key) for person in f["data"].get("etapes_candidats", {})}
     assert statistics.count(demo, "candidats_inscrits") == [("total", len(applied))]
+    # The manual asks for disabled persons' employment: candidatures by disability, from the registry.
+    with demo:
+        disabled = dict(demo.session.execute(select(Person.id, Person.disability)).all())
+    assert dict(statistics.count(demo, "candidats_inscrits", by="handicap")) == \
+        Counter("oui" if disabled[person] else "non" for _offer, person in applied)
+    served = [f["data"]["candidat"] for f in files(demo, "accompagnement_candidat")]
+    assert dict(statistics.count(demo, "accompagnements", by="handicap")) == \
+        Counter("oui" if disabled[person] else "non" for person in served) == {"oui": 1, "non": 1}
     assert statistics.count(demo, "candidats_retenus") == \
         [("total", sum(len(s["data"].get("candidats_selectionnes") or []) for s in selections))]
     departed = [f["data"] for f in files(demo, "aide_au_depart") if f["data"].get("statut_depart") == "parti"]

@@ -8,8 +8,8 @@ from conftest import DCIM, DIRECTION
 from engine import instances, tasks
 from engine.deploy import deploy
 from engine.errors import Conflict
-from engine.scripting import (IterationBudgetExceeded, RestrictedEnvironment, ScriptRejected, check_code,
-                              compile_code)
+from engine.scripting import (IterationBudgetExceeded, RestrictedEnvironment, ScriptRejected, SizeLimitExceeded,
+                              check_code, compile_code)
 from engine.tables import Instance
 from engine.workflows import load_workflow, state_of
 from offer_flow import history, kinds, snapshot, task_rows
@@ -82,6 +82,12 @@ def test_a_script_must_end():
         run("paires = [(a, b) for a in candidats for b in candidats]", candidats=list(range(1000)))
     with pytest.raises(IterationBudgetExceeded):
         evaluate("sum(1 for a in x for b in x) > 0", x=list(range(1000)))
+    # Values too big to build are refused before they are built.
+    for script in ("texte = 'x' * 10 ** 8", "liste = [0] * (10 ** 8)", "n = 10 ** 10 ** 8", "n = 1 << 10 ** 9",
+                   "n = 7\nn **= 10 ** 9", "texte = 'ab'\ntexte *= 10 ** 8"):
+        with pytest.raises(SizeLimitExceeded):
+            run(script)
+    assert run("n = 2 ** 64 * 3\nliste = [0] * 5\nt = 'ab' * 3\nm = 1 << 10")["n"] == 3 * 2 ** 64
     # The budget is per run: the next run starts afresh, and ordinary loops are far below it.
     assert run("n = len([a for a in candidats for b in candidats[:100]])", candidats=list(range(1000)))["n"] == 100_000
 

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+import branches
+
 from engine.access import Actor
 from engine.deploy import deploy_paths
 from engine.setup import create_demo_accounts, init_database
@@ -64,13 +66,18 @@ def session_factory(database_url):
 
 @pytest.fixture
 def uow(session_factory):
-    """A unit of work on a database emptied of everything but accounts and regions."""
+    """A unit of work on a database emptied of everything but accounts and regions.
+
+    Afterwards the gateway branches the test took are noted (see branches.py).
+    """
     engine = session_factory.kw["bind"]
     with engine.begin() as connection:
         for table in reversed(Base.metadata.sorted_tables):
             if table.name not in KEPT_TABLES:
                 connection.execute(table.delete())
-    return UnitOfWork(session_factory)
+    work = UnitOfWork(session_factory)
+    yield work
+    branches.note_taken(work)
 
 
 @pytest.fixture
@@ -78,6 +85,17 @@ def deployed(uow):
     """The bundled diagrams, deployed."""
     deploy_paths(uow, [BPMN_DIR], "test", forms_dir=FORMS_DIR)
     return uow
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """In a full run, fail if a branch of a bundled diagram's gateway was never taken."""
+    if os.environ.get("DJOLIBA_CHECK_BRANCHES") != "1" or exitstatus != 0:
+        return
+    missing = sorted(branches.branches(BPMN_DIR) - branches.TAKEN)
+    if missing:
+        lines = "\n".join(f"  {key}: {gateway} -> {target}" for key, gateway, target in missing)
+        print(f"\nGateway branches no test takes:\n{lines}")
+        session.exitstatus = 1
 
 
 def actor(username, *roles, region=None):

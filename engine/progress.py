@@ -17,21 +17,22 @@ def advance(session, instance, workflow, actor, step=None):
     A script or condition that fails does not lose the instance: it is saved
     in the `error` status with the message and the failing element's id.
     """
-    taken = []
+    noted = []  # (kind, element id, details) of the decisions and gateways, in the order they happened
     workflow.script_engine.process_exists = lambda key: spawn.deployed(session, key)
     workflow.script_engine.provide(region_personne=lambda person_id: people.region_of(session, person_id))
     workflow.script_engine.provide(date_naissance_personne=lambda person_id: people.birth_date_of(session, person_id))
     try:
         if step is not None:
             step()
-        workflow.do_engine_steps(did_complete_task=lambda task: _note_gateway(task, taken))
+        workflow.do_engine_steps(will_complete_task=lambda task: _note_decision(task, noted),
+                                 did_complete_task=lambda task: _note_gateway(task, noted))
     except SpiffWorkflowException as err:
         _fail(session, instance, err, actor)
     else:
         instance.error_message = instance.error_element = None
         instance.status = _status(workflow)
-    for element_id, targets in taken:
-        audit.record(session, "gateway_taken", actor, instance, element_id=element_id, to=targets)
+    for kind, element_id, details in noted:
+        audit.record(session, kind, actor, instance, element_id=element_id, **details)
     instance.state = state_of(workflow)
     instance.data = instance_data(workflow)
     projection.sync(session, instance, workflow)
@@ -58,11 +59,29 @@ def _start_requested(session, instance, workflow, actor):
         spawn.create_instance(session, version, actor, request.business_key, request.data, parent=instance)
 
 
-def _note_gateway(task, taken):
+def _note_decision(task, noted):
+    """Before a business rule task runs: which rows of its decision table give the result (an automated
+    decision about a person must be explainable: the row's number and its description are kept)."""
+    engine = getattr(task.task_spec, "dmnEngine", None)
+    if engine is None:
+        return
+    table = engine.decision_table
+    try:
+        rules = engine.decide(task)
+    except Exception:  # noqa: BLE001 - the task's own run fails the same way, and the instance records it
+        return
+    if table.hit_policy != "COLLECT":
+        rules = rules[:1]  # the first (or unique) matching row gives the result
+    noted.append(("decision_taken", task.task_spec.bpmn_id, {
+        "table": table.id, "hit_policy": table.hit_policy,
+        "rules": [{"id": rule.id, "row": rule.row_number, "description": rule.description} for rule in rules]}))
+
+
+def _note_gateway(task, noted):
     if isinstance(task.task_spec, _GATEWAYS):
         targets = [child.task_spec.bpmn_id for child in task.children
                    if not child.has_state(TaskState.CANCELLED) and child.task_spec.bpmn_id]
-        taken.append((task.task_spec.bpmn_id, targets))
+        noted.append(("gateway_taken", task.task_spec.bpmn_id, {"to": targets}))
 
 
 def _status(workflow):

@@ -9,7 +9,9 @@ EVENTS = {"instance_started": _l("dossier ouvert"), "task_claimed": _l("tâche p
           "task_unclaimed": _l("tâche rendue"), "task_completed": _l("tâche terminée"),
           "gateway_taken": _l("décision"), "instance_completed": _l("dossier clos"),
           "error": _l("erreur"), "instance_retried": _l("dossier relancé"), "deployed": _l("déploiement"),
-          "instance_migrated": _l("dossier migré vers une nouvelle version")}
+          "instance_migrated": _l("dossier migré vers une nouvelle version"),
+          "message_received": _l("message reçu d'une autre procédure"),
+          "decision_taken": _l("décision de la table de décision")}
 
 
 # The other kinds of the audit trail (reads, accounts, the scheduler), for the managers' pages.
@@ -21,7 +23,12 @@ AUDIT_EVENTS = {"file_read": _l("dossier consulté"), "login": _l("connexion"), 
                 "timer_retry": _l("minuterie relancée"), "instance_exists": _l("dossier déjà ouvert"),
                 "person_registered": _l("personne enregistrée"), "person_read": _l("fiche de personne consultée"),
                 "audit_export": _l("export du journal d'audit"), "access_refused": _l("accès refusé"),
-                "logout": _l("déconnexion"), "session_expired": _l("session expirée")}
+                "logout": _l("déconnexion"), "session_expired": _l("session expirée"),
+                "letter_read": _l("courrier type consulté"), "person_exported": _l("données d'une personne exportées"),
+                "person_erased": _l("personne pseudonymisée"),
+                "personal_data_transfer": _l("transfert de données personnelles"),
+                "personal_data_erased": _l("données personnelles effacées"),
+                "audit_rechained": _l("chaîne d'audit recalculée"), "regions_loaded": _l("régions chargées")}
 EVENTS.update(AUDIT_EVENTS)
 
 

@@ -100,8 +100,11 @@ def test_voluntary_reasons_lead_to_information_on_the_programmes(returns, migran
     assert (offer["name"], offer["title"], offer["role"], offer["region"], offer["manual_section"]) == (
         "proposer_accompagnement", "Présenter les programmes de réintégration", "conseiller", "bamako", "9.2, 6.7")
     assert due_delay(offer) == timedelta(days=10)
-    assert kinds(history(returns, started["id"]))[-1] == ("gateway_taken", "gw_categorie")
+    assert kinds(history(returns, started["id"]))[-2:] == [("decision_taken", "classer_retour"),
+                                                           ("gateway_taken", "gw_categorie")]
     assert history(returns, started["id"])[-1]["details"]["to"] == ["proposer_accompagnement"]
+    # The automated classification says which row of the table decided, and why.
+    assert decision_rows(returns, started["id"]) == [f"regle_{motif}"]
     assert return_row(returns, started["id"])["category"] == "volontaire"
     assert return_row(returns, started["id"])["reason"] == motif
     assert return_row(returns, started["id"])["returned_on"] == date(2025, 3, 2)  # as declared, not today
@@ -120,11 +123,13 @@ def test_involuntary_reasons_open_a_reintegration_file_at_once(returns, migrant,
     assert kinds(history(returns, started["id"])) == [
         ("instance_started", None),
         ("task_completed", "enregistrer_retour"),
+        ("decision_taken", "classer_retour"),
         ("gateway_taken", "gw_categorie"),
         ("gateway_taken", "gw_vers_reintegration"),
         ("instance_completed", "fin_oriente"),
     ]
-    assert history(returns, started["id"])[2]["details"]["to"] == ["prioriser_retour_involontaire"]
+    assert history(returns, started["id"])[3]["details"]["to"] == ["prioriser_retour_involontaire"]
+    assert decision_rows(returns, started["id"]) == [f"regle_{motif}"]
     [child] = children(returns, started["id"])
     assert child["process_key"] == "reintegration" and child["business_key"] == f"RET-I-{motif}/reintegration"
     assert child["parent_id"] == started["id"] and child["root_id"] == started["id"]
@@ -156,14 +161,15 @@ def test_a_voluntary_return_asking_for_support_opens_reintegration(returns, migr
     assert kinds(events) == [
         ("instance_started", None),
         ("task_completed", "enregistrer_retour"),
+        ("decision_taken", "classer_retour"),
         ("gateway_taken", "gw_categorie"),
         ("task_completed", "proposer_accompagnement"),
         ("gateway_taken", "gw_accompagnement"),
         ("gateway_taken", "gw_vers_reintegration"),
         ("instance_completed", "fin_oriente"),
     ]
-    assert events[3]["changes"]["accompagnement_souhaite"] == {"old": None, "new": True}
-    assert events[4]["details"]["to"] == ["gw_vers_reintegration"]
+    assert events[4]["changes"]["accompagnement_souhaite"] == {"old": None, "new": True}
+    assert events[5]["details"]["to"] == ["gw_vers_reintegration"]
     [child] = children(returns, started["id"])
     assert child["business_key"] == "RET-2025-0010/reintegration" and child["root_id"] == started["id"]
     assert child["data"]["orientation_souhaitee"] == "auto_emploi"
@@ -197,3 +203,9 @@ def test_without_the_reintegration_procedure_the_file_stops_visibly(uow, migrant
     assert "reintegration" in failed["error"]["message"]
     assert children(uow, started["id"]) == []
     assert instances.get_instance(uow, DCIM, started["id"])["status"] == "error"
+
+
+def decision_rows(uow, instance_id):
+    """The ids of the decision table rows that decided, in the file's history."""
+    return [rule["id"] for event in history(uow, instance_id) if event["kind"] == "decision_taken"
+            for rule in event["details"]["rules"]]

@@ -12,6 +12,7 @@ from engine.audit_search import EventFilter, export_events, search_events
 from engine.errors import FieldError
 from engine.timeline import timeline
 from web.auth import login_required
+from web.instances import diagram_of
 from web.labels import EVENTS
 from web.messages import field_message
 from web.store import uow
@@ -100,4 +101,6 @@ def _cell(value):
 @bp.get("/instances/<int:instance_id>")
 @login_required
 def instance_timeline(instance_id):
-    return render_template("audit/timeline.html", **timeline(uow(), g.actor, instance_id))
+    trail = timeline(uow(), g.actor, instance_id)
+    return render_template("audit/timeline.html", **trail,
+                           diagram=diagram_of(instance_id, trail["instance"]["business_key"]))

@@ -26,9 +26,14 @@ def index():
 @login_required
 def show(instance_id):
     instance = instances.get_instance(uow(), g.actor, instance_id, with_history=True)
+    return render_template("instance.html", instance=instance,
+                           diagram=diagram_of(instance_id, instance["business_key"]))
+
+
+def diagram_of(instance_id, title):
+    """Where a file stands: its version's diagram drawn as SVG, the elements it reached marked."""
     track = tracks.instance_track(uow(), g.actor, instance_id)
-    diagram = render(track["source"], classes=track["states"], title=instance["business_key"])
-    return render_template("instance.html", instance=instance, diagram=diagram)
+    return render(track["source"], classes=track["states"], title=title)
 
 
 @bp.post("/instances/<int:instance_id>/retry")

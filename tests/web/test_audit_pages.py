@@ -1,6 +1,7 @@
 """Audit pages: managers search every event, export it, read each file's timeline; nobody else may."""
 import csv
 import io
+import re
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -281,6 +282,12 @@ def test_the_timeline_shows_each_step_against_its_deadline(app, files):
     assert sorted(" ".join(td["text"].split()).split(" ")[-1] for td in first_cells) == \
         ["confirmer_affichage", "enregistrer_offre"]
     assert shown.by_id("instance-diagram")["tag"] == "aside"
+    # Beside the timeline, the file's diagram shows the steps done and the one still open.
+    html = browser(app, "direction").get(f"/audit/instances/{instance_id}").get_data(as_text=True)
+    aside = html[html.index('id="instance-diagram"'):html.index("</aside>")]
+    assert '<svg class="bpmn-diagram"' in aside
+    assert re.search(r'<g class="[^"]*completed[^"]*" data-element-id="enregistrer_offre"', aside)
+    assert re.search(r'<g class="[^"]*active[^"]*" data-element-id="confirmer_affichage"', aside)
 
 
 def test_the_timeline_lists_every_event_with_old_and_new_values_and_logs_the_read(app, files):

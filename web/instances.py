@@ -3,7 +3,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 
 from engine import instances, tracks
-from engine.errors import Conflict, NotFound, ValidationFailed
+from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from web.auth import login_required
 from web.diagram_svg import render
 from web.errors import message
@@ -50,6 +50,8 @@ def start(key):
     process = next((p for p in instances.list_processes(uow()) if p["key"] == key), None)
     if process is None:
         raise NotFound(f"no process {key}")
+    if process["start_message"]:  # the list does not offer it; a typed address gets the reason at once
+        raise Forbidden(f"'{key}' is opened by another procedure", reason="opened_by_procedure", process_key=key)
     business_key = request.form.get("business_key", "")
     if request.method == "POST":
         try:

@@ -496,10 +496,11 @@ def test_procedures_opened_by_another_one_are_not_started_by_hand(app, dcim):
     assert f"/processes/{PROCESS}/start" in listing
     for key in ("preselection", "mise_en_relation", "selection_finale"):
         assert f"/processes/{key}/start" not in listing
-    response = dcim.post("/processes/mise_en_relation/start",
-                         data={"business_key": "OFF-WEB-12", "csrf_token": csrf_token(dcim, "/")})
-    assert response.status_code == 403
-    assert "Cette procédure est ouverte par une autre procédure, pas à la main" in response.get_data(as_text=True)
+    for response in (dcim.get("/processes/mise_en_relation/start"),
+                     dcim.post("/processes/mise_en_relation/start",
+                               data={"business_key": "OFF-WEB-12", "csrf_token": csrf_token(dcim, "/")})):
+        assert response.status_code == 403
+        assert "Cette procédure est ouverte par une autre procédure, pas à la main" in response.get_data(as_text=True)
     with app.app_context():
         assert instances.list_instances(uow(), DIRECTION) == []
 

@@ -10,7 +10,6 @@ from pathlib import Path
 from sqlalchemy import select
 
 from engine import audit, erasure
-from engine.access import sees_everything
 from engine.errors import FieldError, Forbidden, NotFound, ValidationFailed
 from engine.forms import Choices, expand, validate
 from engine.roles import CENTRAL_ROLES, REGIONAL_ROLES

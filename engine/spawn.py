@@ -53,9 +53,7 @@ def create_instance(session, version, actor, business_key, data=None, parent=Non
     """
     from engine.progress import advance  # progress starts child instances through this module
     if version.start_message and parent is None:
-        raise Forbidden(f"'{version.process_key}' is opened by another procedure (message '{version.start_message}')",
-                        reason="opened_by_procedure", start_message=version.start_message,
-                        process_key=version.process_key)
+        raise opened_by_procedure(version.process_key, version.start_message)
     workflow = new_workflow(version)
     # Diagrams read the file's own reference (e.g. to pass it on to the procedures it starts).
     start_data = {**(data or {}), "reference_dossier": business_key}
@@ -71,6 +69,12 @@ def create_instance(session, version, actor, business_key, data=None, parent=Non
                  parent_id=instance.parent_id, changes=audit.changes({}, data or {}))
     advance(session, instance, workflow, actor, step=_deliver_start(session, instance, workflow, parent, actor))
     return instance
+
+
+def opened_by_procedure(process_key, start_message):
+    """The refusal to open by hand a procedure that only another one opens, by `start_message`."""
+    return Forbidden(f"'{process_key}' is opened by another procedure (message '{start_message}')",
+                     reason="opened_by_procedure", start_message=start_message, process_key=process_key)
 
 
 def _deliver_start(session, instance, workflow, parent, actor):

@@ -1,5 +1,6 @@
 """Inbox, claim, unclaim and complete: the use cases of the people doing the work."""
 from contextlib import contextmanager
+from dataclasses import replace
 from uuid import UUID
 
 from sqlalchemy import select, update
@@ -45,7 +46,7 @@ def get_task(uow, actor, task_id):
         data = redact(data, hidden_fields(instance.version, actor))
         result["data"] = data
         result["file"] = file_summary(instance.version, data, choices, skip_form=row.form)
-        result["offer"] = _offer_summary(session, instance, actor, row)
+        result["offer"] = _offer_summary(session, instance, actor, choices)
         result["instance_status"] = instance.status
     # A task page shows what earlier steps recorded about the person: a read of the file.
     audit.record_read(uow, actor, result["instance_id"], result["process_key"], via="task")
@@ -72,14 +73,15 @@ def task_form(version, filename, choices):
             "ui": version.forms.get(ui_filename(filename), {})}
 
 
-def _offer_summary(session, instance, actor, row):
+def _offer_summary(session, instance, actor, choices):
     """What the offer at the root of the file's chain recorded (employer, post, conditions), labelled
-    from its forms: the later procedures' tasks (preselection, evaluation, selection, departure) need it."""
+    from its forms (with the task's `choices`, read on the offer's data): the later procedures' tasks
+    (preselection, evaluation, selection, departure) need it."""
     offer = session.get(Instance, instance.root_id) if instance.root_id else None
     if offer is None:
         return []
     data = redact(offer.data, hidden_fields(offer.version, actor))
-    return file_summary(offer.version, data, _choices(session, row, data))
+    return file_summary(offer.version, data, replace(choices, data=data))
 
 
 def _choices(session, row, data):

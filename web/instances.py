@@ -3,7 +3,8 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 
 from engine import instances, tracks
-from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from engine.errors import Conflict, NotFound, ValidationFailed
+from engine.spawn import opened_by_procedure
 from web.auth import login_required
 from web.diagram_svg import render
 from web.errors import message
@@ -51,7 +52,7 @@ def start(key):
     if process is None:
         raise NotFound(f"no process {key}")
     if process["start_message"]:  # the list does not offer it; a typed address gets the reason at once
-        raise Forbidden(f"'{key}' is opened by another procedure", reason="opened_by_procedure", process_key=key)
+        raise opened_by_procedure(key, process["start_message"])
     business_key = request.form.get("business_key", "")
     if request.method == "POST":
         try:

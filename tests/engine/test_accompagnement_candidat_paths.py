@@ -4,9 +4,8 @@ from datetime import date, datetime, timedelta
 import pytest
 
 import accompagnement_candidat_data as data
-from conftest import BAMAKO, BPMN_DIR, DCIM, DIRECTION, FORMS_DIR, KAYES, actor
+from conftest import BAMAKO, DCIM, DIRECTION, KAYES, actor, deploy_bundled
 from engine import instances, people, tasks
-from engine.deploy import deploy_paths
 from engine.errors import Forbidden, ValidationFailed
 from engine.tables import CandidateService
 from offer_flow import complete, history, kinds, open_tasks, task_rows
@@ -19,7 +18,7 @@ BAMAKO_2 = actor("conseiller-bamako-2", "conseiller", region="bamako")
 @pytest.fixture
 def accompagnement(uow):
     """The procedure deployed alone, so that other procedures' drafts cannot break these tests."""
-    deploy_paths(uow, [BPMN_DIR / "accompagnement_candidat.bpmn"], "test", forms_dir=FORMS_DIR)
+    deploy_bundled(uow, "accompagnement_candidat.bpmn")
     return uow
 
 

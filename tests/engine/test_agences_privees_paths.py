@@ -11,9 +11,8 @@ import pytest
 from sqlalchemy import select
 
 import agences_privees_data as data
-from conftest import BAMAKO, BPMN_DIR, DCIM, FORMS_DIR
+from conftest import BAMAKO, DCIM, deploy_bundled
 from engine import instances, tasks
-from engine.deploy import deploy_paths
 from engine.errors import Forbidden
 from engine.tables import AgencyReport, Timer, as_utc
 from engine.timers import fire_due_timers
@@ -26,7 +25,7 @@ AGENCY = "Sahel Emploi International SARL"
 
 @pytest.fixture
 def agencies(uow):
-    deploy_paths(uow, [BPMN_DIR / "agences_privees.bpmn"], "test", forms_dir=FORMS_DIR)
+    deploy_bundled(uow, "agences_privees.bpmn")
     return uow
 
 

@@ -5,9 +5,9 @@ import pytest
 from sqlalchemy import select
 
 import aide_au_depart_data as data
-from conftest import BAMAKO, BPMN_DIR, DCIM, FORMS_DIR, KAYES, actor
+from conftest import BAMAKO, DCIM, KAYES, actor, deploy_bundled
 from engine import instances, people, records, tasks
-from engine.deploy import deploy, deploy_paths
+from engine.deploy import deploy
 from engine.errors import Forbidden, ValidationFailed
 from engine.tables import Candidature, Departure, Instance, Offer, Timer, utcnow
 from engine.timers import fire_due_timers
@@ -52,7 +52,7 @@ SELECTION = """<?xml version="1.0" encoding="UTF-8"?>
 @pytest.fixture
 def depart(uow):
     """The departure aid deployed alone, so that other procedures' drafts cannot break these tests."""
-    deploy_paths(uow, [BPMN_DIR / "aide_au_depart.bpmn"], "test", forms_dir=FORMS_DIR)
+    deploy_bundled(uow, "aide_au_depart.bpmn")
     return uow
 
 

@@ -2,9 +2,8 @@
 import pytest
 
 import aide_au_depart_data as data
-from conftest import BAMAKO, BPMN_DIR, DCIM, DIRECTION, FORMS_DIR
+from conftest import BAMAKO, DCIM, DIRECTION, deploy_bundled
 from engine import instances, people, tasks
-from engine.deploy import deploy_paths
 from engine.sensitive import hidden_fields
 from engine.tables import ProcessVersion
 from offer_flow import complete
@@ -14,7 +13,7 @@ HEALTH = {"aptitude_medicale", "vaccinations_a_jour"}
 
 @pytest.fixture
 def file_at_documents(uow):
-    deploy_paths(uow, [BPMN_DIR / "aide_au_depart.bpmn"], "test", forms_dir=FORMS_DIR)
+    deploy_bundled(uow, "aide_au_depart.bpmn")
     candidate = people.register_person(uow, DCIM, data.personne_bamako())
     file_id = instances.start_instance(uow, DCIM, "aide_au_depart", "DEP-SANTE", data.donnees_selection(candidate))["id"]
     complete(uow, DCIM, file_id, "planifier_depart", data.planifier(atelier=False))

@@ -129,9 +129,9 @@ def test_sending_the_list_late_escalates_to_the_dcim_head(deployed):
     timers.fire_due_timers(deployed, now=due + timedelta(minutes=1))
     to_head = [(n["kind"], n["task_id"]) for n in notifications.unread(deployed, "chef-dcim")]
 
-    # Reminders of the verification task (due in three days) come first; then the list's own.
-    assert ("reminder", send["id"]) in reminded
+    assert reminded == [("reminder", send["id"])]  # the checked files' task left nothing pending
     # The head of the DCIM is a DCIM agent too: reminded first, then told of the delay.
-    assert ("escalation", send["id"]) in to_head and ("reminder", send["id"]) in to_head
+    assert sorted(to_head) == [("escalation", send["id"]), ("reminder", send["id"])]
+    assert [(n["kind"], n["task_id"]) for n in notifications.unread(deployed, "dcim")] == reminded
     events = [(e["kind"], e["element_id"]) for e in history(deployed, presentation["id"])]
     assert events[-2:] == [("task_reminder", "envoyer_liste_employeur"), ("task_escalation", "envoyer_liste_employeur")]

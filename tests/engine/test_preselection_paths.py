@@ -3,7 +3,6 @@ from datetime import datetime, timedelta
 
 import pytest
 
-import offer_data
 import preselection_data as data
 from conftest import BAMAKO, DCIM, DIRECTION, KAYES, actor
 from engine import instances, notifications, tasks, timers
@@ -122,10 +121,11 @@ def test_regional_preselection_completed_by_tests_covers_every_rule(deployed):
     assert all(due_delay(t) == timedelta(days=10) for t in evaluations["tasks"])
     # The inbox tells the evaluations apart by the candidate each one is about (the registry's label).
     inbox = [t for t in tasks.list_open_tasks(deployed, EVALUATOR) if t["instance_id"] == pid]
-    names = {p: data.person(region, i) for region, ids in (("bamako", bamako[:3]), ("kayes", kayes[:2]))
-             for i, p in enumerate(ids)}
-    assert sorted(t["subject"].split(",")[0] + f" n° {t['subject'].split('(n° ')[1]}" for t in inbox) == sorted(
-        f"{n['nom'].upper()} {n['prenoms']} n° {p})" for p, n in names.items())
+    registered = {p: data.person(region, i) for region, ids in (("bamako", bamako[:3]), ("kayes", kayes[:2]))
+                  for i, p in enumerate(ids)}
+    assert sorted(t["subject"] for t in inbox) == sorted(
+        f"{n['nom'].upper()} {n['prenoms']}, {'née' if n['sexe'] == 'F' else 'né'} en {n['date_naissance'][:4]} "
+        f"(n° {p})" for p, n in registered.items())
     # Each evaluation is for one candidate, whose identity the evaluator confirms.
     one = evaluations["tasks"][0]
     page = tasks.get_task(deployed, EVALUATOR, one["id"])

@@ -6,9 +6,8 @@ import pytest
 from sqlalchemy import select
 
 import retour_migrant_data as data
-from conftest import BAMAKO, BPMN_DIR, DCIM, FORMS_DIR, KAYES, actor
+from conftest import BAMAKO, DCIM, KAYES, actor, deploy_bundled
 from engine import instances, people, tasks
-from engine.deploy import deploy_paths
 from engine.tables import Reintegration, Timer, as_utc
 from engine.timers import fire_due_timers
 from offer_flow import complete, history, kinds, task_rows, the_task
@@ -20,7 +19,7 @@ CPR = actor("cpr", "cpr")
 
 @pytest.fixture
 def reintegrations(uow):
-    deploy_paths(uow, [BPMN_DIR / "reintegration.bpmn"], "test", forms_dir=FORMS_DIR)
+    deploy_bundled(uow, "reintegration.bpmn")
     return uow
 
 

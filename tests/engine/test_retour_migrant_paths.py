@@ -6,9 +6,8 @@ import pytest
 from sqlalchemy import select
 
 import retour_migrant_data as data
-from conftest import BAMAKO, BPMN_DIR, DCIM, FORMS_DIR, KAYES
+from conftest import BAMAKO, DCIM, KAYES, deploy_bundled
 from engine import instances, people, tasks
-from engine.deploy import deploy_paths
 from engine.errors import Forbidden, ValidationFailed
 from engine.tables import Instance, ReturnRecord
 from offer_flow import complete, history, kinds, task_rows, the_task
@@ -20,7 +19,7 @@ DIAGRAMS = ("retour_migrant.bpmn", "retour_migrant.dmn", "reintegration.bpmn")
 @pytest.fixture
 def returns(uow):
     """The return and reintegration diagrams (and the return's decision table), deployed."""
-    deploy_paths(uow, [BPMN_DIR / name for name in DIAGRAMS], "test", forms_dir=FORMS_DIR)
+    deploy_bundled(uow, *DIAGRAMS)
     return uow
 
 
@@ -193,8 +192,7 @@ def test_a_voluntary_return_without_support_is_closed(returns, migrant):
 
 
 def test_without_the_reintegration_procedure_the_file_stops_visibly(uow, migrant):
-    deploy_paths(uow, [BPMN_DIR / "retour_migrant.bpmn", BPMN_DIR / "retour_migrant.dmn"], "test",
-                 forms_dir=FORMS_DIR)
+    deploy_bundled(uow, "retour_migrant.bpmn", "retour_migrant.dmn")
     started = start_return(uow, "RET-2025-0012")
     failed = complete(uow, BAMAKO, started["id"], "enregistrer_retour", data.enregistrer_retour(migrant, "tout_perdu"))
 

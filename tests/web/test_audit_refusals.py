@@ -5,7 +5,7 @@ import pytest
 
 from engine import instances, people, tasks
 from tests.engine import aide_au_depart_data, offer_data
-from test_audit_pages import BAMAKO, KAYES, engine_call, files, search_rows, stored_events  # noqa: F401 (files: fixture)
+from test_audit_pages import KAYES, engine_call, files, search_rows, stored_events  # noqa: F401 (files: fixture)
 from test_pages import DCIM, browser, csrf_token, shown_text
 
 PERSON_KAYES = aide_au_depart_data.personne_kayes()

@@ -21,13 +21,13 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow  # noqa: E402
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser  # noqa: E402
 from SpiffWorkflow.util.task import TaskState  # noqa: E402
 
-from engine import instances, tasks  # noqa: E402
-from engine.access import Actor  # noqa: E402
-from engine.deploy import deploy_paths  # noqa: E402
+from engine.accounts.access import Actor  # noqa: E402
+from engine.authoring.deploy import deploy_paths  # noqa: E402
+from engine.definitions.scripting import script_engine  # noqa: E402
+from engine.definitions.workflows import SERIALIZER  # noqa: E402
+from engine.runtime import instances, tasks  # noqa: E402
 from engine.setup import init_database  # noqa: E402
-from engine.uow import UnitOfWork, make_session_factory  # noqa: E402
-from engine.scripting import script_engine  # noqa: E402
-from engine.workflows import SERIALIZER  # noqa: E402
+from engine.store.uow import UnitOfWork, make_session_factory  # noqa: E402
 from tests.engine import offer_data  # noqa: E402
 
 REGIONS = ("bamako", "kayes")

@@ -1,10 +1,11 @@
 """Prepare a database: schema, reference data and, on request, demo accounts."""
 from sqlalchemy import select
 
-from engine import audit, schema
-from engine.accounts import create_user
-from engine.reference import bundled_regions
-from engine.tables import Region, User
+from engine import audit
+from engine.accounts.credentials import create_user
+from engine.definitions.reference import bundled_regions
+from engine.store import schema
+from engine.store.tables import Region, User
 
 # One account per role, named after it (password = "demo-" + username).
 DEMO_ACCOUNTS = [

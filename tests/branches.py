@@ -12,7 +12,7 @@ import os
 from lxml import etree
 from sqlalchemy import select
 
-from engine.tables import AuditEvent
+from engine.store.tables import AuditEvent
 
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 DMN = "{https://www.omg.org/spec/DMN/20191111/MODEL/}"

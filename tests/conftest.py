@@ -4,16 +4,15 @@ import re
 import uuid
 from pathlib import Path
 
+import branches
 import pytest
 from sqlalchemy import create_engine, text
 
-import branches
-
-from engine.access import Actor
-from engine.deploy import deploy_paths
+from engine.accounts.access import Actor
+from engine.authoring.deploy import deploy_paths
 from engine.setup import create_demo_accounts, init_database
-from engine.tables import Base
-from engine.uow import UnitOfWork, make_session_factory
+from engine.store.tables import Base
+from engine.store.uow import UnitOfWork, make_session_factory
 
 ROOT = Path(__file__).resolve().parent.parent
 BPMN_DIR = ROOT / "bpmn"

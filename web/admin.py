@@ -2,9 +2,9 @@
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine import users
+from engine.accounts import users
+from engine.accounts.roles import ROLES
 from engine.errors import Conflict, ValidationFailed
-from engine.roles import ROLES
 from web.auth import login_required
 from web.errors import message
 from web.store import uow

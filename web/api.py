@@ -3,10 +3,12 @@ import functools
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from engine import accounts, deploy, drafts, instances, migration, tasks, versions
-from engine.audit_search import MAX_PAGE_SIZE, PAGE_SIZE, events_before, require_audit
+from engine import accounts
+from engine.audit.search import MAX_PAGE_SIZE, PAGE_SIZE, events_before, require_audit
+from engine.audit.timeline import timeline
+from engine.authoring import deploy, drafts, migration, versions
 from engine.errors import DeployRejected, FieldError, Forbidden, ValidationFailed
-from engine.timeline import timeline
+from engine.runtime import instances, tasks
 from web.audit import event_filters
 from web.auth import csrf
 from web.openapi import SPEC

@@ -6,11 +6,12 @@ from datetime import date
 from flask import Blueprint, Response, g, render_template, request, stream_with_context
 from flask_babel import gettext as _
 
-from engine import instances, users
-from engine.access import can_audit
-from engine.audit_search import EventFilter, export_events, search_events
+from engine.accounts import users
+from engine.accounts.access import can_audit
+from engine.audit.search import EventFilter, export_events, search_events
+from engine.audit.timeline import timeline
 from engine.errors import FieldError
-from engine.timeline import timeline
+from engine.runtime import instances
 from web.auth import login_required
 from web.instances import diagram_of
 from web.labels import EVENTS

@@ -5,12 +5,12 @@ import sys
 from pathlib import Path
 
 from engine import accounts
-from engine.audit_verify import verify
-from engine.demo import create_demo_data, describe
-from engine.deploy import deploy_paths
+from engine.audit.verify import verify
+from engine.authoring.deploy import deploy_paths
+from engine.demo.files import create_demo_data, describe
 from engine.errors import DeployRejected, EngineError
 from engine.setup import create_demo_accounts, init_database
-from engine.uow import UnitOfWork, make_session_factory
+from engine.store.uow import UnitOfWork, make_session_factory
 from web import config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,9 +67,11 @@ def _deploy(uow, paths, forms, actor):
 
 def cmd_regions(args):
     import json
-    from engine.setup import load_regions
+
     from sqlalchemy import select
-    from engine.tables import Region
+
+    from engine.setup import load_regions
+    from engine.store.tables import Region
     uow = _uow(_settings()["url"])
     if args.load:
         regions = json.loads(Path(args.load).read_text(encoding="utf-8"))
@@ -125,7 +127,7 @@ def cmd_audit_verify(args):
 
 def cmd_retention(args):
     from engine import people
-    from engine.tables import utcnow
+    from engine.store.tables import utcnow
     years = {kind: value for kind, value in (("candidat", args.candidate_years), ("migrant", args.migrant_years))
              if value is not None}
     erased = people.apply_retention(_uow(_settings()["url"]), utcnow(), years)
@@ -136,8 +138,9 @@ def cmd_retention(args):
 
 def cmd_scheduler(args):
     import logging
-    from engine import scheduler
-    from engine.notifications import SmtpMailer
+
+    from engine.accounts.notifications import SmtpMailer
+    from engine.runtime import scheduler
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     host = os.environ.get("DJOLIBA_SMTP_HOST")
     mailer = SmtpMailer(host, int(os.environ.get("DJOLIBA_SMTP_PORT", "25")),

@@ -3,11 +3,12 @@ and the heat map of a process for managers."""
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine import drafts, instances, migration, tracks, versions
+from engine.authoring import drafts, migration, versions
 from engine.errors import Conflict, FilesRejected
+from engine.runtime import instances, tracks
 from web.auth import login_required
-from web.diagram_svg import heat_classes, render
 from web.diagram_labels import migration_reason
+from web.diagram_svg import heat_classes, render
 from web.modeler import attachment
 from web.store import uow
 

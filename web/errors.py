@@ -4,8 +4,8 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
+from engine.audit.refusals import record_refusal
 from engine.errors import Conflict, DeployRejected, FilesRejected, Forbidden, NotFound, ValidationFailed
-from engine.refusals import record_refusal
 from web.formfields import errors_by_field
 from web.store import uow
 
@@ -85,7 +85,7 @@ def _handle(error):
 
 
 def _record_refusal(error):
-    """Write `access_refused` for a Forbidden answered to a signed-in person (see engine.refusals).
+    """Write `access_refused` for a Forbidden answered to a signed-in person (see engine.audit.refusals).
 
     In a transaction of its own: the refused call was rolled back before this.
     If the event cannot be written the refusal is still answered, and the

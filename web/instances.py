@@ -2,9 +2,9 @@
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine import instances, tracks
 from engine.errors import Conflict, NotFound, ValidationFailed
-from engine.spawn import opened_by_procedure
+from engine.runtime import instances, tracks
+from engine.runtime.spawn import opened_by_procedure
 from web.auth import login_required
 from web.diagram_svg import render
 from web.errors import message

@@ -1,7 +1,7 @@
 """Printable letters: the standard letter presenting the shortlist to the employer (§7.6)."""
 from flask import Blueprint, g, render_template
 
-from engine import letters
+from engine.runtime import letters
 from web.auth import login_required
 from web.store import uow
 

@@ -7,11 +7,23 @@ HTML forms.
 import json
 from pathlib import Path
 
-from flask import (Blueprint, Response, abort, current_app, flash, g, jsonify, redirect, render_template, request,
-                   send_from_directory, url_for)
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import gettext as _
 
-from engine import drafts
+from engine.authoring import drafts
 from engine.errors import EngineError, FilesRejected, Problem
 from web.auth import login_required
 from web.diagram_labels import problem_text

@@ -1,7 +1,7 @@
 """A person's notifications: reminders before a deadline, escalations after it."""
 from flask import Blueprint, g, redirect, render_template, url_for
 
-from engine import notifications
+from engine.accounts import notifications
 from web.auth import login_required
 from web.store import uow
 

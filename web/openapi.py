@@ -1,5 +1,5 @@
 """OpenAPI 3.1 description of /api/v1."""
-from engine.audit_search import MAX_PAGE_SIZE, PAGE_SIZE
+from engine.audit.search import MAX_PAGE_SIZE, PAGE_SIZE
 
 
 def _ref(name):

@@ -4,10 +4,11 @@ import io
 from datetime import date
 
 from flask import Blueprint, Response, g, render_template, request
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
-from engine import statistics
 from engine.errors import Forbidden
+from engine.records import statistics
 from web.auth import login_required
 from web.store import uow
 

@@ -1,7 +1,7 @@
 """The engine's database, one session factory per app."""
 from flask import current_app
 
-from engine.uow import UnitOfWork, make_session_factory
+from engine.store.uow import UnitOfWork, make_session_factory
 
 
 def init_app(app):

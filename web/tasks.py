@@ -4,9 +4,9 @@ from types import SimpleNamespace
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine import tasks
-from engine.access import can_work
+from engine.accounts.access import can_work
 from engine.errors import Conflict, ValidationFailed
+from engine.runtime import tasks
 from web.auth import login_required
 from web.errors import message
 from web.formfields import data_from_form, errors_by_field, fields_for

@@ -7,7 +7,7 @@ recognised abroad, and the outcome with its date.
 """
 from engine.records.fields import as_date, upsert
 from engine.records.retour_migrant import registered_person
-from engine.tables import CandidateService, utcnow
+from engine.store.tables import CandidateService, utcnow
 
 OUTCOMES = ("pret_pour_offre", "oriente_formation", "renonce_migration")
 LEVELS = ("elevee", "moyenne", "faible")

@@ -7,7 +7,7 @@ way comes from the current deadline and status, which only move forward.
 from sqlalchemy import select
 
 from engine.records.fields import as_date, as_int
-from engine.tables import AgencyReport
+from engine.store.tables import AgencyReport
 
 # Where a year under way may stand, in order: it never goes back.
 _OPEN = {"en_attente": 0, "en_retard": 1}

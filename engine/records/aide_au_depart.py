@@ -9,7 +9,7 @@ recorded, the candidate's application to that offer reaches the stage `parti`.
 from sqlalchemy import select
 
 from engine.records.fields import as_date, as_int, upsert
-from engine.tables import Candidature, Departure, Person, utcnow
+from engine.store.tables import Candidature, Departure, Person, utcnow
 
 # statut_depart as set by the diagram's scripts.
 STATUSES = ("en_preparation", "contrat_a_corriger", "parti", "annule")

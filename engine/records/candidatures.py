@@ -7,7 +7,7 @@ instance's chain. The stages are those the statistics count.
 """
 from sqlalchemy import select
 
-from engine.tables import Candidature, Offer, Person, utcnow
+from engine.store.tables import Candidature, Offer, Person, utcnow
 
 STAGES = ("inscrit", "non_preselectionne", "preselectionne", "presente", "retenu", "non_retenu")
 # Set by the departure aid once the candidate has left: never taken back.

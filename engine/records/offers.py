@@ -9,7 +9,7 @@ departed, or once the row says so.
 from sqlalchemy import exists, select
 
 from engine.records.fields import as_date, as_int, upsert
-from engine.tables import Candidature, Offer, utcnow
+from engine.store.tables import Candidature, Offer, utcnow
 
 # statut_offre as set by the diagram's scripts, else where the file stands.
 _STATUS = {"rejetee": "rejetee", "abandonnee": "abandonnee", "diffusee": "diffusee"}

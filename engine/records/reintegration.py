@@ -5,7 +5,7 @@ self-employment) and the outcome of the last follow-up.
 """
 from engine.records.fields import upsert
 from engine.records.retour_migrant import registered_person
-from engine.tables import Reintegration, utcnow
+from engine.store.tables import Reintegration, utcnow
 
 PATHS = ("salarie", "auto_emploi")
 OUTCOMES = ("place_emploi", "entreprise_creee", "en_formation", "abandon")

@@ -6,7 +6,7 @@ directorate, from which country, and the category the decision table gave the
 return.
 """
 from engine.records.fields import as_date, as_int, upsert
-from engine.tables import Person, ReturnRecord
+from engine.store.tables import Person, ReturnRecord
 
 CATEGORIES = ("volontaire", "involontaire")
 

@@ -11,10 +11,10 @@ import threading
 from pathlib import Path
 
 import pytest
+from conftest import DCIM
 from werkzeug.serving import make_server
 
-from conftest import DCIM
-from engine import instances, tasks
+from engine.runtime import instances, tasks
 from tests.engine import offer_data
 from web.store import uow
 

@@ -1,10 +1,10 @@
 """Helpers that drive the offer procedure through the engine API, and read the database back."""
-from sqlalchemy import func, select
-
 import offer_data
 from conftest import DCIM
-from engine import instances, tasks
-from engine.tables import AuditEvent, Instance, ProcessVersion, TaskRow
+from sqlalchemy import func, select
+
+from engine.runtime import instances, tasks
+from engine.store.tables import AuditEvent, Instance, ProcessVersion, TaskRow
 
 PROCESS = "offre_internationale"
 

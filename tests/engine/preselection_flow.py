@@ -1,15 +1,16 @@
 """Helpers that drive an offer into its preselection, presentation and final selection, and read the records back."""
 from datetime import datetime
 
-from sqlalchemy import select
-
 import mise_en_relation_data
 import offer_data
 import preselection_data
 from conftest import BAMAKO, DCIM, KAYES
-from engine import instances, people
-from engine.tables import Candidature, Instance, Offer
 from offer_flow import complete, start_offer
+from sqlalchemy import select
+
+from engine import people
+from engine.runtime import instances
+from engine.store.tables import Candidature, Instance, Offer
 
 COUNSELLORS = {"bamako": BAMAKO, "kayes": KAYES}
 

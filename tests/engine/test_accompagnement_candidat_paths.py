@@ -1,14 +1,15 @@
 """Every path of the services to candidates (manual §8.1, §8.2.1–8.2.5), driven through the engine API."""
 from datetime import date, datetime, timedelta
 
-import pytest
-
 import accompagnement_candidat_data as data
+import pytest
 from conftest import BAMAKO, DCIM, DIRECTION, KAYES, actor, deploy_bundled
-from engine import instances, people, tasks
-from engine.errors import Forbidden, ValidationFailed
-from engine.tables import CandidateService
 from offer_flow import complete, history, kinds, open_tasks, task_rows
+
+from engine import people
+from engine.errors import Forbidden, ValidationFailed
+from engine.runtime import instances, tasks
+from engine.store.tables import CandidateService
 
 PROCESS = "accompagnement_candidat"
 # A second Bamako counsellor: the directorate's counsellors share its files.

@@ -7,16 +7,16 @@ that the real clock never fires them.
 """
 from datetime import date, datetime, timedelta, timezone
 
+import agences_privees_data as data
 import pytest
+from conftest import BAMAKO, DCIM, deploy_bundled
+from offer_flow import complete, history, kinds, task_rows, the_task
 from sqlalchemy import select
 
-import agences_privees_data as data
-from conftest import BAMAKO, DCIM, deploy_bundled
-from engine import instances, tasks
 from engine.errors import Forbidden
-from engine.tables import AgencyReport, Timer, as_utc
-from engine.timers import fire_due_timers
-from offer_flow import complete, history, kinds, task_rows, the_task
+from engine.runtime import instances, tasks
+from engine.runtime.timers import fire_due_timers
+from engine.store.tables import AgencyReport, Timer, as_utc
 
 PROCESS = "agences_privees"
 YEAR = date.today().year + 1  # the first activity year reported on

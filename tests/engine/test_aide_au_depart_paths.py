@@ -1,17 +1,18 @@
 """Every path of the departure aid (manual §7.8, §8.2.3, §8.2.7, §8.2.8), driven through the engine API."""
 from datetime import datetime, timedelta, timezone
 
+import aide_au_depart_data as data
 import pytest
+from conftest import BAMAKO, DCIM, KAYES, actor, deploy_bundled
+from offer_flow import complete, history, kinds, open_tasks, task_rows
 from sqlalchemy import select
 
-import aide_au_depart_data as data
-from conftest import BAMAKO, DCIM, KAYES, actor, deploy_bundled
-from engine import instances, people, records, tasks
-from engine.deploy import deploy
+from engine import people, records
+from engine.authoring.deploy import deploy
 from engine.errors import Forbidden, ValidationFailed
-from engine.tables import Candidature, Departure, Instance, Offer, Timer, utcnow
-from engine.timers import fire_due_timers
-from offer_flow import complete, history, kinds, open_tasks, task_rows
+from engine.runtime import instances, tasks
+from engine.runtime.timers import fire_due_timers
+from engine.store.tables import Candidature, Departure, Instance, Offer, Timer, utcnow
 
 PROCESS = "aide_au_depart"
 DAY = timedelta(days=1)

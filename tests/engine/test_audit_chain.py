@@ -4,18 +4,20 @@ An event's details may be redacted (personal values erased), recorded by a later
 import threading
 from datetime import timedelta
 
+import offer_data
 import pytest
 import sqlalchemy as sa
 from alembic import command
+from conftest import BAMAKO, DCIM
+from offer_flow import PROCESS, complete, offer_sent_to
 from sqlalchemy import create_engine, delete, insert, select, text, update
 
-import offer_data
-from conftest import BAMAKO, DCIM
-from engine import accounts, audit, instances, schema
-from engine.audit_verify import verify
-from engine.tables import AuditEvent, AuditHead, Instance, as_utc, utcnow
-from engine.uow import UnitOfWork, make_session_factory
-from offer_flow import PROCESS, complete, offer_sent_to
+from engine import accounts, audit
+from engine.audit.verify import verify
+from engine.runtime import instances
+from engine.store import schema
+from engine.store.tables import AuditEvent, AuditHead, Instance, as_utc, utcnow
+from engine.store.uow import UnitOfWork, make_session_factory
 from web import cli
 
 EVENTS = AuditEvent.__table__

@@ -1,14 +1,14 @@
 """Two people acting on the same file at the same moment, each in their own thread and transaction."""
 import threading
 
-import pytest
-
 import offer_data
+import pytest
 from conftest import BAMAKO, DCIM, KAYES, actor
-from engine import instances, tasks
-from engine.errors import Conflict
-from engine.uow import UnitOfWork
 from offer_flow import complete, history, kinds, offer_sent_to, start_offer, task_rows, the_task
+
+from engine.errors import Conflict
+from engine.runtime import instances, tasks
+from engine.store.uow import UnitOfWork
 
 COLLEAGUE = actor("dcim-collegue", "dcim")
 ROUNDS = 4

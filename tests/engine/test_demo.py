@@ -4,12 +4,14 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from conftest import DCIM, DIRECTION
 from sqlalchemy import func, select
 
-from conftest import DCIM, DIRECTION
-from engine import accounts, instances, people, statistics, tasks
-from engine.demo import WORKERS, create_demo_data
-from engine.tables import AuditEvent, Instance, Person, TaskRow, Timer, as_utc
+from engine import accounts, people
+from engine.demo.files import WORKERS, create_demo_data
+from engine.records import statistics
+from engine.runtime import instances, tasks
+from engine.store.tables import AuditEvent, Instance, Person, TaskRow, Timer, as_utc
 
 
 @pytest.fixture

@@ -1,10 +1,11 @@
 """The demo offers that `djoliba init --demo` creates: real histories a manager can audit."""
 from conftest import DIRECTION
-from engine import instances
-from engine.audit_search import EventFilter, search_events
-from engine.audit_verify import verify
-from engine.demo import create_demo_files
-from engine.timeline import timeline
+
+from engine.audit.search import EventFilter, search_events
+from engine.audit.timeline import timeline
+from engine.audit.verify import verify
+from engine.demo.files import create_demo_files
+from engine.runtime import instances
 
 
 def test_demo_offers_are_worked_by_the_demo_accounts_and_audited(deployed):

@@ -1,17 +1,17 @@
 """Deploying diagrams: versions, and every reason a diagram is refused (with nothing written)."""
 import json
 
-import pytest
-from sqlalchemy import select
-
 import offer_data
+import pytest
 from conftest import BPMN_DIR, DCIM, FORMS_DIR
-from engine import instances
-from engine.deploy import deploy, deploy_paths
-from engine.errors import DeployRejected
-from engine.tables import ProcessVersion
 from offer_flow import PROCESS, complete, history, snapshot, start_offer
+from sqlalchemy import select
 from tiny_diagrams import diagram, gateway_diagram, script_task, user_task
+
+from engine.authoring.deploy import deploy, deploy_paths
+from engine.errors import DeployRejected
+from engine.runtime import instances
+from engine.store.tables import ProcessVersion
 
 OFFER_FILE = "offre_internationale.bpmn"
 FORM = "saisie.schema.json"

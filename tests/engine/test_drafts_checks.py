@@ -1,11 +1,12 @@
 """Drafts of diagrams: save, check (every rule, on its element), deploy only what passes."""
 import pytest
-
 from conftest import BPMN_DIR, DCIM, FORMS_DIR, actor
-from engine import drafts, instances
-from engine.errors import Conflict, DeployRejected, FilesRejected, Forbidden, NotFound
 from offer_flow import PROCESS, snapshot
 from tiny_diagrams import diagram, gateway_diagram, script_task, user_task
+
+from engine.authoring import drafts
+from engine.errors import Conflict, DeployRejected, FilesRejected, Forbidden, NotFound
+from engine.runtime import instances
 
 OWNER = actor("proprietaire", "proprietaire")
 FORM = "saisie.schema.json"
@@ -227,6 +228,6 @@ def test_only_process_owners_edit_drafts(deployed):
 
 
 def test_the_bundled_diagram_passes_every_check():
-    from engine.deploy import check
+    from engine.authoring.deploy import check
     files = {OFFER_FILE: (BPMN_DIR / OFFER_FILE).read_bytes()}
     assert check(files, FORMS_DIR) == []

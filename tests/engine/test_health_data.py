@@ -1,12 +1,13 @@
 """Health data (the medical certificate's conclusion, vaccinations) is seen only by the roles whose tasks need it."""
-import pytest
-
 import aide_au_depart_data as data
+import pytest
 from conftest import BAMAKO, DCIM, DIRECTION, deploy_bundled
-from engine import instances, people, tasks
-from engine.sensitive import hidden_fields
-from engine.tables import ProcessVersion
 from offer_flow import complete
+
+from engine import people
+from engine.people.sensitive import hidden_fields
+from engine.runtime import instances, tasks
+from engine.store.tables import ProcessVersion
 
 HEALTH = {"aptitude_medicale", "vaccinations_a_jour"}
 

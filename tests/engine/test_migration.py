@@ -1,14 +1,15 @@
 """Moving running instances to a newer version: accepted when safe, refused with the reason otherwise."""
 import pytest
-from sqlalchemy import select
-
 from conftest import DCIM, actor
-from engine import instances, migration, versions
-from engine.deploy import deploy
-from engine.errors import Conflict, Forbidden
-from engine.tables import Instance, Timer
 from offer_flow import complete, history, snapshot, task_rows
+from sqlalchemy import select
 from tiny_diagrams import SALARY_FORM, SALARY_FORM_TEXT, salary_diagram
+
+from engine.authoring import migration, versions
+from engine.authoring.deploy import deploy
+from engine.errors import Conflict, Forbidden
+from engine.runtime import instances
+from engine.store.tables import Instance, Timer
 
 OWNER = actor("proprietaire", "proprietaire")
 FORM = "etape.schema.json"

@@ -1,14 +1,15 @@
 """Every path of the presentation procedure (manual §7.6), from the list fixed by the preselection."""
 from datetime import datetime, timedelta, timezone
 
-import pytest
-
 import mise_en_relation_data as data
+import pytest
 from conftest import BAMAKO, DCIM, KAYES
-from engine import instances, notifications, tasks, timers
-from engine.errors import Forbidden, ValidationFailed
 from offer_flow import complete, history, kinds, open_tasks, task_rows
 from preselection_flow import candidatures, children, due_delay, presentation_of, the_child
+
+from engine.accounts import notifications
+from engine.errors import Forbidden, ValidationFailed
+from engine.runtime import instances, tasks, timers
 
 
 def test_complete_files_are_sent_and_open_the_final_selection(deployed):

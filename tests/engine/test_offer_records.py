@@ -1,15 +1,15 @@
 """The offer's row keeps the status the later procedures of its chain gave it when the offer is projected again
 (a retry, a migration of the offer's file): `satisfaite` comes from an employer's selection, not from the offer's
 own data."""
-from sqlalchemy import select
-
 import preselection_data
 from conftest import BAMAKO
-from engine import records
-from engine.records.candidatures import mark_offer_satisfied
-from engine.tables import Candidature, Instance, Offer
 from offer_flow import complete
 from preselection_flow import candidatures, offer_status, preselection_of, register_candidates
+from sqlalchemy import select
+
+from engine import records
+from engine.records.candidatures import mark_offer_satisfied
+from engine.store.tables import Candidature, Instance, Offer
 
 
 def preselected(uow, business_key):

@@ -1,13 +1,13 @@
 """Every path of the international offer procedure (manual §7.1–7.4), driven through the engine API."""
 from datetime import datetime, timedelta
 
-import pytest
-
 import offer_data
+import pytest
 from conftest import BAMAKO, DCIM, KAYES, actor
-from engine import instances, tasks
-from engine.errors import Forbidden
 from offer_flow import PROCESS, complete, history, kinds, open_tasks, start_offer, task_rows, the_task
+
+from engine.errors import Forbidden
+from engine.runtime import instances, tasks
 
 # A second DCIM agent, so that the history shows who did what.
 VERIFIER = actor("dcim-verificateur", "dcim")

@@ -1,11 +1,11 @@
 """The persons registry: consent, regions, logged reads."""
 import pytest
-
 from conftest import BAMAKO, DCIM, DIRECTION, KAYES, actor
+from sqlalchemy import select
+
 from engine import people
 from engine.errors import Forbidden, NotFound, ValidationFailed
-from sqlalchemy import select
-from engine.tables import AuditEvent
+from engine.store.tables import AuditEvent
 
 
 def awa(**changes):

@@ -1,17 +1,30 @@
 """Personal data (law 2013-015): a person's export, retention and erasure, transfers abroad."""
 from datetime import date, timedelta
 
+import offer_data
 import pytest
-from sqlalchemy import select
-
 import retour_migrant_data
 import selection_finale_data
 from conftest import BAMAKO, DCIM, KAYES
-from engine import instances, people, statistics, transfers
-from engine.tables import AuditEvent, Candidature, Departure, Instance, Person, Reintegration, ReturnRecord, utcnow
-import offer_data
 from offer_flow import complete, offer_sent_to
 from preselection_flow import selection_of
+from sqlalchemy import select
+
+from engine import people
+from engine.definitions import elements
+from engine.errors import Forbidden, NotFound
+from engine.records import statistics
+from engine.runtime import instances
+from engine.store.tables import (
+    AuditEvent,
+    Candidature,
+    Departure,
+    Instance,
+    Person,
+    Reintegration,
+    ReturnRecord,
+    utcnow,
+)
 
 YEAR = timedelta(days=366)
 TODAY = date(2026, 11, 29)
@@ -109,9 +122,9 @@ def test_the_export_holds_everything_stored_about_the_person(deployed):
 
 def test_the_export_has_the_access_of_reading_the_file(uow):
     person = people.register_person(uow, BAMAKO, retour_migrant_data.personne())
-    with pytest.raises(people.Forbidden):
+    with pytest.raises(Forbidden):
         people.export_person(uow, KAYES, person)
-    with pytest.raises(people.NotFound):
+    with pytest.raises(NotFound):
         people.export_person(uow, DCIM, person + 1)
     assert _events(uow, "person_exported") == []
 
@@ -149,7 +162,7 @@ def test_retention_pseudonymises_and_statistics_stay_the_same(deployed):
 
 
 def test_a_declared_transfer_names_its_persons_recipient_and_country():
-    assert transfers.parse("personnes=candidats; destinataire=employeur ; pays=pays_travail") == {
+    assert elements.parse_transfer("personnes=candidats; destinataire=employeur ; pays=pays_travail") == {
         "personnes": "candidats", "destinataire": "employeur", "pays": "pays_travail"}
     with pytest.raises(ValueError, match="lacks destinataire, pays"):
-        transfers.parse("personnes=candidats")
+        elements.parse_transfer("personnes=candidats")

@@ -4,18 +4,20 @@ still verifies, and still finds any other change."""
 import json
 from datetime import date, timedelta
 
-from sqlalchemy import select, update
-
 import accompagnement_candidat_data
 import preselection_data
 import retour_migrant_data
 from conftest import BAMAKO, DCIM, actor
-from engine import audit, instances, people, statistics, tasks
-from engine.audit_verify import verify
-from engine.erasure import ERASED
-from engine.tables import AuditEvent, Base, Departure, utcnow
 from offer_flow import complete, open_tasks
 from preselection_flow import preselection_of, register_candidates
+from sqlalchemy import select, update
+
+from engine import audit, people
+from engine.audit.verify import verify
+from engine.people.erasure import ERASED
+from engine.records import statistics
+from engine.runtime import instances, tasks
+from engine.store.tables import AuditEvent, Base, Departure, utcnow
 
 YEAR = timedelta(days=366)
 EVALUATOR = actor("evaluateur", "evaluateur")

@@ -1,15 +1,23 @@
 """Every path of the preselection procedure (manual §7.5, §6.6) and its link from the offer, through the engine API."""
 from datetime import datetime, timedelta
 
-import pytest
-
 import preselection_data as data
+import pytest
 from conftest import BAMAKO, DCIM, DIRECTION, KAYES, actor
-from engine import instances, notifications, tasks, timers
-from engine.errors import ValidationFailed
 from offer_flow import complete, history, kinds, open_tasks, task_rows
-from preselection_flow import (candidatures, children, due_delay, offer_status, preselection_of,
-                               register_candidates, the_child)
+from preselection_flow import (
+    candidatures,
+    children,
+    due_delay,
+    offer_status,
+    preselection_of,
+    register_candidates,
+    the_child,
+)
+
+from engine.accounts import notifications
+from engine.errors import ValidationFailed
+from engine.runtime import instances, tasks, timers
 
 EVALUATOR = actor("evaluateur", "evaluateur")
 

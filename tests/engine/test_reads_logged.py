@@ -1,10 +1,10 @@
 """Reading a task page is a read of its file, and the scheduler applies retention daily."""
+from conftest import DCIM
+from offer_flow import start_offer
 from sqlalchemy import select
 
-from conftest import DCIM
-from engine import scheduler, tasks
-from engine.tables import AuditEvent
-from offer_flow import start_offer
+from engine.runtime import scheduler, tasks
+from engine.store.tables import AuditEvent
 
 
 def test_opening_a_task_page_records_a_read_of_its_file(deployed):

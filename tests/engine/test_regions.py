@@ -5,11 +5,11 @@ from pathlib import Path
 from sqlalchemy import select
 
 import engine
+from engine.definitions.reference import bundled_regions
 from engine.setup import load_regions
-from engine.reference import bundled_regions
-from engine.tables import Region
+from engine.store.tables import Region
 
-REGIONS_2023 = Path(engine.__file__).parent / "data" / "regions-2023.json"
+REGIONS_2023 = Path(engine.__file__).parent / "definitions" / "data" / "regions-2023.json"
 
 
 def _active(uow):

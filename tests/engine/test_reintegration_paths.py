@@ -3,14 +3,15 @@ experience, training at the centre, the APEJ age rule on the registry's birth da
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select
-
 import retour_migrant_data as data
 from conftest import BAMAKO, DCIM, KAYES, actor, deploy_bundled
-from engine import instances, people, tasks
-from engine.tables import Reintegration, Timer, as_utc
-from engine.timers import fire_due_timers
 from offer_flow import complete, history, kinds, task_rows, the_task
+from sqlalchemy import select
+
+from engine import people
+from engine.runtime import instances, tasks
+from engine.runtime.timers import fire_due_timers
+from engine.store.tables import Reintegration, Timer, as_utc
 
 PROCESS = "reintegration"
 EVALUATOR = actor("evaluateur", "evaluateur")

@@ -3,14 +3,15 @@ the voluntary and involuntary routes, and the reintegration file it opens."""
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
-
 import retour_migrant_data as data
 from conftest import BAMAKO, DCIM, KAYES, deploy_bundled
-from engine import instances, people, tasks
-from engine.errors import Forbidden, ValidationFailed
-from engine.tables import Instance, ReturnRecord
 from offer_flow import complete, history, kinds, task_rows, the_task
+from sqlalchemy import select
+
+from engine import people
+from engine.errors import Forbidden, ValidationFailed
+from engine.runtime import instances, tasks
+from engine.store.tables import Instance, ReturnRecord
 
 PROCESS = "retour_migrant"
 DIAGRAMS = ("retour_migrant.bpmn", "retour_migrant.dmn", "reintegration.bpmn")

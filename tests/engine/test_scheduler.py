@@ -6,13 +6,13 @@ seconds); the clock-driven behaviour is in test_timers.py.
 import threading
 import time
 
-from sqlalchemy import inspect
-
 import timer_diagrams as diagrams
 from conftest import DCIM
-from engine import instances, scheduler
-from engine.deploy import deploy
 from offer_flow import history, kinds
+from sqlalchemy import inspect
+
+from engine.authoring.deploy import deploy
+from engine.runtime import instances, scheduler
 
 
 def _run_schedulers(database_url, count, until, timeout=20):

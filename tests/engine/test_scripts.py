@@ -2,18 +2,24 @@
 import json
 
 import pytest
-from sqlalchemy import select
-
 from conftest import DCIM, DIRECTION
-from engine import instances, tasks
-from engine.deploy import deploy
-from engine.errors import Conflict
-from engine.scripting import (IterationBudgetExceeded, RestrictedEnvironment, ScriptRejected, SizeLimitExceeded,
-                              check_code, compile_code)
-from engine.tables import Instance
-from engine.workflows import load_workflow, state_of
 from offer_flow import history, kinds, snapshot, task_rows
+from sqlalchemy import select
 from tiny_diagrams import SALARY_FORM, SALARY_FORM_TEXT, gateway_diagram, salary_diagram
+
+from engine.authoring.deploy import deploy
+from engine.definitions.scripting import (
+    IterationBudgetExceeded,
+    RestrictedEnvironment,
+    ScriptRejected,
+    SizeLimitExceeded,
+    check_code,
+    compile_code,
+)
+from engine.definitions.workflows import load_workflow, state_of
+from engine.errors import Conflict
+from engine.runtime import instances, tasks
+from engine.store.tables import Instance
 
 # --- the environment itself ------------------------------------------------------------------------
 

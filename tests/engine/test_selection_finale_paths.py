@@ -1,18 +1,26 @@
 """Every path of the final selection procedure (manual §7.7), from the list sent to the employer."""
 from datetime import timedelta
 
-import pytest
-from sqlalchemy import update
-
 import preselection_data
+import pytest
 import selection_finale_data as data
 from conftest import BAMAKO, DCIM, KAYES
-from engine import records, tasks
-from engine.errors import ValidationFailed
-from engine.tables import Candidature, Instance
 from offer_flow import complete, history, kinds, open_tasks, task_rows
-from preselection_flow import (candidatures, children, due_delay, offer_status, register_candidates, selection_of,
-                               the_child)
+from preselection_flow import (
+    candidatures,
+    children,
+    due_delay,
+    offer_status,
+    register_candidates,
+    selection_of,
+    the_child,
+)
+from sqlalchemy import update
+
+from engine import records
+from engine.errors import ValidationFailed
+from engine.runtime import tasks
+from engine.store.tables import Candidature, Instance
 
 
 def test_the_employer_meets_candidates_and_fills_every_post(deployed):

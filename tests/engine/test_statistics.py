@@ -7,9 +7,12 @@ import aide_au_depart_data
 import offer_data
 import retour_migrant_data
 from conftest import BAMAKO, DCIM, KAYES
-from engine import instances, people, statistics
-from engine.tables import Candidature, Departure, Offer, ReturnRecord, TaskRow
 from offer_flow import complete, offer_sent_to, start_offer
+
+from engine import people
+from engine.records import statistics
+from engine.runtime import instances
+from engine.store.tables import Candidature, Departure, Offer, ReturnRecord, TaskRow
 
 TODAY = date(2026, 11, 29)
 PERSONS = [  # (name, sex, birth date, region)

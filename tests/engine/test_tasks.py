@@ -1,12 +1,22 @@
 """Claiming, completing and reading tasks: who may, in which state, and what a refusal leaves behind."""
-import pytest
-
 import offer_data
+import pytest
 from conftest import BAMAKO, DCIM, DIRECTION, KAYES, actor
-from engine import instances, tasks
+from offer_flow import (
+    PROCESS,
+    complete,
+    history,
+    kinds,
+    offer_sent_to,
+    offer_up_to_transmission,
+    open_tasks,
+    snapshot,
+    start_offer,
+    the_task,
+)
+
 from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from offer_flow import (PROCESS, complete, history, kinds, offer_sent_to, offer_up_to_transmission, open_tasks,
-                        snapshot, start_offer, the_task)
+from engine.runtime import instances, tasks
 
 COLLEAGUE = actor("dcim-collegue", "dcim")
 EVALUATOR = actor("evaluateur", "evaluateur")

@@ -2,17 +2,17 @@
 import threading
 from datetime import timedelta
 
-from sqlalchemy import select
-
+import offer_data
 import timer_diagrams as diagrams
 from conftest import DCIM, DIRECTION
-from engine import instances, tasks
-from engine.deploy import deploy
-from engine.notifications import unread
-from engine.tables import Timer, utcnow
-from engine.timers import MAX_ATTEMPTS, fire_due_timers
 from offer_flow import complete, history, kinds, start_offer
-import offer_data
+from sqlalchemy import select
+
+from engine.accounts.notifications import unread
+from engine.authoring.deploy import deploy
+from engine.runtime import instances, tasks
+from engine.runtime.timers import MAX_ATTEMPTS, fire_due_timers
+from engine.store.tables import Timer, utcnow
 
 DAY = timedelta(days=1)
 

@@ -10,9 +10,9 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate as validate_openapi
 from sqlalchemy import select
 
-from engine.accounts import create_token, create_user
+from engine.accounts.credentials import create_token, create_user
 from engine.errors import Conflict
-from engine.tables import User
+from engine.store.tables import User
 from tests.engine import offer_data
 from web.store import uow
 

@@ -3,13 +3,14 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
-
-from engine import accounts, audit, instances, people, tasks
-from engine.tables import User
-from tests.engine import aide_au_depart_data as departure
 from test_api import answer, api, conforms, spec  # noqa: F401 (api, spec: fixtures)
 from test_audit_pages import BAMAKO, engine_call, files, slow_week, stored_events  # noqa: F401 (files: fixture)
 from test_pages import DCIM
+
+from engine import accounts, audit, people
+from engine.runtime import instances, tasks
+from engine.store.tables import User
+from tests.engine import aide_au_depart_data as departure
 from web.store import uow
 
 NOT_MANAGERS = ["conseiller-bamako", "dcim", "proprietaire", "evaluateur"]

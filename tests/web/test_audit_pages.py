@@ -7,17 +7,19 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select, update
-
-from engine import accounts, audit, instances, tasks
-from engine.tables import AuditEvent, TaskRow
-from tests.engine import offer_data
 from test_pages import DCIM, browser, csrf_token, page, shown_text
+
+from engine import accounts, audit
+from engine.accounts.access import Actor
+from engine.runtime import instances, tasks
+from engine.store.tables import AuditEvent, TaskRow
+from tests.engine import offer_data
 from web.store import uow
 
 PROCESS = "offre_internationale"
 NOT_MANAGERS = ["conseiller-bamako", "conseiller-kayes", "dcim", "evaluateur", "cpr", "proprietaire", "chef-dcim"]
-BAMAKO = accounts.Actor("conseiller-bamako", frozenset({"conseiller"}), "bamako")
-KAYES = accounts.Actor("conseiller-kayes", frozenset({"conseiller"}), "kayes")
+BAMAKO = Actor("conseiller-bamako", frozenset({"conseiller"}), "bamako")
+KAYES = Actor("conseiller-kayes", frozenset({"conseiller"}), "kayes")
 
 
 def engine_call(app, call):

@@ -2,11 +2,12 @@
 from datetime import datetime, timezone
 
 import pytest
-
-from engine import instances, people, tasks
-from tests.engine import aide_au_depart_data, offer_data
 from test_audit_pages import KAYES, engine_call, files, search_rows, stored_events  # noqa: F401 (files: fixture)
 from test_pages import DCIM, browser, csrf_token, shown_text
+
+from engine import people
+from engine.runtime import instances, tasks
+from tests.engine import aide_au_depart_data, offer_data
 
 PERSON_KAYES = aide_au_depart_data.personne_kayes()
 
@@ -88,7 +89,7 @@ def test_a_role_refused_a_page_is_recorded_with_the_page_and_its_own_region(app,
 
 
 def test_a_refusal_over_the_api_is_recorded_too(app, files):
-    from engine.accounts import create_token
+    from engine.accounts.credentials import create_token
     token = engine_call(app, lambda w: create_token(w, "conseiller-bamako"))
     before = stored_events(app)
     response = app.test_client().get(f"/api/v1/instances/{files['kayes']}",

@@ -7,10 +7,10 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from engine import instances
-from engine.access import Actor
+from engine.accounts.access import Actor
+from engine.runtime import instances
 from engine.setup import DEMO_ACCOUNTS
-from engine.tables import AuditEvent, User
+from engine.store.tables import AuditEvent, User
 from web.store import uow
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

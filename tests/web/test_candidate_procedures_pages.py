@@ -1,9 +1,11 @@
 """The departure aid and the services to candidates, filled in through the server-rendered task pages."""
 from conftest import DCIM
-from engine import instances, people
+from test_pages import browser, complete, csrf_token, page
+
+from engine import people
+from engine.runtime import instances
 from tests.engine import accompagnement_candidat_data as accompagnement
 from tests.engine import aide_au_depart_data as depart
-from test_pages import browser, complete, csrf_token, page
 
 
 def open_task(uow, instance_id, name):

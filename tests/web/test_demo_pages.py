@@ -1,9 +1,11 @@
 """The demo data seen by a manager: an offer's chain over the API and its pages, statistics with departures."""
 import re
 
-from engine import accounts, instances
-from engine.demo import create_demo_data
 from conftest import DIRECTION
+
+from engine import accounts
+from engine.demo.files import create_demo_data
+from engine.runtime import instances
 
 
 def _login(client, username):

@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from engine import instances, tasks
-from engine.access import Actor
-from engine.accounts import create_token
+from engine.accounts.access import Actor
+from engine.accounts.credentials import create_token
+from engine.runtime import instances, tasks
 from tests.engine import offer_data
 from tests.web.test_pages import browser, csrf_token
 from web.store import uow
@@ -158,7 +158,7 @@ def test_the_instance_page_marks_completed_and_active_elements(app):
 
 
 def test_a_failed_script_is_marked_on_the_diagram(app):
-    from engine.deploy import deploy
+    from engine.authoring.deploy import deploy
     from tests.conftest import BPMN_DIR, FORMS_DIR
     text = (BPMN_DIR / MAIN).read_text(encoding="utf-8").replace(
         'statut_offre = "rejetee"', 'statut_offre = "rejetee" if 1 / 0 else ""')

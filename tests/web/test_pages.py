@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from engine import instances, tasks
-from engine.access import Actor
-from engine.accounts import create_user
+from engine.accounts.access import Actor
+from engine.accounts.credentials import create_user
 from engine.errors import Conflict
-from engine.tables import TaskRow, User
+from engine.runtime import instances, tasks
+from engine.store.tables import TaskRow, User
 from tests.engine import offer_data
 from web.store import uow
 

@@ -30,7 +30,7 @@ def test_a_refused_registration_keeps_what_was_typed(client):
 
 def test_other_regions_and_other_roles_cannot_read(client, app):
     from engine import people
-    from engine.access import Actor
+    from engine.accounts.access import Actor
     from web.store import uow
     with app.app_context():
         person_id = people.register_person(uow(), Actor("dcim", frozenset({"dcim"})), {

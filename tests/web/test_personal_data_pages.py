@@ -3,7 +3,9 @@ import json
 import re
 
 from conftest import BAMAKO, DCIM
-from engine import instances, people, tasks
+
+from engine import people
+from engine.runtime import instances, tasks
 from tests.engine import retour_migrant_data
 from web import cli
 

@@ -1,7 +1,8 @@
 """The preselection pages as a counsellor, an evaluator and a DCIM agent use them: person choices, per-candidate
 evaluation, and the diagram of a file with subprocesses drawn on the server."""
-from engine import instances, people, tasks
-from engine.access import Actor
+from engine import people
+from engine.accounts.access import Actor
+from engine.runtime import instances, tasks
 from tests.conftest import BPMN_DIR
 from tests.engine import offer_data, preselection_data
 from tests.web.test_pages import DCIM, browser, complete, page, shown_text

@@ -2,12 +2,14 @@
 from datetime import date, datetime, timezone
 
 from conftest import DCIM
-from engine import instances, people
-from engine.timers import fire_due_timers
-from tests.engine import agences_privees_data as agences
-from tests.engine import retour_migrant_data as retour
 from test_candidate_procedures_pages import open_task
 from test_pages import browser, complete, page, start_in_browser
+
+from engine import people
+from engine.runtime import instances
+from engine.runtime.timers import fire_due_timers
+from tests.engine import agences_privees_data as agences
+from tests.engine import retour_migrant_data as retour
 
 
 def test_a_return_and_its_reintegration_through_the_pages(app, deployed):

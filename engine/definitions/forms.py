@@ -1,0 +1,121 @@
+"""Task forms: JSON Schemas stored with each deployed version, validated with jsonschema."""
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+
+from engine.definitions import reference
+from engine.errors import FieldError, ValidationFailed
+
+
+def parse_form(filename, text):
+    """Parse a form file's text; return (value, None) or (None, reason) without raising."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as err:
+        return None, f"{filename}: invalid JSON at line {err.lineno}: {err.msg}"
+    if filename.endswith(".schema.json"):
+        reason = _schema_error(text)
+        if reason:
+            return None, f"{filename}: invalid JSON Schema: {reason}"
+    return value, None
+
+
+@lru_cache(maxsize=512)
+def _schema_error(text):
+    """Why a schema (given as its JSON text) breaks the JSON Schema meta-schema, or None."""
+    try:
+        Draft202012Validator.check_schema(json.loads(text))
+    except SchemaError as err:
+        return err.message
+    return None
+
+
+def ui_filename(schema_filename):
+    """The optional UI-hints file that goes with a schema file."""
+    return schema_filename.removesuffix(".schema.json") + ".ui.json"
+
+
+@dataclass
+class Choices:
+    """Where the choices of reference fields come from, for one task.
+
+    `persons(ids, region)` lists (id, label) of personal files: those with the
+    given ids, else those of the region (all when region is None).
+    """
+
+    regions: dict = field(default_factory=dict)
+    persons: Callable = lambda ids, region: []
+    data: dict = field(default_factory=dict)
+    region: str | None = None
+
+    def of(self, schema):
+        """The (code, label) pairs for a schema's `x-reference` or `x-choices-from`, or None."""
+        name, source = schema.get("x-reference"), schema.get("x-choices-from")
+        if name == "persons":
+            return self.persons(None, self.region)
+        if name:
+            return reference.choices(name, self.regions)
+        if source:
+            listed = self.data.get(source) or []
+            return self.persons([int(i) for i in listed if str(i).isdigit()], None)
+        return None
+
+
+def expand(schema, choices, labelled=True):
+    """Return a copy of `schema` whose reference fields list their choices (a Choices).
+
+    With `labelled`, choices are `oneOf` const/title pairs for display; without,
+    a plain `enum`, which validates far faster than hundreds of `oneOf` branches.
+    """
+    if isinstance(schema, list):
+        return [expand(item, choices, labelled) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    expanded = {key: expand(value, choices, labelled) for key, value in schema.items()}
+    pairs = choices.of(schema)
+    if pairs is not None:
+        if labelled:
+            expanded["oneOf"] = [{"const": code, "title": label} for code, label in pairs]
+        else:
+            expanded["enum"] = [code for code, _label in pairs]
+    return expanded
+
+
+def validate(schema, data):
+    """Check `data` against an expanded `schema`; raise ValidationFailed listing each field's problem."""
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    errors = [_field_error(err) for err in validator.iter_errors(data)]
+    if errors:
+        raise ValidationFailed(_unique(errors))
+
+
+def _field_error(err):
+    path = [str(p) for p in err.absolute_path if not isinstance(p, int)]
+    params = {}
+    code = err.validator
+    if code == "required":
+        path.append(err.message.split("'")[1])
+    elif code == "additionalProperties":
+        params["name"] = ", ".join(sorted(set(err.instance) - set(err.schema.get("properties", {}))))
+    elif code == "oneOf" and isinstance(err.instance, (str, int)):
+        code = "enum"
+    elif code in ("if", "then", "allOf", "anyOf"):
+        code = "invalid"
+    if code in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength",
+                "maxLength", "minItems", "maxItems", "pattern", "format", "type"):
+        key = {"format": "format", "type": "expected", "pattern": "pattern"}.get(code, "limit")
+        params[key] = err.validator_value
+    return FieldError(".".join(path), code, params)
+
+
+def _unique(errors):
+    seen, result = set(), []
+    for error in errors:
+        if (error.field, error.code) not in seen:
+            seen.add((error.field, error.code))
+            result.append(error)
+    return result

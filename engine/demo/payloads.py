@@ -1,0 +1,428 @@
+"""What the demo's agents type into each form (see engine/demo/files.py), valid against forms/.
+
+Dates are given relative to the day the demo is created (`d(-12)`: twelve days
+before), so that the files look current and no open task is already late.
+Person ids come from the registry once the demo has registered them (`ids`).
+"""
+from datetime import date
+
+# key: (last name, first names, sex, age, birthday, region, education, occupation, languages, more fields)
+PERSONS = {
+    "aminata": ("Kanté", "Aminata", "F", 28, "03-14", "bamako", "secondaire", "Ouvrière maraîchère", ["fr", "bm"],
+                {"telephone": "+223 76 41 18 02", "adresse": "Sébénikoro, rue 512, Bamako"}),
+    "souleymane": ("Traoré", "Souleymane", "M", 33, "08-02", "bamako", "fondamental", "Ouvrier agricole",
+                   ["bm", "fr"], {"telephone": "+223 66 20 57 91"}),
+    "rokia": ("Coulibaly", "Rokia", "F", 24, "11-09", "bamako", "secondaire", "Aide maraîchère", ["bm", "fr"], {}),
+    "ousmane": ("Diakité", "Ousmane", "M", 35, "01-25", "bamako", "secondaire", "Cuisinier", ["fr", "bm"],
+                {"telephone": "+223 79 08 33 64", "email": "ousmane.diakite@example.ml"}),
+    "fatoumata": ("Bagayoko", "Fatoumata", "F", 30, "06-30", "bamako", "secondaire", "Commis de cuisine",
+                  ["fr", "bm"], {}),
+    "ibrahima": ("Samaké", "Ibrahima", "M", 37, "09-17", "bamako", "superieur", "Comptable", ["fr", "en", "bm"],
+                 {"handicap": True, "telephone": "+223 76 90 12 48", "email": "i.samake@example.ml",
+                  "adresse": "Hamdallaye ACI 2000, Bamako"}),
+    "bakary": ("Doumbia", "Bakary", "M", 38, "07-03", "bamako", "secondaire", "Maçon carreleur", ["bm", "fr"],
+               {"telephone": "+223 65 77 01 39"}),
+    "nana": ("Konaré", "Nana", "F", 52, "02-11", "bamako", "fondamental", "Aide à domicile", ["bm", "fr"],
+             {"adresse": "Magnambougou, chez sa sœur, Bamako"}),
+    "mamadou": ("Sissoko", "Mamadou", "M", 31, "04-18", "kayes", "fondamental", "Ouvrier agricole", ["fr", "bm"],
+                {"telephone": "+223 75 12 66 80", "adresse": "Quartier Khasso, Kayes"}),
+    "kadidia": ("Diallo", "Kadidia", "F", 29, "12-05", "kayes", "fondamental", "Ouvrière agricole", ["ff", "fr"],
+                {}),
+    "demba": ("Camara", "Demba", "M", 34, "10-22", "kayes", "secondaire", "Cuisinier", ["fr", "bm"],
+              {"telephone": "+223 74 55 03 17"}),
+    "assitan": ("Tounkara", "Assitan", "F", 26, "05-13", "kayes", "secondaire", "Pâtissière", ["fr", "bm"], {}),
+    "sekou": ("Kanouté", "Sékou", "M", 23, "01-08", "kayes", "secondaire", "Mécanicien automobile", ["fr", "bm"],
+              {"telephone": "+223 70 31 92 05"}),
+    "lassana": ("Soumaré", "Lassana", "M", 42, "08-29", "kayes", "aucun", "Soudeur", ["bm", "ar"],
+                {"adresse": "Légal Ségou, Kayes"}),
+}
+
+
+def person(key, today):
+    """The registration form of a demo person, with consent; the age is the same whatever the year."""
+    last, first, sex, age, birthday, region, education, occupation, languages, more = PERSONS[key]
+    year = today.year - age - (1 if birthday > today.strftime("%m-%d") else 0)
+    return {"nom": last, "prenoms": first, "sexe": sex, "date_naissance": f"{year}-{birthday}", "region": region,
+            "niveau_etudes": education, "metier": occupation, "langues": list(languages), "consentement": True,
+            **more}
+
+
+# --- Offer OFF-2026-019: greenhouse work in Spain, followed to the departures -------------------------------
+
+def serres_espagne(d):
+    return {
+        "source_offre": "accord_bilateral",
+        "source_offre_precisions": "Programme de migration circulaire Mali–Espagne (campagne de primeurs)",
+        "date_reception_offre": d(-80),
+        "employeur_raison_sociale": "Invernaderos Campo de Níjar S.C.A.", "employeur_pays": "ES",
+        "employeur_adresse": "Paraje Los Grillos s/n, 04117 San Isidro de Níjar (Almería)",
+        "employeur_contact_nom": "Javier Ruiz Moreno", "employeur_contact_fonction": "Chef du personnel",
+        "employeur_email": "personal@camponijar.example.es", "employeur_telephone": "+34 950 61 22 40",
+        "metier": "Ouvrier agricole", "intitule_poste": "Ouvrier de serre (tomates et poivrons)",
+        "qualification_requise": "Pas de diplôme exigé ; au moins une campagne agricole",
+        "experience_minimale_annees": 1,
+        "description_activites": "Plantation, palissage et récolte sous serre ; tri et mise en caisse ; "
+                                 "entretien de l'irrigation au goutte-à-goutte.",
+        "competences_attendues": "Soin dans la récolte, résistance à la chaleur, travail en équipe",
+        "langues_requises": ["fr"], "niveau_langue_requis": "notions",
+        "salaire": {"montant": 1381.0, "devise": "EUR"}, "periodicite_salaire": "mensuel",
+        "avantages": ["billet_avion", "logement", "transport"],
+        "lieu_travail_ville": "Níjar", "lieu_travail_pays": "ES",
+        "nature_contrat": "saisonnier", "type_contrat": "temps_plein", "duree_contrat_mois": 6,
+        "horaires_travail": "40 heures par semaine, du lundi au samedi matin", "nombre_postes": 2,
+        "protection_sociale": "Affiliation au régime agricole de la sécurité sociale espagnole",
+        "modalites_voyage_accueil": "Billet aller-retour payé par l'employeur ; accueil à l'aéroport d'Almería.",
+        "penibilite": "Chaleur sous serre, station debout prolongée",
+    }
+
+
+def serres_verification(d):
+    return {"sources_consultees": ["eures", "missions_diplomatiques_destination", "historique_anpe"],
+            "constats_verification": "Coopérative inscrite au registre des sociétés coopératives d'Andalousie ; "
+                                     "elle a déjà employé des travailleurs maliens par l'ANPE en 2024, sans incident.",
+            "employeur_credible": True, "date_verification": d(-77)}
+
+
+def serres_negociation(d):
+    return {"delai_satisfaction": d(-40), "nombre_candidats": 4, "diffusion": "affichage",
+            "analyse_besoins": "Deux ouvriers pour la campagne d'hiver, de la plantation à la fin de la récolte.",
+            "criteres_complementaires": "Expérience d'une campagne agricole attestée par un employeur ou un chef de "
+                                        "village.",
+            "modalites_presentation": ["envoi_cv", "entretien_visioconference"],
+            "services_employeur": ["salle_conference", "bureau_entretien"], "accord_employeur": True}
+
+
+# --- Offer OFF-2026-027: kitchen staff in Morocco, candidates at the evaluator's tests ----------------------
+
+def cuisine_maroc(d):
+    return {
+        "source_offre": "employeur_etranger", "date_reception_offre": d(-40),
+        "source_offre_precisions": "Demande reçue par courriel après le salon de l'emploi de Bamako",
+        "employeur_raison_sociale": "Palmeraie Atlas Hôtels SA", "employeur_pays": "MA",
+        "employeur_adresse": "Circuit de la Palmeraie, 40060 Marrakech",
+        "employeur_contact_nom": "Leïla Benjelloun", "employeur_contact_fonction": "Directrice des ressources humaines",
+        "employeur_email": "rh@palmeraie-atlas.example.ma", "employeur_telephone": "+212 524 33 08 15",
+        "metier": "Commis de cuisine", "intitule_poste": "Commis de cuisine chaude",
+        "qualification_requise": "CAP cuisine, ou deux ans d'expérience en restauration",
+        "experience_minimale_annees": 2,
+        "description_activites": "Mise en place, préparation des entrées et des garnitures, cuissons sous la "
+                                 "conduite du chef de partie, respect des règles d'hygiène (HACCP).",
+        "competences_attendues": "Gestes de base de la cuisine, hygiène, rapidité pendant le service",
+        "langues_requises": ["fr"], "niveau_langue_requis": "intermediaire",
+        "salaire": {"montant": 4800, "devise": "MAD"}, "periodicite_salaire": "mensuel",
+        "avantages": ["logement", "restauration", "assurance_maladie"],
+        "lieu_travail_ville": "Marrakech", "lieu_travail_pays": "MA",
+        "nature_contrat": "cdd", "type_contrat": "temps_plein", "duree_contrat_mois": 24,
+        "horaires_travail": "44 heures par semaine en horaires décalés, deux jours de repos", "nombre_postes": 6,
+        "protection_sociale": "Affiliation à la Caisse nationale de sécurité sociale du Maroc",
+    }
+
+
+def cuisine_verification(d):
+    return {"sources_consultees": ["missions_diplomatiques_mali", "missions_diplomatiques_destination", "kompass"],
+            "constats_verification": "Groupe hôtelier de quatre établissements à Marrakech ; le consulat du Mali à "
+                                     "Casablanca confirme son existence et l'absence de plainte.",
+            "employeur_credible": True, "date_verification": d(-37)}
+
+
+def cuisine_negociation(d):
+    return {"delai_satisfaction": d(30), "nombre_candidats": 10, "diffusion": "affichage",
+            "tests_requis": ["test_technique", "test_integration"],
+            "contenu_tests": "Épreuve pratique en cuisine pédagogique (taillage, cuisson d'une garniture) ; "
+                             "entretien sur la vie en équipe et en hôtellerie.",
+            "modalites_presentation": ["envoi_cv", "tests_anpe", "entretien_presentiel"],
+            "services_employeur": ["accueil_employeur", "bureau_entretien"], "accord_employeur": True}
+
+
+def cuisine_tests(d):
+    return {"epreuves": ["test_technique", "test_integration"], "note_minimale": 12,
+            "criteres_tests": "Technique : hygiène, taillage, cuisson et dressage d'une garniture en 45 minutes. "
+                              "Intégration : travail en brigade, horaires décalés, vie à l'étranger.",
+            "date_tests": d(-3), "modalite_tests": "presentiel",
+            "lieu_tests": "Centre de formation professionnelle de Bamako, cuisine pédagogique"}
+
+
+def cuisine_evaluation(candidat):
+    return {"candidat_evalue": candidat,
+            "evaluation": {"present": True, "note_test_technique": 15.5, "note_test_integration": 14,
+                           "observations_evaluation": "Bonne organisation du poste, gestes sûrs."}}
+
+
+# --- Steps shared by the offers ---------------------------------------------------------------------------
+
+def transmission(message):
+    return {"regions_concernees": ["bamako", "kayes"], "message_directions": message}
+
+
+def affichage(day):
+    return {"confirmation_affichage": {"affichage_effectue": True, "date_affichage": day,
+                                       "lieux_affichage": ["panneaux_direction_regionale", "point_emploi", "radio"]}}
+
+
+def candidatures(day, persons):
+    return {"modes_identification": ["appel_candidature", "ciblage_vivier"], "date_cloture_candidatures": day,
+            "candidatures_recues": True, "candidats_inscrits_region": list(persons),
+            "observations_recueil": "Offre affichée à la direction régionale et annoncée à la radio de proximité."}
+
+
+def preselection(persons, interviews=None, remark=None):
+    data = {"methodes_preselection": ["selection_cv", "verification_criteres"], "preselection_fructueuse": True,
+            "candidats_preselectionnes_region": list(persons)}
+    if interviews:
+        data["methodes_preselection"].append("selection_entretien")
+        data["date_entretiens"] = interviews
+    if remark:
+        data["observations_preselection"] = remark
+    return data
+
+
+def liste(day, persons):
+    return {"candidats_a_presenter": list(persons), "date_arret_liste": day,
+            "observations_liste": "Quatre candidats, comme convenu avec l'employeur."}
+
+
+def dossiers_incomplets(persons):
+    return {"dossiers_complets": False, "candidats_dossier_incomplet": list(persons),
+            "pieces_manquantes": ["copies_diplomes"],
+            "observations_dossiers": "Copie du CAP agricole non certifiée conforme."}
+
+
+def completion(day, persons):
+    return {"completion": {"date_completion": day, "pieces_ajoutees": ["copies_diplomes"],
+                           "candidats_completes": list(persons),
+                           "observations_completion": "Copie certifiée conforme par la mairie de Kayes."}}
+
+
+def dossiers_complets():
+    return {"dossiers_complets": True}
+
+
+def envoi_liste(d):
+    return {"date_envoi_liste": d(-48), "moyen_envoi": "courrier_electronique",
+            "reference_courrier": "ANPE/DCIM/2026/0412", "pieces_transmises": ["cv", "lettres_motivation",
+                                                                                "attestations"]}
+
+
+def rencontre(d, persons):
+    return {"rencontre_prevue": True, "candidats_convoques": list(persons), "modalite_rencontre": "visioconference",
+            "date_rencontre": d(-42),
+            "lieu_rencontre": "Visioconférence depuis les directions régionales de Bamako et de Kayes",
+            "services_rencontre": ["salle_conference", "bureau_entretien"]}
+
+
+def convocation(day, persons):
+    return {"convocation": {"date_convocation": day, "moyens_convocation": ["telephone", "sms"],
+                            "candidats_confirmes": list(persons),
+                            "informations_donnees": ["date_lieu", "deroulement", "gratuite"]}}
+
+
+def choix_employeur(d, presents, selected, waiting):
+    return {"date_rencontre_effective": d(-42), "modalite_rencontre_effective": "visioconference",
+            "candidats_presents": list(presents), "employeur_a_selectionne": True,
+            "candidats_selectionnes": list(selected), "candidats_liste_attente": list(waiting),
+            "confirmation_ecrite_employeur": True,
+            "observations_selection": "Choix confirmé par courriel du chef du personnel le lendemain."}
+
+
+# --- Departure aid of the two candidates the Spanish employer chose --------------------------------------
+
+def planning(d, leaves, documents_by):
+    return {"date_concertation_employeur": d(-38), "date_depart_prevue": leaves,
+            "lieu_depart": "Aéroport international Président Modibo Keïta, Bamako-Sénou", "moyen_transport": "avion",
+            "date_limite_documents": documents_by,
+            "organisation_voyage": "Billets achetés par l'employeur ; escale à Casablanca.",
+            "accueil_arrivee": "Accueil à l'aéroport d'Almería par le chef d'équipe, logement sur l'exploitation.",
+            "atelier_integration_prevu": True}
+
+
+def rendez_vous(day):
+    return {"date_convocation": day, "mode_convocation": "telephone",
+            "informations_donnees": ["pieces_visa_travail", "visite_medicale", "documents_depart",
+                                     "services_consulaires", "droits_devoirs", "gratuite"],
+            "organismes_orientation": "Consulat général d'Espagne à Bamako ; centre médical agréé pour la visite.",
+            "candidat_maintient_depart": True}
+
+
+def controle_contrat(day, missing=()):
+    mentions = ("donnees_employeur", "donnees_employe", "duree_objet", "remuneration_avantages",
+                "modalites_paiement", "regime_horaire", "conges_payes", "couverture_sociale", "billet_avion",
+                "modalites_retour")
+    data = {"date_reception_contrat": day, "mentions_contrat": {m: m not in missing for m in mentions},
+            "remuneration_nette": {"montant": 1210.0, "devise": "EUR"}, "duree_contrat_mois": 6,
+            "langues_contrat": ["es", "fr"], "contrat_compris_par_candidat": True,
+            "frais_a_charge_travailleur": False}
+    if missing:
+        data["observations_contrat"] = "Le contrat ne dit rien des congés payés de la campagne."
+    return data
+
+
+def documents_reunis(day):
+    return {"date_point_documents": day, "etat_documents": "complet",
+            "documents_obtenus": ["passeport_biometrique", "visa_travail", "permis_travail", "certificat_medical",
+                                  "carnet_vaccination", "documents_qualifications", "itineraire_aller_retour"]}
+
+
+def atelier(day):
+    return {"date_atelier": day, "format_atelier": "collectif",
+            "themes_atelier": ["legislation", "culture_coutumes", "droits_devoirs", "protection_sociale",
+                               "aide_retour"],
+            "candidat_present_atelier": True,
+            "observations_atelier": "Atelier commun avec d'autres travailleurs saisonniers en partance."}
+
+
+def depart(day):
+    return {"depart_effectue": True, "date_depart_effective": day,
+            "transport_depart": "Vol Bamako–Casablanca–Almería, billet fourni par l'employeur"}
+
+
+def arrivee(day):
+    return {"date_arrivee": day, "arrivee_confirmee_par": "employeur",
+            "observations_arrivee": "Arrivée à l'exploitation de San Isidro confirmée par le chef du personnel."}
+
+
+# --- Services to candidates -------------------------------------------------------------------------------
+
+def analyse_comptable(d, candidat):
+    return {"candidat": candidat, "date_entretien_analyse": d(-21),
+            "caracteristiques_personnelles": "Marié, un enfant ; se déplace en fauteuil roulant, autonome ; "
+                                             "cherche un poste de bureau accessible.",
+            "formation_diplomes": "Licence professionnelle de comptabilité et gestion (Bamako, 2012)",
+            "experience_professionnelle": "Dix ans de comptabilité dans une ONG de santé à Bamako.",
+            "annees_experience": 10, "connaissance_marche_travail": "moyenne",
+            "competences_evaluees": "Comptabilité générale, suivi budgétaire de projets, logiciel de gestion",
+            "motivation_migration": "forte", "motifs_migration": "Évoluer vers le contrôle de gestion.",
+            "pays_envisages": ["CA", "FR"], "metiers_vises": "Comptable, assistant de contrôle de gestion",
+            "employabilite": "elevee", "diplomes_a_faire_reconnaitre": True}
+
+
+def projet_comptable(d):
+    return {"date_appui": d(-14),
+            "appuis_apportes": ["exigences_employeurs", "curriculum_vitae", "lettre_motivation",
+                                "projet_professionnel"],
+            "cv_finalise": True, "competences_mises_en_valeur": "Clôtures annuelles, audits de bailleurs",
+            "projet_migration": "Poste de comptable dans un organisme sans but lucratif au Québec, trouvé par les "
+                                "services publics de l'emploi.",
+            "projet_realiste": True}
+
+
+def information_individuelle(d):
+    return {"type_session": "individuelle", "date_session": d(-6),
+            "voies_legales_presentees": ["services_publics", "offres_anpe", "recrutement_direct"],
+            "themes_sensibilisation": ["arnaques", "verification_contrat", "documents_migration", "gratuite"],
+            "sources_communiquees": "Portail d'immigration du Québec, Guichet-Emplois du Canada, ambassade du "
+                                    "Canada à Bamako."}
+
+
+def analyse_mecanicien(d, candidat):
+    return {"candidat": candidat, "date_entretien_analyse": d(-3),
+            "caracteristiques_personnelles": "Célibataire, disponible, permis de conduire B.",
+            "formation_diplomes": "CAP mécanique automobile (centre de formation de Kayes, 2022)",
+            "experience_professionnelle": "Trois ans dans un garage de poids lourds sur la route de Diboli.",
+            "annees_experience": 3, "connaissance_marche_travail": "faible",
+            "competences_evaluees": "Entretien et diagnostic de moteurs diesel, freinage",
+            "motivation_migration": "moyenne", "pays_envisages": ["SN", "CI"],
+            "metiers_vises": "Mécanicien de poids lourds", "employabilite": "moyenne",
+            "diplomes_a_faire_reconnaitre": False}
+
+
+# --- Returning migrants and their reintegration -----------------------------------------------------------
+
+def retour_france_fin_contrat(d, migrant):
+    return {"migrant": migrant, "date_retour": d(-70), "pays_provenance": "FR", "duree_sejour_mois": 72,
+            "metier_exerce_etranger": "Maçon puis chef d'équipe sur des chantiers de rénovation",
+            "motif_retour": "contrat_termine",
+            "circonstances_retour": "Fin de son contrat en Île-de-France ; rentré avec ses économies pour "
+                                    "s'installer à son compte."}
+
+
+def programmes_auto_emploi(d):
+    return {"date_information": d(-65), "programmes_presentes": ["accompagnement_anpe", "auto_emploi", "apej",
+                                                                  "ofii"],
+            "accompagnement_souhaite": True, "orientation_souhaitee": "auto_emploi"}
+
+
+def profil_carreleur(d, migrant):
+    return {"migrant": migrant, "date_inscription": d(-60),
+            "diplomes_qualifications": "CAP de maçonnerie (Bamako)",
+            "experiences_etranger": "Six ans sur des chantiers de rénovation, chef d'équipe les deux dernières "
+                                    "années.",
+            "competences_acquises": "Lecture de plans, carrelage et finitions, conduite d'une équipe",
+            "personnes_a_charge": 4,
+            "projet_professionnel": "Créer une entreprise de carrelage et de finitions à Bamako avec deux ouvriers.",
+            "besoins_accompagnement": ["creation_entreprise", "formation"]}
+
+
+def orientation(day, path, skills=None):
+    data = {"date_orientation": day, "informations_donnees": ["marche_travail", "programmes_emploi"],
+            "seance_tre": path == "salarie", "vae_orientee": bool(skills), "parcours_reintegration": path}
+    data["informations_donnees"].append("auto_emploi" if path == "auto_emploi" else "validation_acquis")
+    if skills:
+        data["competences_a_valider"] = skills
+    return data
+
+
+def appui_carrelage(d):
+    return {"date_presentation_appui": d(-48),
+            "idee_projet": "Entreprise de carrelage et de finitions du bâtiment à Kalaban-Coura.",
+            "secteur_activite": "Bâtiment", "programmes_appui": ["appui_creation_anpe", "ofii", "apej",
+                                                                 "microfinance"],
+            "aide_ofii_demandee": True, "modules_necessaires": True, "modules_entrepreneuriat": ["trie", "germe"]}
+
+
+def apej(d):
+    return {"date_orientation_apej": d(-44), "services_apej": ["financement_projet", "accompagnement_creation"],
+            "observations_apej": "Dossier de financement déposé au guichet APEJ de Bamako."}
+
+
+def retour_algerie(d, migrant):
+    return {"migrant": migrant, "date_retour": d(-25), "pays_provenance": "DZ", "duree_sejour_mois": 30,
+            "metier_exerce_etranger": "Soudeur sur des chantiers de construction métallique",
+            "motif_retour": "expulsion_rapatriement",
+            "circonstances_retour": "Reconduit à la frontière puis rapatrié à Kayes en convoi, sans ressources.",
+            "besoins_immediats": ["subsistance", "documents", "sante"]}
+
+
+def profil_soudeur(d, migrant):
+    return {"migrant": migrant, "date_inscription": d(-20),
+            "experiences_etranger": "Deux ans et demi de soudure à l'arc sur des chantiers de charpente "
+                                    "métallique.",
+            "competences_acquises": "Soudure à l'arc et semi-automatique, lecture de plans simples",
+            "personnes_a_charge": 5,
+            "projet_professionnel": "Être embauché comme soudeur dans un atelier de construction métallique à "
+                                    "Kayes.",
+            "besoins_accompagnement": ["validation_acquis", "techniques_recherche_emploi", "appui_social"]}
+
+
+def retour_france_titre_expire(d, migrant):
+    return {"migrant": migrant, "date_retour": d(-4), "pays_provenance": "FR", "duree_sejour_mois": 180,
+            "metier_exerce_etranger": "Aide à domicile auprès de personnes âgées",
+            "motif_retour": "titre_sejour_expire",
+            "circonstances_retour": "Titre de séjour non renouvelé ; rentrée par ses propres moyens.",
+            "besoins_immediats": ["hebergement"]}
+
+
+# --- Private placement agencies ---------------------------------------------------------------------------
+
+def agence_horizon(year):
+    return {"agence_nom": "Horizon Placement International SARL", "numero_agrement": "AGR-2023-041/MTFP",
+            "date_agrement": "2023-06-15", "agence_adresse": "Avenue de l'OUA, immeuble Kanaga, Faladié, Bamako",
+            "agence_telephone": "+223 20 22 61 75", "agence_email": "direction@horizon-placement.example.ml",
+            "responsable_agence": "Modibo Tangara", "membre_conabem": True, "premiere_annee_rapport": year}
+
+
+def agence_kenedougou(year):
+    return {"agence_nom": "Kénédougou Recrutement Conseil", "numero_agrement": f"AGR-{year}-006/MTFP",
+            "date_agrement": date(year, 3, 4).isoformat(), "agence_adresse": "Quartier Wayerma II, Sikasso",
+            "agence_telephone": "+223 21 62 03 88", "responsable_agence": "Salif Berthé",
+            "membre_conabem": False, "premiere_annee_rapport": year}
+
+
+def relance_kenedougou(day):
+    return {"date_relance": day, "moyen_relance": "telephone",
+            "observations_relance": "Le gérant promet l'envoi du rapport avant la fin du mois."}
+
+
+def mise_en_demeure_kenedougou(day, limit):
+    return {"date_mise_en_demeure": day, "reference_mise_en_demeure": "Lettre n° 0187/ANPE-DCIM",
+            "suite_retard": "mise_en_demeure", "date_limite_mise_en_demeure": limit,
+            "observations_mise_en_demeure": "Copie adressée à la direction régionale de Sikasso."}

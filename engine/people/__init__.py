@@ -1,0 +1,22 @@
+"""Personal data: the persons registry with consent and logged reads (`registry`, re-exported
+here), what forms mark as personal or health data (`sensitive`), retention's erasure, and
+transfers abroad.
+"""
+from engine.people.registry import (  # noqa: F401 (the package's public surface)
+    PERSON_FIELDS,
+    RETENTION_YEARS,
+    SCHEMA,
+    apply_retention,
+    birth_date_of,
+    can_read_person,
+    export_person,
+    get_person,
+    label,
+    labels,
+    list_persons,
+    person_choices,
+    person_dict,
+    person_form,
+    region_of,
+    register_person,
+)

@@ -1,0 +1,182 @@
+"""The agency's statistics, counted from the business-record tables (never from workflow state).
+
+Each indicator counts rows of one table; `by` breaks the count down by one
+dimension (month, region, destination country, occupation, sex, age band).
+Filters: a date range on the indicator's own date, and a region.
+"""
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from statistics import median
+
+from sqlalchemy import literal, select
+
+from engine.store.tables import (
+    AgencyReport,
+    CandidateService,
+    Candidature,
+    Departure,
+    Offer,
+    Person,
+    Reintegration,
+    ReturnRecord,
+    TaskRow,
+    as_utc,
+)
+
+
+def N_(text):
+    """Marks a title for the translation catalogue; the web layer translates it when it shows it."""
+    return text
+
+
+DIMENSIONS = ("mois", "region", "pays", "metier", "sexe", "age", "handicap", "categorie")
+AGE_BANDS = ((18, 24), (25, 34), (35, 44), (45, 54), (55, 200))
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    title: str
+    model: object
+    date_column: object
+    where: tuple = ()
+    region_column: object = None
+    columns: dict = None  # dimension → column of `model` (sex and age come from persons)
+    total: object = None  # a column to sum instead of counting rows
+
+
+def _indicators():
+    offer_cols = {"pays": Offer.work_country, "metier": Offer.occupation}
+    cand = {"region": Candidature.region, "categorie": Candidature.stage}
+    returns = {"region": ReturnRecord.region, "categorie": ReturnRecord.category, "pays": ReturnRecord.country_from}
+    served = CandidateService
+    return [
+        Indicator("offres_recues", N_("Offres reçues"), Offer, Offer.received_on, columns=offer_cols),
+        Indicator("offres_diffusees", N_("Offres diffusées aux directions régionales"), Offer, Offer.received_on,
+                  (Offer.status.in_(("diffusee", "satisfaite")),), columns=offer_cols),
+        Indicator("offres_satisfaites", N_("Offres satisfaites"), Offer, Offer.received_on,
+                  (Offer.status == "satisfaite",), columns=offer_cols),
+        Indicator("postes_offerts", N_("Postes offerts"), Offer, Offer.received_on, columns=offer_cols,
+                  total=Offer.posts),
+        *[Indicator(f"candidats_{stage}", title, Candidature, Candidature.updated_at, stages,
+                    Candidature.region, cand)
+          for stage, title, stages in [
+              ("inscrits", N_("Candidatures enregistrées"), ()),
+              ("preselectionnes", N_("Candidats présélectionnés"),
+               (Candidature.stage.in_(("preselectionne", "presente", "retenu", "non_retenu", "parti")),)),
+              ("presentes", N_("Candidats présentés aux employeurs"),
+               (Candidature.stage.in_(("presente", "retenu", "non_retenu", "parti")),)),
+              ("retenus", N_("Candidats retenus par les employeurs"), (Candidature.stage.in_(("retenu", "parti")),)),
+              ("partis", N_("Candidats partis"), (Candidature.stage == "parti",))]],
+        Indicator("accompagnements", N_("Candidats accompagnés (services aux candidats)"), served,
+                  served.opened_on, (), served.region, {"region": served.region, "categorie": served.outcome}),
+        Indicator("accompagnements_employabilite", N_("Candidats évalués, par employabilité"), served,
+                  served.opened_on, (served.employability.is_not(None),), served.region,
+                  {"region": served.region, "categorie": served.employability}),
+        Indicator("sessions_information", N_("Candidats informés sur la migration légale, par type de session"),
+                  served, served.session_on, (served.session_kind.is_not(None),), served.region,
+                  {"region": served.region, "categorie": served.session_kind}),
+        Indicator("equivalences_diplomes", N_("Candidats informés sur l'équivalence des diplômes"), served,
+                  served.opened_on, (served.equivalence_started.is_not(None),), served.region,
+                  {"region": served.region}),
+        Indicator("departs", N_("Départs"), Departure, Departure.departed_on, (Departure.status == "parti",),
+                  columns={"pays": Departure.destination_country}),
+        # A cancelled departure is dated by its planned day: it never had a real one.
+        Indicator("departs_annules", N_("Départs annulés, par cause"), Departure, Departure.planned_on,
+                  (Departure.status == "annule",),
+                  columns={"pays": Departure.destination_country, "categorie": Departure.cancellation_cause}),
+        Indicator("arrivees", N_("Arrivées confirmées dans le pays d'accueil"), Departure, Departure.arrived_on,
+                  (Departure.arrived_on.is_not(None),), columns={"pays": Departure.destination_country}),
+        Indicator("retours", N_("Migrants de retour"), ReturnRecord, ReturnRecord.registered_on, (),
+                  ReturnRecord.region, returns),
+        Indicator("retours_par_date", N_("Migrants de retour, par date du retour au Mali"), ReturnRecord,
+                  ReturnRecord.returned_on, (ReturnRecord.returned_on.is_not(None),), ReturnRecord.region, returns),
+        Indicator("reinsertions", N_("Parcours de réinsertion"), Reintegration, Reintegration.updated_at, (),
+                  Reintegration.region, {"region": Reintegration.region, "categorie": Reintegration.path}),
+        Indicator("rapports_agences", N_("Rapports annuels des agences privées"), AgencyReport, AgencyReport.due_on,
+                  columns={"categorie": AgencyReport.status}),
+    ]
+
+
+INDICATORS = {i.key: i for i in _indicators()}
+
+
+def count(uow, key, by=None, start=None, end=None, region=None, today=None):
+    """Rows [(label, value)] of one indicator, broken down `by` a dimension (None: one total row)."""
+    indicator = INDICATORS[key]
+    person_id = getattr(indicator.model, "person_id", None)
+    dimension = (indicator.columns or {}).get(by)
+    if by == "region" and dimension is None:
+        dimension = indicator.region_column
+    nothing = literal(None)
+    query = select(indicator.total if indicator.total is not None else literal(1), indicator.date_column,
+                   dimension if dimension is not None else nothing,
+                   Person.sex if person_id is not None else nothing,
+                   Person.birth_date if person_id is not None else nothing,
+                   Person.disability if person_id is not None else nothing).select_from(indicator.model)
+    if person_id is not None:
+        query = query.outerjoin(Person, Person.id == person_id)
+    query = query.where(*indicator.where)
+    if start:
+        query = query.where(indicator.date_column >= start)
+    if end:
+        query = query.where(indicator.date_column <= end)
+    if region:
+        column = indicator.region_column if indicator.region_column is not None else \
+            (Person.region if person_id is not None else None)
+        if column is None:
+            return []  # this indicator is national: it has no region
+        query = query.where(column == region)
+    totals = Counter()
+    with uow:
+        for amount, moment, grouped, sex, born, disabled in uow.session.execute(query):
+            person = {"sexe": sex, "age": born, "handicap": disabled}
+            totals[_label(by, moment, grouped, person, today or date.today())] += amount or 0
+    return sorted(totals.items(), key=lambda pair: (pair[0] is None, str(pair[0])))
+
+
+def _label(by, moment, grouped, person, today):
+    """The row a record is counted in; `person` holds the sex, birth date and disability of its person."""
+    if by is None:
+        return "total"
+    if by == "mois":
+        return moment.strftime("%Y-%m") if moment else None
+    if by == "sexe":
+        return person["sexe"]
+    if by == "age":
+        return age_band(person["age"], today)
+    if by == "handicap":  # the manual cares for disabled persons' employment (§6.1)
+        return None if person["handicap"] is None else ("oui" if person["handicap"] else "non")
+    return grouped
+
+
+def age_band(born, today):
+    """'25-34' style band of a birth date, or None.
+
+    The age is the one reached in `today`'s calendar year: it needs only the birth
+    year, so a file that keeps only that year once its retention period has passed
+    is counted in the same band as before.
+    """
+    if born is None:
+        return None
+    age = today.year - born.year
+    for low, high in AGE_BANDS:
+        if low <= age <= high:
+            return f"{low}+" if high >= 200 else f"{low}-{high}"
+    return f"<{AGE_BANDS[0][0]}"
+
+
+def step_durations(uow, process_key=None):
+    """Median days spent at each user task (created → completed), per procedure and step."""
+    query = select(TaskRow.process_key, TaskRow.name, TaskRow.title, TaskRow.created_at, TaskRow.completed_at) \
+        .where(TaskRow.state == "completed", TaskRow.completed_at.is_not(None))
+    if process_key:
+        query = query.where(TaskRow.process_key == process_key)
+    spans = {}
+    with uow:
+        for key, name, title, created, completed in uow.session.execute(query):
+            days = (as_utc(completed) - as_utc(created)).total_seconds() / 86400
+            spans.setdefault((key, name, title), []).append(days)
+    return [{"process_key": key, "name": name, "title": title, "count": len(values),
+             "median_days": round(median(values), 2)} for (key, name, title), values in sorted(spans.items())]

@@ -1,0 +1,162 @@
+"""Start instances and read them with their tasks and history."""
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import func, select
+from sqlalchemy.orm import load_only
+
+from engine import audit
+from engine.accounts.access import can_read_instance, can_start, sees_everything, work_filter
+from engine.accounts.roles import REGIONAL_ROLES
+from engine.definitions.catalog import latest_version
+from engine.definitions.workflows import load_workflow
+from engine.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from engine.people.sensitive import hidden_fields, redact
+from engine.runtime.projection import task_dicts
+from engine.runtime.spawn import create_instance, has_unfinished, lock_version_row, run_step
+from engine.store.tables import Instance, ProcessVersion, TaskRow, as_utc
+
+STATUSES = ("running", "waiting", "completed", "error", "cancelled")
+
+
+def list_processes(uow):
+    """The latest version of every deployed process, as dicts."""
+    newest = (select(ProcessVersion.process_key, func.max(ProcessVersion.version).label("version"))
+              .group_by(ProcessVersion.process_key).subquery())
+    query = (select(ProcessVersion).join(newest, (ProcessVersion.process_key == newest.c.process_key)
+                                         & (ProcessVersion.version == newest.c.version))
+             .options(load_only(ProcessVersion.process_key, ProcessVersion.name, ProcessVersion.version,
+                                ProcessVersion.start_role, ProcessVersion.start_message, ProcessVersion.deployed_at,
+                                ProcessVersion.deployed_by))
+             .order_by(ProcessVersion.process_key))
+    with uow:
+        return [{"key": v.process_key, "name": v.name, "version": v.version, "start_role": v.start_role,
+                 "start_message": v.start_message,
+                 "deployed_at": as_utc(v.deployed_at).isoformat(), "deployed_by": v.deployed_by}
+                for v in uow.session.scalars(query)]
+
+
+def start_instance(uow, actor, process_key, business_key, data=None):
+    """Start the latest version of `process_key` for `business_key` (e.g. the offer's reference).
+
+    Runs the engine steps up to the first user tasks, in one transaction.
+    A regional agent's own region is added to the data as `region_initiateur`,
+    so that the first tasks of a file they open stay in their region.
+    Raises NotFound (no such process), Forbidden (actor lacks the start
+    event's role, or the process is opened only by another procedure's
+    message) or Conflict (an unfinished instance already has this key).
+    Returns the instance as a dict.
+    """
+    business_key = (business_key or "").strip()
+    limit = Instance.__table__.c.business_key.type.length
+    if not business_key:
+        raise ValidationFailed([FieldError("business_key", "required")])
+    if len(business_key) > limit:  # PostgreSQL would refuse the row, SQLite would store it
+        raise ValidationFailed([FieldError("business_key", "maxLength", {"limit": limit})])
+    with uow:
+        session = uow.session
+        version = latest_version(session, process_key)
+        if not can_start(actor, version):
+            raise Forbidden(f"role '{version.start_role}' is needed to start '{process_key}'", process_key=process_key)
+        lock_version_row(session, version)
+        if has_unfinished(session, process_key, business_key):
+            raise Conflict(f"an unfinished '{process_key}' instance already has the key '{business_key}'",
+                           reason="business_key_taken", business_key=business_key)
+        if actor.region and actor.roles & REGIONAL_ROLES:
+            data = {**(data or {}), "region_initiateur": actor.region}
+        instance = create_instance(session, version, actor.username, business_key, data)
+        uow.commit()
+        return instance_dict(session, instance, actor=actor)
+
+
+def get_instance(uow, actor, instance_id, with_history=False):
+    """Read one instance with its open tasks (and its history); NotFound or Forbidden.
+
+    The read is logged (`file_read`) in a transaction of its own before the
+    file is returned; if the log cannot be written, nothing is returned.
+    """
+    with uow:
+        instance = load_readable(uow.session, actor, instance_id)
+        result = instance_dict(uow.session, instance, actor=actor)
+        result["related"] = related(uow.session, instance)
+        if with_history:
+            hidden = hidden_fields(instance.version, actor)
+            result["history"] = [audit.event_dict(e, hidden) for e in audit.history(uow.session, instance.id)]
+    audit.record_read(uow, actor, result["id"], result["process_key"], via="history" if with_history else "file")
+    return result
+
+
+def related(session, instance):
+    """Every instance of the same chain (an offer and all that followed from it), oldest first."""
+    root = instance.root_id or instance.id
+    query = (select(Instance).where((Instance.id == root) | (Instance.root_id == root))
+             .options(load_only(Instance.id, Instance.process_key, Instance.business_key, Instance.status,
+                                Instance.parent_id, Instance.process_version_id))
+             .order_by(Instance.id))
+    return [{"id": i.id, "process_key": i.process_key, "process_name": i.version.name,
+             "business_key": i.business_key, "status": i.status, "parent_id": i.parent_id}
+            for i in session.scalars(query) if i.id != instance.id]
+
+
+def load_readable(session, actor, instance_id):
+    instance = session.get(Instance, instance_id)
+    if instance is None:
+        raise NotFound(f"no instance {instance_id}")
+    if not can_read_instance(session, actor, instance):
+        raise Forbidden(f"instance {instance_id} is not one of your files", instance_id=instance.id)
+    return instance
+
+
+def list_instances(uow, actor, process=None, status=None, business_key=None, limit=200):
+    """Instances the actor may read, newest first, filtered by process, status, business key."""
+    query = select(Instance).order_by(Instance.id.desc()).limit(limit)
+    if process:
+        query = query.where(Instance.process_key == process)
+    if status:
+        query = query.where(Instance.status == status)
+    if business_key:
+        query = query.where(Instance.business_key == business_key)
+    if not sees_everything(actor):
+        mine = select(TaskRow.instance_id).where(work_filter(actor))
+        query = query.where(Instance.id.in_(mine) | (Instance.started_by == actor.username))
+    with uow:
+        return [instance_dict(uow.session, i, with_tasks=False, actor=actor) for i in uow.session.scalars(query)]
+
+
+def instance_dict(session, instance, with_tasks=True, actor=None):
+    """The API shape of an instance (health data left out for roles that do not need it)."""
+    result = {"id": instance.id, "process_key": instance.process_key, "version": instance.version.version,
+              "process_name": instance.version.name, "business_key": instance.business_key,
+              "status": instance.status, "started_at": as_utc(instance.started_at).isoformat(),
+              "started_by": instance.started_by,
+              "ended_at": as_utc(instance.ended_at).isoformat() if instance.ended_at else None,
+              "data": redact(instance.data, hidden_fields(instance.version, actor)), "error": None, "parent_id": instance.parent_id,
+              "root_id": instance.root_id}
+    if instance.status == "error":
+        result["error"] = {"message": instance.error_message, "element_id": instance.error_element}
+    if with_tasks:
+        rows = session.scalars(select(TaskRow).where(TaskRow.instance_id == instance.id,
+                                                     TaskRow.state == "ready").order_by(TaskRow.created_at))
+        result["tasks"] = task_dicts(session, rows.all())
+    return result
+
+
+def retry_instance(uow, actor, instance_id):
+    """Run again the elements of an instance in `error` (after its cause was fixed).
+
+    The failed elements are set back to READY and the engine steps run again
+    in one transaction; if they fail again the instance stays in `error`.
+    Raises Conflict if the instance is not in error.
+    """
+    with uow:
+        session = uow.session
+        instance = load_readable(session, actor, instance_id)
+        if instance.status != "error":
+            raise Conflict(f"instance {instance_id} is not in error", reason="not_in_error")
+        workflow = load_workflow(instance.version, instance.state)
+        failed = workflow.get_tasks(state=TaskState.ERROR)
+        for task in failed:
+            task._set_state(TaskState.READY)
+        audit.record(session, "instance_retried", actor.username, instance,
+                     element_id=instance.error_element)
+        run_step(session, instance, workflow, actor.username)
+        uow.commit()
+        return instance_dict(session, instance, actor=actor)

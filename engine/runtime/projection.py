@@ -1,0 +1,109 @@
+"""Keep the `tasks` table in step with the READY user tasks of an instance."""
+from datetime import datetime, timedelta, timezone
+
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+
+from engine import people
+from engine.definitions.elements import parse_duration, user_task_info
+from engine.store.tables import TaskRow, as_utc, utcnow
+
+
+def sync(session, instance, workflow):
+    """Add rows for newly READY user tasks; mark rows no longer READY as cancelled.
+
+    The caller marks the task it completed as `completed` before calling this.
+    """
+    ready = {str(task.id): task for task in workflow.get_tasks(state=TaskState.READY, manual=True)}
+    open_rows = session.scalars(select(TaskRow).where(TaskRow.instance_id == instance.id,
+                                                      TaskRow.state == "ready")).all()
+    known = set()
+    for row in open_rows:
+        known.add(row.id)
+        if row.id not in ready:
+            row.state = "cancelled"
+    for task_id, task in ready.items():
+        if task_id in known:
+            continue
+        earlier = session.get(TaskRow, task_id)  # a task reset to READY keeps its row
+        if earlier is not None:
+            earlier.state, earlier.completed_at, earlier.completed_by = "ready", None, None
+        else:
+            session.add(_row(instance, task))
+
+
+def refresh(session, instance, workflow):
+    """Re-read title, lane, role, form, section and due date of the open rows from their task's spec.
+
+    After a migration the same task may follow a changed element; its row keeps its id and assignee.
+    """
+    ready = {str(task.id): task for task in workflow.get_tasks(state=TaskState.READY, manual=True)}
+    for row in session.scalars(select(TaskRow).where(TaskRow.instance_id == instance.id, TaskRow.state == "ready")):
+        task = ready.get(row.id)
+        if task is None:
+            continue
+        info = user_task_info(task.task_spec)
+        row.name, row.title, row.lane, row.role = info.element_id, info.title, info.lane, info.role
+        row.form, row.manual_section = info.form, info.manual_section
+        row.due_at = _due_at(task, info, as_utc(row.created_at))
+        row.subject = _subject(task, info)
+
+
+def _row(instance, task):
+    info = user_task_info(task.task_spec)
+    now = utcnow()
+    return TaskRow(
+        id=str(task.id), instance_id=instance.id, process_key=instance.process_key,
+        business_key=instance.business_key, name=info.element_id, title=info.title, lane=info.lane,
+        role=info.role, region=task.data.get(info.region_variable) if info.region_variable else None,
+        form=info.form, manual_section=info.manual_section, state="ready", created_at=now,
+        due_at=_due_at(task, info, now), subject=_subject(task, info))
+
+
+def _subject(task, info):
+    """The id (as text) of the person the task is about, from its `subjectPerson` expression, or None.
+
+    Only the id is kept here: the inbox shows the person's current label from the
+    registry, so a name never outlives the person's file in this table.
+    """
+    if not info.subject_person:
+        return None
+    try:
+        value = task.workflow.script_engine.evaluate(task, info.subject_person)
+    except SpiffWorkflowException:  # not known yet at this step (e.g. the form that names the person)
+        return None
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _due_at(task, info, now):
+    """From the `dueDate` expression on the task's data (e.g. a negotiated deadline), else `dueIn`."""
+    if info.due_date:
+        try:
+            value = task.workflow.script_engine.evaluate(task, info.due_date)
+            moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+        except (SpiffWorkflowException, ValueError, TypeError):  # a missing or malformed date: fall back to dueIn
+            moment = None
+        if moment is not None:
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=timezone.utc)
+            if len(str(value)) == 10:  # a plain date is due at the end of that day
+                moment += timedelta(days=1, seconds=-1)
+            return moment
+    return now + parse_duration(info.due_in) if info.due_in else None
+
+
+def task_dicts(session, rows):
+    """The API shape of several tasks, each with the label of the person it is about."""
+    ids = {int(row.subject) for row in rows if row.subject}
+    return [task_dict(row, people.labels(session, ids)) for row in rows] if ids else [task_dict(r) for r in rows]
+
+
+def task_dict(row, labels=None):
+    """The API shape of a task; `labels` maps person ids to the labels shown as the task's subject."""
+    return {"id": row.id, "instance_id": row.instance_id, "process_key": row.process_key,
+            "business_key": row.business_key, "name": row.name, "title": row.title, "role": row.role,
+            "region": row.region, "assignee": row.assignee, "state": row.state,
+            "due_at": as_utc(row.due_at).isoformat() if row.due_at else None,
+            "created_at": as_utc(row.created_at).isoformat(), "manual_section": row.manual_section,
+            "subject": (labels or {}).get(int(row.subject)) if row.subject else None}

@@ -1,0 +1,55 @@
+"""A readable summary of what earlier steps recorded in a file, labelled from their forms."""
+from engine.definitions.checks import user_tasks
+from engine.definitions.forms import expand
+from engine.definitions.workflows import version_specs
+
+
+def file_summary(version, data, choices, skip_form=None):
+    """Sections [{"title", "fields": [(label, text)]}] of the data each earlier form recorded."""
+    sections, seen = [], set()
+    for info in _forms_in_order(version):
+        if info.form in seen or info.form == skip_form or info.form not in version.forms:
+            continue
+        seen.add(info.form)
+        schema = expand(version.forms[info.form], choices)
+        fields = _fields(schema, data)
+        if fields:
+            sections.append({"title": info.title, "fields": fields})
+    return sections
+
+
+def _forms_in_order(version):
+    infos = user_tasks(*version_specs(version))
+    return sorted(infos, key=lambda info: _position(version, info.element_id))
+
+
+def _position(version, element_id):
+    source = "".join(version.sources.values())
+    found = source.find(f'id="{element_id}"')
+    return found if found >= 0 else len(source)
+
+
+def _fields(schema, data, prefix=""):
+    fields = []
+    for name, prop in schema.get("properties", {}).items():
+        if name not in data or data[name] in (None, "", []):
+            continue
+        label = prefix + prop.get("title", name)
+        value = data[name]
+        if prop.get("type") == "object" and isinstance(value, dict):
+            if set(value) <= {"montant", "devise"}:
+                fields.append((label, f"{value.get('montant', '')} {value.get('devise', '')}".strip()))
+            else:
+                fields += _fields(prop, value, prefix=label + " — ")
+            continue
+        fields.append((label, _text(prop, value)))
+    return fields
+
+
+def _text(prop, value):
+    if isinstance(value, bool):
+        return "Oui" if value else "Non"
+    if isinstance(value, list):
+        return ", ".join(_text(prop.get("items", {}), item) for item in value)
+    titles = {choice.get("const"): choice.get("title") for choice in prop.get("oneOf", [])}
+    return str(titles.get(value, value))

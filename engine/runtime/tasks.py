@@ -1,0 +1,195 @@
+"""Inbox, claim, unclaim and complete: the use cases of the people doing the work."""
+from contextlib import contextmanager
+from dataclasses import replace
+from uuid import UUID
+
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine import audit, people
+from engine.accounts.access import can_work, sees_everything, work_filter
+from engine.accounts.regions import regions
+from engine.definitions import forms
+from engine.definitions.forms import ui_filename
+from engine.definitions.workflows import load_workflow
+from engine.errors import Conflict, Forbidden, NotFound
+from engine.people import transfers
+from engine.people.sensitive import hidden_fields, redact
+from engine.runtime.instances import instance_dict
+from engine.runtime.projection import task_dict, task_dicts
+from engine.runtime.spawn import run_step
+from engine.runtime.summary import file_summary
+from engine.store.tables import Instance, TaskRow, utcnow
+
+
+def list_open_tasks(uow, actor, mine=False):
+    """READY tasks the actor may work on (their roles; regional roles only their region)."""
+    query = select(TaskRow).where(TaskRow.state == "ready", work_filter(actor))
+    if mine:
+        query = query.where(TaskRow.assignee == actor.username)
+    query = query.order_by(TaskRow.due_at.is_(None), TaskRow.due_at, TaskRow.created_at)
+    with uow:
+        return task_dicts(uow.session, uow.session.scalars(query).all())
+
+
+def get_task(uow, actor, task_id):
+    """One task with its form (`{"schema", "ui"}`, choices filled in) and its current data."""
+    with uow:
+        session = uow.session
+        row = _readable_row(session, actor, task_id)
+        instance = session.get(Instance, row.instance_id)
+        [result] = task_dicts(session, [row])
+        data = dict(instance.data)
+        if row.state == "ready":
+            data = dict(load_workflow(instance.version, instance.state).get_task_from_id(UUID(row.id)).data)
+        choices = _choices(session, row, data)
+        result["form"] = task_form(instance.version, row.form, choices)
+        data = redact(data, hidden_fields(instance.version, actor))
+        result["data"] = data
+        result["file"] = file_summary(instance.version, data, choices, skip_form=row.form)
+        result["offer"] = _offer_summary(session, instance, actor, choices)
+        result["instance_status"] = instance.status
+    # A task page shows what earlier steps recorded about the person: a read of the file.
+    audit.record_read(uow, actor, result["instance_id"], result["process_key"], via="task")
+    return result
+
+
+def submission_form(uow, actor, task_id):
+    """A task's title and raw form schema: enough to read a submission, without loading the workflow.
+
+    Raises NotFound or Forbidden like `get_task`; the choices are not filled in (types are
+    all a submission needs), and nothing is recorded as read.
+    """
+    with uow:
+        row = _readable_row(uow.session, actor, task_id)
+        forms = uow.session.get(Instance, row.instance_id).version.forms
+        return {"title": row.title, "schema": forms.get(row.form) or {"type": "object", "properties": {}}}
+
+
+def task_form(version, filename, choices):
+    """A form of a deployed version, with reference choices (regions, countries, persons...) filled in."""
+    if not filename:
+        return {"schema": {"type": "object", "properties": {}}, "ui": {}}
+    return {"schema": forms.expand(version.forms[filename], choices),
+            "ui": version.forms.get(ui_filename(filename), {})}
+
+
+def _offer_summary(session, instance, actor, choices):
+    """What the offer at the root of the file's chain recorded (employer, post, conditions), labelled
+    from its forms (with the task's `choices`, read on the offer's data): the later procedures' tasks
+    (preselection, evaluation, selection, departure) need it."""
+    offer = session.get(Instance, instance.root_id) if instance.root_id else None
+    if offer is None:
+        return []
+    data = redact(offer.data, hidden_fields(offer.version, actor))
+    return file_summary(offer.version, data, replace(choices, data=data))
+
+
+def _choices(session, row, data):
+    return forms.Choices(regions=regions(session), persons=people.person_choices(session), data=data,
+                         region=row.region)
+
+
+def claim_task(uow, actor, task_id):
+    """Take a READY task for oneself. Conflict if someone else holds it."""
+    with uow:
+        session = uow.session
+        row = _workable_row(session, actor, task_id)
+        if row.assignee == actor.username:
+            return task_dict(row)
+        claimed = session.execute(update(TaskRow).where(TaskRow.id == row.id, TaskRow.state == "ready",
+                                                        TaskRow.assignee.is_(None))
+                                  .values(assignee=actor.username))
+        if claimed.rowcount != 1:
+            raise Conflict(f"task {task_id} is already claimed", reason="claimed")
+        instance = session.get(Instance, row.instance_id)
+        audit.record(session, "task_claimed", actor.username, instance, task_id=row.id, element_id=row.name,
+                     changes={"assignee": {"old": None, "new": actor.username}})
+        uow.commit()
+        session.refresh(row)
+        return task_dict(row)
+
+
+def unclaim_task(uow, actor, task_id):
+    """Give a task back to the role's shared inbox; only its holder may do so."""
+    with uow:
+        session = uow.session
+        row = _workable_row(session, actor, task_id)
+        if row.assignee != actor.username:
+            raise Conflict(f"task {task_id} is not claimed by you", reason="not_claimed")
+        row.assignee = None
+        audit.record(session, "task_unclaimed", actor.username, session.get(Instance, row.instance_id),
+                     task_id=row.id, element_id=row.name, changes={"assignee": {"old": actor.username, "new": None}})
+        uow.commit()
+        return task_dict(row)
+
+
+def complete_task(uow, actor, task_id, data):
+    """Validate `data` against the task's form, complete the task and run the engine.
+
+    Instance state, task projection and audit events are written in one
+    transaction guarded by the instance's version counter: of two people
+    completing the same task, one succeeds and the other gets Conflict.
+    Raises NotFound, Forbidden, Conflict or ValidationFailed (nothing written).
+    Returns the instance as a dict, with its next open tasks.
+    """
+    with uow, _first_writer_wins(task_id):
+        session = uow.session
+        row = _workable_row(session, actor, task_id)
+        if row.assignee not in (None, actor.username):
+            raise Conflict(f"task {task_id} is claimed by {row.assignee}", reason="claimed",
+                           assignee=row.assignee)
+        instance = session.get(Instance, row.instance_id)
+        workflow = load_workflow(instance.version, instance.state)
+        task = workflow.get_task_from_id(UUID(row.id))
+        if not task.has_state(TaskState.READY):
+            raise Conflict(f"task {task_id} is no longer open", reason="not_open")
+        forms.validate(forms.expand(instance.version.forms.get(row.form, {}), _choices(session, row, task.data),
+                                    labelled=False), data)
+        before = dict(task.data)
+        task.data.update(data)
+        row.state, row.completed_at, row.completed_by = "completed", utcnow(), actor.username
+        row.assignee = row.assignee or actor.username
+        audit.record(session, "task_completed", actor.username, instance, task_id=row.id, element_id=row.name,
+                     changes=audit.changes(before, task.data))
+        run_step(session, instance, workflow, actor.username, step=task.run)
+        if task.has_state(TaskState.COMPLETED):
+            transfers.note(session, instance, task, actor.username)
+        uow.commit()
+        return instance_dict(session, instance, actor=actor)
+
+
+@contextmanager
+def _first_writer_wins(task_id):
+    """Turn a lost race on the instance's version counter into a Conflict."""
+    try:
+        yield
+    except (StaleDataError, OperationalError) as err:
+        if isinstance(err, OperationalError) and "locked" not in str(err):
+            raise
+        raise Conflict(f"task {task_id} was completed by someone else meanwhile", reason="stale") from None
+
+
+def _task_row(session, task_id):
+    row = session.get(TaskRow, str(task_id))
+    if row is None:
+        raise NotFound(f"no task {task_id}")
+    return row
+
+
+def _readable_row(session, actor, task_id):
+    row = _task_row(session, task_id)
+    if not (can_work(actor, row) or sees_everything(actor)):
+        raise Forbidden(f"task {task_id} is not yours", task_id=row.id)
+    return row
+
+
+def _workable_row(session, actor, task_id):
+    row = _task_row(session, task_id)
+    if not can_work(actor, row):
+        raise Forbidden(f"task {task_id} is not yours", task_id=row.id)
+    if row.state != "ready":
+        raise Conflict(f"task {task_id} is no longer open ({row.state})", reason="not_open")
+    return row

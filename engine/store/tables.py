@@ -1,0 +1,362 @@
+"""Database tables (SQLAlchemy 2). The schema itself is created by Alembic migrations."""
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date, datetime, timezone
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+_REPLAYED_NOW = ContextVar("replayed_now", default=None)
+
+
+def utcnow():
+    """The time every row and event is stamped with: the real time, unless `replaying` says otherwise."""
+    return _REPLAYED_NOW.get() or datetime.now(timezone.utc)
+
+
+@contextmanager
+def replaying(moment):
+    """Stamp what is done inside with `moment` (an aware datetime): the demo replays months of work
+    on its files in a few seconds, and their histories and step durations read as they would have."""
+    token = _REPLAYED_NOW.set(moment)
+    try:
+        yield
+    finally:
+        _REPLAYED_NOW.reset(token)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    email: Mapped[str | None] = mapped_column(String(200))
+    region: Mapped[str | None] = mapped_column(String(40))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    role_rows: Mapped[list["UserRole"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+    @property
+    def roles(self):
+        return {r.role for r in self.role_rows}
+
+
+class UserRole(Base):
+    __tablename__ = "user_roles"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Region(Base):
+    __tablename__ = "regions"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ProcessVersion(Base):
+    """One deployed, immutable version of a process: its spec is stored once, here."""
+
+    __tablename__ = "process_versions"
+    __table_args__ = (UniqueConstraint("process_key", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_key: Mapped[str] = mapped_column(String(100), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(300))
+    checksum: Mapped[str] = mapped_column(String(64))
+    # Large: loaded only when used, not with every instance that points here.
+    spec: Mapped[dict] = mapped_column(JSON, deferred=True)
+    forms: Mapped[dict] = mapped_column(JSON, deferred=True)
+    sources: Mapped[dict] = mapped_column(JSON, deferred=True)
+    start_role: Mapped[str | None] = mapped_column(String(40))
+    # Set when the start event waits for a message: only another procedure opens such a file.
+    start_message: Mapped[str | None] = mapped_column(String(100))
+    deployed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    deployed_by: Mapped[str] = mapped_column(String(80))
+
+
+class Instance(Base):
+    """A running or finished instance: SpiffWorkflow state only, the spec is in its version."""
+
+    __tablename__ = "instances"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"), index=True)
+    process_key: Mapped[str] = mapped_column(String(100), index=True)
+    business_key: Mapped[str] = mapped_column(String(120), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    state: Mapped[dict] = mapped_column(JSON)
+    data: Mapped[dict] = mapped_column(JSON)
+    error_message: Mapped[str | None] = mapped_column(Text)
+    error_element: Mapped[str | None] = mapped_column(String(100))
+    started_by: Mapped[str] = mapped_column(String(80))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    lock_version: Mapped[int] = mapped_column(Integer, nullable=False)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("instances.id"), index=True)
+    root_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    version: Mapped[ProcessVersion] = relationship(lazy="joined")
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+
+class TaskRow(Base):
+    """Projection of the user tasks of every instance, so an inbox is one indexed query."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (Index("ix_tasks_inbox", "state", "role", "region"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), index=True)
+    process_key: Mapped[str] = mapped_column(String(100))
+    business_key: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(300))
+    # What this task is about, when several share a title (e.g. the candidate to evaluate).
+    subject: Mapped[str | None] = mapped_column(String(300))
+    lane: Mapped[str | None] = mapped_column(String(100))
+    role: Mapped[str | None] = mapped_column(String(40))
+    region: Mapped[str | None] = mapped_column(String(40))
+    assignee: Mapped[str | None] = mapped_column(String(80), index=True)
+    form: Mapped[str | None] = mapped_column(String(200))
+    manual_section: Mapped[str | None] = mapped_column(String(60))
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    state: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_by: Mapped[str | None] = mapped_column(String(80))
+
+
+class AuditEvent(Base):
+    """Append-only, hash-chained history: who did what, when, to which instance (see engine/audit/chain.py)."""
+
+    __tablename__ = "audit_events"
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(80), index=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    instance_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    process_key: Mapped[str | None] = mapped_column(String(100), index=True)
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    element_id: Mapped[str | None] = mapped_column(String(100))
+    region: Mapped[str | None] = mapped_column(String(40), index=True)
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    # SHA-256 of `details` as first written: the hash covers it, so that details may be redacted.
+    details_digest: Mapped[str | None] = mapped_column(String(64))
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The one row naming the last event of the chain; writers lock it to append in turn."""
+
+    __tablename__ = "audit_head"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+def as_utc(moment):
+    """SQLite returns naive datetimes: read them as the UTC they were written in."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=timezone.utc)
+
+
+class Timer(Base):
+    """Something due at a time: a BPMN timer an instance waits on, or a task's reminder or escalation.
+
+    This table is the truth the scheduler works from; rows are written in the
+    same transaction as the instance state, so no timer is lost.
+    """
+
+    __tablename__ = "timers"
+    __table_args__ = (Index("ix_timers_due", "status", "due_at"),
+                      UniqueConstraint("kind", "task_id", "due_at"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36))
+    element_id: Mapped[str | None] = mapped_column(String(100))
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    fired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Notification(Base):
+    """An in-app message to one person: a reminder, an escalation."""
+
+    __tablename__ = "notifications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    instance_id: Mapped[int | None] = mapped_column(Integer)
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+# Business records, fed by the engine from each procedure's data (engine/records),
+# so that managers' counts never read workflow state.
+
+class Person(Base):
+    """A candidate or a migrant: the personal file that procedures refer to by id."""
+
+    __tablename__ = "persons"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_name: Mapped[str] = mapped_column(String(120))
+    first_names: Mapped[str] = mapped_column(String(200))
+    sex: Mapped[str] = mapped_column(String(1), index=True)
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    region: Mapped[str] = mapped_column(String(40), index=True)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(Text)
+    education: Mapped[str | None] = mapped_column(String(60))
+    occupation: Mapped[str | None] = mapped_column(String(200))
+    disability: Mapped[bool] = mapped_column(Boolean, default=False)
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    consent_purpose: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(80))
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Offer(Base):
+    __tablename__ = "offers"
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), primary_key=True)
+    reference: Mapped[str] = mapped_column(String(120), index=True)
+    employer_name: Mapped[str | None] = mapped_column(String(200))
+    employer_country: Mapped[str | None] = mapped_column(String(2), index=True)
+    occupation: Mapped[str | None] = mapped_column(String(200), index=True)
+    work_country: Mapped[str | None] = mapped_column(String(2), index=True)
+    source: Mapped[str | None] = mapped_column(String(40))
+    posts: Mapped[int | None] = mapped_column(Integer)
+    candidates_wanted: Mapped[int | None] = mapped_column(Integer)
+    credible: Mapped[bool | None] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    received_on: Mapped[date | None] = mapped_column(Date, index=True)
+    satisfy_by: Mapped[date | None] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Candidature(Base):
+    """A person's application to an offer and how far it went."""
+
+    __tablename__ = "candidatures"
+    __table_args__ = (UniqueConstraint("offer_id", "person_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.instance_id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    region: Mapped[str | None] = mapped_column(String(40), index=True)
+    stage: Mapped[str] = mapped_column(String(20), index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Departure(Base):
+    __tablename__ = "departures"
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
+    offer_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    destination_country: Mapped[str | None] = mapped_column(String(2), index=True)
+    planned_on: Mapped[date | None] = mapped_column(Date)
+    departed_on: Mapped[date | None] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    # Why the departure was cancelled, as the diagram codes it (cause_annulation).
+    cancellation_cause: Mapped[str | None] = mapped_column(String(30), index=True)
+    arrived_on: Mapped[date | None] = mapped_column(Date)
+
+
+class ReturnRecord(Base):
+    __tablename__ = "returns"
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
+    region: Mapped[str | None] = mapped_column(String(40), index=True)
+    category: Mapped[str | None] = mapped_column(String(20), index=True)
+    reason: Mapped[str | None] = mapped_column(String(60))
+    country_from: Mapped[str | None] = mapped_column(String(2))
+    registered_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # The day the migrant came back to Mali, as declared; registered_on is when the file was opened.
+    returned_on: Mapped[date | None] = mapped_column(Date, index=True)
+
+
+class CandidateService(Base):
+    """A candidate's file of the candidate services procedure (manual §8.1, §8.2.1–8.2.5)."""
+
+    __tablename__ = "candidate_services"
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
+    region: Mapped[str | None] = mapped_column(String(40), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    stage: Mapped[str] = mapped_column(String(20))
+    employability: Mapped[str | None] = mapped_column(String(10), index=True)
+    motivation: Mapped[str | None] = mapped_column(String(10))
+    cv_finalised: Mapped[bool | None] = mapped_column(Boolean)
+    project_realistic: Mapped[bool | None] = mapped_column(Boolean)
+    session_kind: Mapped[str | None] = mapped_column(String(20), index=True)
+    session_on: Mapped[date | None] = mapped_column(Date)
+    equivalence_asked: Mapped[bool | None] = mapped_column(Boolean)
+    equivalence_started: Mapped[bool | None] = mapped_column(Boolean)
+    outcome: Mapped[str | None] = mapped_column(String(20), index=True)
+    training: Mapped[str | None] = mapped_column(String(30))
+    opened_on: Mapped[date | None] = mapped_column(Date, index=True)
+    concluded_on: Mapped[date | None] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Reintegration(Base):
+    __tablename__ = "reintegrations"
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
+    region: Mapped[str | None] = mapped_column(String(40), index=True)
+    path: Mapped[str | None] = mapped_column(String(20), index=True)
+    outcome: Mapped[str | None] = mapped_column(String(60))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AgencyReport(Base):
+    """A licensed private placement agency's yearly activity report (manual §8.2.4)."""
+
+    __tablename__ = "agency_reports"
+    __table_args__ = (UniqueConstraint("instance_id", "year"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), index=True)
+    agency: Mapped[str] = mapped_column(String(200), index=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    received_on: Mapped[date | None] = mapped_column(Date)
+    placements: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+
+
+class DiagramDraft(Base):
+    """The files of a process being edited in the modeler, not deployed yet: one draft per process.
+
+    `files` maps each file name (.bpmn, .dmn, .schema.json, .ui.json) to its text; `problems`
+    holds the last check's findings, None when the draft changed since it was last checked.
+    """
+
+    __tablename__ = "diagram_drafts"
+    process_key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    files: Mapped[dict] = mapped_column(JSON)
+    base_version: Mapped[int | None] = mapped_column(Integer)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    saved_by: Mapped[str] = mapped_column(String(80))
+    saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    problems: Mapped[list | None] = mapped_column(JSON)

@@ -1,6 +1,7 @@
 """Deploy diagrams: parse, check, and store each process as an immutable, versioned spec."""
 import hashlib
 import json
+import re
 from pathlib import Path
 
 from lxml import etree
@@ -130,6 +131,10 @@ def _problem(err, filename):
     return Problem(getattr(err, "file_name", "") or filename, element, message)
 
 
+# A form file is a plain name of the forms folder: never a path that could read any file of the server.
+FORM_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\.schema\.json")
+
+
 class _Forms:
     def __init__(self):
         self.found, self.problems = {}, []
@@ -139,6 +144,10 @@ def _collect_forms(specs, files, forms_dir):
     result = _Forms()
     needed = {info.form for spec, subs in specs.values() for info in checks.user_tasks(spec, subs) if info.form}
     for filename in sorted(needed):
+        if not FORM_NAME.fullmatch(filename):
+            result.problems.append(Problem(filename, "", "a form is named by a plain file name of the forms folder, "
+                                                         "ending in .schema.json (no folder, no '..')"))
+            continue
         for name in (filename, ui_filename(filename)):
             text = _read_form(name, files, forms_dir)
             if text is None:

@@ -1,9 +1,7 @@
 """Audit pages for managers: search every event, export a search as CSV, read one file's timeline."""
-import csv
-import io
 from datetime import date
 
-from flask import Blueprint, Response, g, render_template, request, stream_with_context
+from flask import Blueprint, g, render_template, request
 from flask_babel import gettext as _
 
 from engine.accounts import users
@@ -12,6 +10,7 @@ from engine.audit.search import EventFilter, export_events, search_events
 from engine.audit.timeline import timeline
 from engine.errors import FieldError
 from engine.runtime import instances
+from web import csv_export
 from web.auth import login_required
 from web.instances import diagram_of
 from web.labels import EVENTS
@@ -21,7 +20,6 @@ from web.store import uow
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 _TEXT_FILTERS = ("person", "process", "region", "kind", "business_key")
 # Spreadsheets run a cell starting with one of these as a formula: such text is quoted.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @bp.app_context_processor
@@ -65,38 +63,13 @@ def search():
 def export():
     filters, _errors = _filters()
     rows = export_events(uow(), g.actor, filters)
-    headers = {"Content-Disposition": 'attachment; filename="journal-audit.csv"'}
-    return Response(stream_with_context(_csv_lines(rows)), mimetype="text/csv", headers=headers)
-
-
-def _csv_lines(rows):
-    """The CSV text, line by line: UTF-8 with a BOM and ';' between cells, as Excel in French reads it."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([_("N°"), _("Date (UTC)"), _("Personne"), _("Événement"), _("Code"), _("Dossier"),
-                     _("N° interne du dossier"), _("Procédure"), _("Région"), _("Élément"), _("Champs modifiés"),
-                     _("Empreinte")])
-    yield "\ufeff" + _flush(buffer)
-    for row in rows:
-        writer.writerow([_cell(value) for value in (
-            row["seq"], row["at"], row["actor"], EVENTS.get(row["kind"], row["kind"]), row["kind"],
-            row["business_key"], row["instance_id"], row["process_key"], row["region"], row["element_id"],
-            ", ".join(row["changed"]), row["hash"])])
-        yield _flush(buffer)
-
-
-def _flush(buffer):
-    text = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    return text
-
-
-def _cell(value):
-    if value is None:
-        return ""
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    header = [_("N°"), _("Date (UTC)"), _("Personne"), _("Événement"), _("Code"), _("Dossier"),
+              _("N° interne du dossier"), _("Procédure"), _("Région"), _("Élément"), _("Champs modifiés"),
+              _("Empreinte")]
+    return csv_export.response("journal-audit.csv", header, (
+        (row["seq"], row["at"], row["actor"], EVENTS.get(row["kind"], row["kind"]), row["kind"], row["business_key"],
+         row["instance_id"], row["process_key"], row["region"], row["element_id"], ", ".join(row["changed"]),
+         row["hash"]) for row in rows))
 
 
 @bp.get("/instances/<int:instance_id>")

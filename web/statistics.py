@@ -1,14 +1,13 @@
 """Statistics pages for managers: tables, bar charts (server-drawn SVG) and CSV exports."""
-import csv
-import io
 from datetime import date
 
-from flask import Blueprint, Response, g, render_template, request
+from flask import Blueprint, g, render_template, request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from engine.errors import Forbidden
 from engine.records import statistics
+from web import csv_export
 from web.auth import login_required
 from web.store import uow
 
@@ -51,10 +50,6 @@ def export(key):
     filters = _filters()
     if key not in statistics.INDICATORS:
         raise Forbidden("unknown indicator")
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow([str(DIMENSIONS.get(filters["by"] or "")), gettext(statistics.INDICATORS[key].title)])
-    writer.writerows((label if label is not None else "", value)
-                     for label, value in statistics.count(uow(), key, **filters))
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename={key}.csv"})
+    header = [DIMENSIONS.get(filters["by"] or ""), gettext(statistics.INDICATORS[key].title)]
+    return csv_export.response(f"{key}.csv", header, ((label, value)
+                               for label, value in statistics.count(uow(), key, **filters)))

@@ -1,5 +1,8 @@
 """The statistics pages: managers only, charts, CSV that matches the page."""
-from conftest import csrf_token, login
+from conftest import DCIM, csrf_token, login
+
+from engine.runtime import instances, tasks
+from tests.engine import offer_data
 
 
 def _start_offer(client, reference):
@@ -45,3 +48,15 @@ def test_indicator_titles_are_translated(client):
         assert title in english
     csv = client.get("/statistiques/retours.csv", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert csv.startswith("\ufeffTotal;Returning migrants")
+
+
+
+def test_csv_exports_never_hand_a_spreadsheet_a_formula(client, deployed):
+    """A value typed into a form that a spreadsheet would run (= + - @) is written as text."""
+    offer = instances.start_instance(deployed, DCIM, "offre_internationale", "OFF-CSV-1")
+    [task] = [t for t in tasks.list_open_tasks(deployed, DCIM) if t["instance_id"] == offer["id"]]
+    tasks.complete_task(deployed, DCIM, task["id"], {**offer_data.enregistrer_saisonnier_espagne(),
+                                                     "metier": '=HYPERLINK("http://exemple.invalid";"x")'})
+    login(client, "direction")
+    lines = client.get("/statistiques/offres_recues.csv?par=metier").get_data(as_text=True).splitlines()
+    assert '"\'=HYPERLINK(""http://exemple.invalid"";""x"")";1' in lines

@@ -1,4 +1,4 @@
-"""The `djoliba` command: init, serve, scheduler, deploy, token, audit verify, retention."""
+"""The `djoliba` command: init, serve, scheduler, deploy, user, token, audit verify, retention."""
 import argparse
 import os
 import sys
@@ -8,7 +8,7 @@ from engine import accounts
 from engine.audit.verify import verify
 from engine.authoring.deploy import deploy_paths
 from engine.demo.files import create_demo_data, describe
-from engine.errors import DeployRejected, EngineError
+from engine.errors import Conflict, DeployRejected, EngineError, NotFound, ValidationFailed
 from engine.setup import create_demo_accounts, init_database
 from engine.store.uow import UnitOfWork, make_session_factory
 from web import config
@@ -84,6 +84,57 @@ def cmd_regions(args):
     return 0
 
 
+def cmd_user(args):
+    """Manage an account from the server's console; `add` and `reset-password` print a one-time password alone."""
+    from engine.accounts import users
+    from engine.accounts.roles import ROLES
+    uow = _uow(_settings()["url"])
+    try:
+        if args.action == "add":
+            _user, password = users.add_user(uow, users.CLI, args.name, args.role or [], region=args.region,
+                                             full_name=args.full_name or "", email=args.email)
+            print(password)
+        elif args.action == "reset-password":
+            print(users.reset_password(uow, users.CLI, args.name))
+        else:
+            change = {"disable": users.disable_user, "enable": users.enable_user, "unlock": users.unlock_user}
+            change[args.action](uow, users.CLI, args.name)
+            print(f"{args.name}: {_USER_DONE[args.action]}", file=sys.stderr)
+    except ValidationFailed as failed:
+        for error in failed.errors:
+            text = _USER_REFUSALS.get((error.field, error.code), _USER_REFUSALS.get(error.field, str(failed)))
+            print(text.format(name=args.name, roles=", ".join(ROLES), regions=", ".join(_region_codes(uow))),
+                  file=sys.stderr)
+        return 1
+    except Conflict:
+        print(f"Le compte « {args.name} » existe déjà. / Account '{args.name}' already exists.", file=sys.stderr)
+        return 1
+    except NotFound:
+        print(f"Aucun compte « {args.name} ». / No account '{args.name}'.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _region_codes(uow):
+    from engine.accounts.users import list_regions
+    return list(list_regions(uow))
+
+
+_USER_DONE = {"disable": "compte désactivé, sessions fermées / account disabled, sessions ended",
+              "enable": "compte réactivé / account enabled", "unlock": "compte débloqué / account unlocked"}
+_USER_REFUSALS = {
+    "username": "Identifiant invalide « {name} » : 2 à 80 caractères, minuscules sans accent, chiffres, . - _ / "
+                "invalid username '{name}': 2 to 80 characters, lowercase letters, digits, . - _",
+    ("roles", "required"): "Indiquez au moins un rôle (--role) : {roles} / give at least one role (--role): {roles}",
+    ("roles", "enum"): "Rôle inconnu ; rôles connus : {roles} / unknown role; known roles: {roles}",
+    ("region", "enum"): "Région inconnue ; régions connues : {regions} / unknown region; known regions: {regions}",
+    ("region", "required"): "Un rôle régional demande une région (--region) : {regions} / "
+                            "a regional role needs a region (--region): {regions}",
+    "email": "Adresse électronique invalide / invalid e-mail address",
+    "full_name": "Nom complet trop long (200 caractères au plus) / full name too long (200 characters at most)",
+}
+
+
 def cmd_token(args):
     try:
         print(accounts.create_token(_uow(_settings()["url"]), args.username))
@@ -104,6 +155,9 @@ _VERDICTS = {
             "The chain's head is missing or does not name the last event.",
     "anchor": "L'événement n° {seq} n'a plus l'empreinte notée : le journal a été réécrit depuis. / "
               "Event #{seq} no longer has the noted hash: the log was rewritten from there on.",
+    "emptied": "Le journal d'audit a été vidé : il est vide alors que la base contient des versions déployées, "
+               "des dossiers ou des personnes, ou qu'une ancre désigne un événement. / The audit log was wiped: it "
+               "is empty while the database holds deployed versions, files or persons, or an anchor names an event.",
 }
 
 
@@ -185,6 +239,19 @@ def main(argv=None):
     regions = commands.add_parser("regions", help="list the regional directorates, or load them from a JSON file")
     regions.add_argument("--load", metavar="FILE", help='JSON list of {"code", "name"}')
     regions.set_defaults(run=cmd_regions)
+    user = commands.add_parser("user", help="manage accounts (the first administrator of an install included)")
+    user_actions = user.add_subparsers(dest="action", required=True)
+    add = user_actions.add_parser("add", help="create an account; prints its one-time password and nothing else")
+    add.add_argument("name")
+    add.add_argument("--role", action="append", help="a role (repeat for several)")
+    add.add_argument("--region", help="the regional directorate (code), for regional roles")
+    add.add_argument("--email")
+    add.add_argument("--full-name")
+    for action, text in (("disable", "disable an account and end its sessions"), ("enable", "enable it again"),
+                         ("reset-password", "print a new one-time password and nothing else"),
+                         ("unlock", "lift a lock after failed logins")):
+        user_actions.add_parser(action, help=text).add_argument("name")
+    user.set_defaults(run=cmd_user)
     token = commands.add_parser("token", help="print a new API token for USERNAME")
     token.add_argument("username")
     token.set_defaults(run=cmd_token)

@@ -4,10 +4,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from engine.audit.chain import GENESIS, REDACTION, digest, event_hash
-from engine.store.tables import AuditEvent, AuditHead
+from engine.store.tables import AuditEvent, AuditHead, Instance, Person, ProcessVersion
 
-ALTERED, MISSING, INSERTED, REORDERED, HEAD, ANCHOR = \
-    "altered", "missing", "inserted", "reordered", "head", "anchor"
+ALTERED, MISSING, INSERTED, REORDERED, HEAD, ANCHOR, EMPTIED = \
+    "altered", "missing", "inserted", "reordered", "head", "anchor", "emptied"
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,9 @@ class Verdict:
     - `reordered`: event `seq` links to an event stored after it;
     - `head`: the head row is missing or does not name the last event (`seq` is None);
     - `anchor`: the chain is consistent but event `seq` no longer has the hash noted earlier:
-      the log was rewritten from there on.
+      the log was rewritten from there on;
+    - `emptied`: the log is empty (head included) while the database holds what is always
+      recorded when it is made (deployed versions, files, persons), or an anchor names an event.
     `head_seq` and `head_hash` name the last event, to be noted down as an anchor.
     """
 
@@ -96,8 +98,10 @@ def verify(uow, anchors=()):
         if walk.broken is not None:
             return _broken(session, walk)
         head = session.get(AuditHead, 1)
+        if head is None and not walk.checked:
+            return Verdict(0, None, None, EMPTIED if walk.anchors or _recorded_rows(session) else None)
         if head is None:
-            return Verdict(walk.checked, None, None, HEAD if walk.checked else None)
+            return Verdict(walk.checked, None, None, HEAD)
         if walk.seq > head.seq:
             return Verdict(walk.checked, head.seq, head.hash, INSERTED, _next_seq(session, head.seq))
         # Events committed after the first read: follow the chain up to the head read since.
@@ -113,6 +117,12 @@ def verify(uow, anchors=()):
         if walk.anchors:
             return Verdict(walk.checked, head.seq, head.hash, ANCHOR, min(walk.anchors))
         return Verdict(walk.checked, head.seq, head.hash)
+
+
+def _recorded_rows(session):
+    """Does the database hold rows whose making is always recorded in the log?"""
+    return any(session.scalars(select(table.id).limit(1)).first() is not None
+               for table in (ProcessVersion, Instance, Person))
 
 
 def _follow(session, walk, query):

@@ -198,6 +198,21 @@ def test_a_missing_head_is_found(log, database_url, monkeypatch, capsys):
     assert_found(log, database_url, monkeypatch, capsys, "head", None)
 
 
+def test_a_wiped_log_is_found_with_or_without_an_anchor(log, database_url, monkeypatch, capsys):
+    """DELETE FROM audit_events; DELETE FROM audit_head: the files and versions are still there."""
+    noted = verify(log)
+    tamper(log, delete(EVENTS), delete(AuditHead.__table__))
+    assert_found(log, database_url, monkeypatch, capsys, "emptied", None)
+    verdict = verify(log, anchors=[(noted.head_seq, noted.head_hash)])
+    assert verdict.problem == "emptied"
+    code, out = run_cli(database_url, monkeypatch, capsys, "--anchor", f"{noted.head_seq}:{noted.head_hash}")
+    assert code == 1 and "vidé" in out and "wiped" in out
+
+
+def test_an_empty_log_of_an_empty_database_is_intact(uow):
+    assert verify(uow).ok and verify(uow).checked == 0
+
+
 def test_a_log_rewritten_with_new_hashes_is_found_only_against_an_anchor(log, database_url, monkeypatch, capsys):
     """Hashes anyone can recompute: a whole rewritten tail reads as a valid chain, unless an anchor noted
     earlier (the head printed by an earlier check) says otherwise."""

@@ -11,7 +11,8 @@ EVENTS = {"instance_started": _l("dossier ouvert"), "task_claimed": _l("tâche p
           "error": _l("erreur"), "instance_retried": _l("dossier relancé"), "deployed": _l("déploiement"),
           "instance_migrated": _l("dossier migré vers une nouvelle version"),
           "message_received": _l("message reçu d'une autre procédure"),
-          "decision_taken": _l("décision de la table de décision")}
+          "decision_taken": _l("décision de la table de décision"),
+          "script_printed": _l("affichage d'un script (print)")}
 
 
 # The other kinds of the audit trail (reads, accounts, the scheduler), for the managers' pages.

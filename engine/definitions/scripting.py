@@ -4,6 +4,11 @@ Diagrams are edited by users, so a script must not import modules, reach
 dunder attributes or touch files and the network. RestrictedPython compiles
 the code with guards; only safe builtins are given to it.
 
+`print()` works in scripts: what a script prints is collected (RestrictedPython's
+print collector) and handed to the engine's `on_print`, which records it in the
+file's history; a condition or expression has nowhere to print, so there it is
+refused like an import.
+
 A script must also end, and in little memory: `while` loops are refused
 (loop over a list with `for`), `range` is bounded by the restricted builtins,
 every loop or comprehension goes through `_getiter_`, which counts the items of
@@ -14,6 +19,7 @@ instance is saved in error and can be retried once fixed.
 """
 import ast
 import copy
+import warnings
 
 from RestrictedPython import compile_restricted, limited_builtins, safe_builtins, utility_builtins
 from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
@@ -23,6 +29,7 @@ from RestrictedPython.Guards import (
     guarded_unpack_sequence,
     safer_getattr,
 )
+from RestrictedPython.PrintCollector import PrintCollector
 from RestrictedPython.transformer import RestrictingNodeTransformer
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
@@ -131,8 +138,13 @@ def compile_code(source, mode):
             raise ScriptRejected(f"line {node.lineno}: imports are not allowed")
         if isinstance(node, ast.While):
             raise ScriptRejected(f"line {node.lineno}: while loops are not allowed: loop over a list with for")
+        if mode == "eval" and isinstance(node, ast.Name) and node.id in ("print", "printed"):
+            raise ScriptRejected(f"line {node.lineno}: print() is not allowed in a condition or expression: "
+                                 "print from a script task")
     try:
-        return compile_restricted(tree, filename="<script>", mode=mode, policy=_Policy)
+        with warnings.catch_warnings():  # "prints, but never reads 'printed'": the engine reads it
+            warnings.simplefilter("ignore", SyntaxWarning)
+            return compile_restricted(tree, filename="<script>", mode=mode, policy=_Policy)
     except SyntaxError as err:
         # RestrictedPython reports its refusals as a SyntaxError whose msg is a tuple of reasons.
         reasons = err.msg if isinstance(err.msg, tuple) else (str(err.msg),)
@@ -151,18 +163,33 @@ def check_code(source, mode):
 class RestrictedEnvironment(TaskDataEnvironment):
     """SpiffWorkflow script environment that evaluates through RestrictedPython."""
 
+    printed = ""  # what the latest script printed
+
     def evaluate(self, expression, context, external_context=None):
         scope = {**copy.copy(self.globals), **_GUARDS, "_getiter_": _budgeted_getiter(),
                  **(external_context or {}), **context}
-        return eval(compile_code(expression, "eval"), scope)
+        try:
+            return eval(compile_code(expression, "eval"), scope)
+        except Exception as err:
+            # SpiffWorkflow evaluates some expressions here directly (correlations, an ad-hoc
+            # sub-process's completion condition): say which one failed.
+            err.add_note(f"(expression: {expression})")
+            raise
 
     def execute(self, script, context, external_context=None):
         self.check_for_overwrite(context, external_context or {})
+        collectors = []
+
+        def collector(_getattr_=None):
+            collectors.append(PrintCollector(_getattr_))
+            return collectors[-1]
         context.update({**copy.copy(self.globals), **_GUARDS, "_getiter_": _budgeted_getiter(),
-                        **(external_context or {})})
+                        "_print_": collector, **(external_context or {})})
+        self.printed = ""
         try:
             exec(compile_code(script, "exec"), context)
         finally:
+            self.printed = "".join(printer() for printer in collectors)
             for name in list(context):
                 if name in _GUARDS or name in self.globals or callable(context[name]) \
                         or (external_context and name in external_context):
@@ -177,10 +204,24 @@ class ScriptEngine(PythonScriptEngine):
         super().__init__(environment=RestrictedEnvironment())
         self.outbox = []
         self.process_exists = lambda _key: True
+        self.on_print = lambda _task, _text: None  # given what a script of `task` printed, if anything
+
+    def execute(self, task, script, external_context=None):
+        try:
+            return super().execute(task, script, external_context)
+        finally:
+            if self.environment.printed:
+                self.on_print(task, self.environment.printed)
 
     def provide(self, **functions):
         """Let scripts and conditions call `functions` (e.g. look-ups in the persons registry)."""
         self.environment.globals.update(functions)
+
+    def create_task_exec_exception(self, task, script, err):
+        # The library appends err.args[0] to a text: a KeyError(5) would fail there with a TypeError.
+        if err.args and not isinstance(err.args[0], str):
+            err.args = (repr(err.args[0]), *err.args[1:])
+        return super().create_task_exec_exception(task, script, err)
 
     def call_service(self, task, operation_name=None, operation_params=None, **_kwargs):
         # The library's own error path here refers to an undefined name: report errors ourselves.

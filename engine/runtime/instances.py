@@ -1,5 +1,4 @@
 """Start instances and read them with their tasks and history."""
-from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
 from sqlalchemy.orm import load_only
 
@@ -10,6 +9,7 @@ from engine.definitions.catalog import latest_version
 from engine.definitions.workflows import load_workflow
 from engine.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from engine.people.sensitive import hidden_fields, redact
+from engine.runtime.progress import retry_step
 from engine.runtime.projection import task_dicts
 from engine.runtime.spawn import create_instance, has_unfinished, lock_version_row, run_step
 from engine.store.tables import Instance, ProcessVersion, TaskRow, as_utc
@@ -142,7 +142,7 @@ def instance_dict(session, instance, with_tasks=True, actor=None):
 def retry_instance(uow, actor, instance_id):
     """Run again the elements of an instance in `error` (after its cause was fixed).
 
-    The failed elements are set back to READY and the engine steps run again
+    The failed elements run again (`progress.retry_step`), then the engine steps,
     in one transaction; if they fail again the instance stays in `error`.
     Raises Conflict if the instance is not in error.
     """
@@ -152,11 +152,8 @@ def retry_instance(uow, actor, instance_id):
         if instance.status != "error":
             raise Conflict(f"instance {instance_id} is not in error", reason="not_in_error")
         workflow = load_workflow(instance.version, instance.state)
-        failed = workflow.get_tasks(state=TaskState.ERROR)
-        for task in failed:
-            task._set_state(TaskState.READY)
         audit.record(session, "instance_retried", actor.username, instance,
                      element_id=instance.error_element)
-        run_step(session, instance, workflow, actor.username)
+        run_step(session, instance, workflow, actor.username, step=retry_step(workflow))
         uow.commit()
         return instance_dict(session, instance, actor=actor)

@@ -105,3 +105,70 @@ def salary_diagram(script):
     <bpmn:sequenceFlow id="f3" sourceRef="calculer_salaire_mensuel" targetRef="fin" />
   </bpmn:process>
 </bpmn:definitions>""".encode()
+
+
+_FLOW_NODE_TAGS = {"task", "userTask", "scriptTask", "serviceTask", "manualTask", "businessRuleTask", "sendTask",
+                   "receiveTask", "callActivity", "subProcess", "adHocSubProcess", "transaction",
+                   "exclusiveGateway", "inclusiveGateway", "parallelGateway", "eventBasedGateway", "complexGateway",
+                   "startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent"}
+
+
+def process(body, process_id="essai", lane="DCIM", before=""):
+    """A BPMN file with one process made of `body` (its elements and flows, as text).
+
+    Every top-level element of `body` is put in `lane` (None: no lanes); `before` is text
+    placed before the process (messages, correlation keys...).
+    """
+    from lxml import etree
+    head = ('<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+            'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" '
+            f'id="definitions_{process_id}" targetNamespace="http://anpe.ml/djoliba/tests">')
+    text = f'{head}{before}<bpmn:process id="{process_id}" name="Essai" isExecutable="true">{body}' \
+           '</bpmn:process></bpmn:definitions>'
+    if lane is not None:
+        nodes = [child.get("id") for child in etree.fromstring(text.encode())[-1]
+                 if isinstance(child.tag, str) and child.tag.split("}")[-1] in _FLOW_NODE_TAGS]
+        refs = "".join(f"<bpmn:flowNodeRef>{node}</bpmn:flowNodeRef>" for node in nodes)
+        lanes = f'<bpmn:laneSet id="lanes"><bpmn:lane id="couloir" name="{lane}">{refs}</bpmn:lane></bpmn:laneSet>'
+        text = text.replace('isExecutable="true">', f'isExecutable="true">{lanes}', 1)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + text).encode()
+
+
+def flow(source, target, condition=None, flow_id=None):
+    """A sequence flow (with a condition, when given)."""
+    inner = f"<bpmn:conditionExpression>{condition}</bpmn:conditionExpression>" if condition else ""
+    return f'<bpmn:sequenceFlow id="{flow_id or f"{source}_{target}"}" sourceRef="{source}" ' \
+           f'targetRef="{target}">{inner}</bpmn:sequenceFlow>'
+
+
+def script_element(element_id, source, inner=""):
+    """A script task (with `inner` elements such as loop characteristics)."""
+    return f'<bpmn:scriptTask id="{element_id}" scriptFormat="python">{inner}' \
+           f'<bpmn:script>{source}</bpmn:script></bpmn:scriptTask>'
+
+
+def user_element(element_id, form=None, pre_script=None):
+    """A user task with its form (and a pre-script)."""
+    props = f'<spiffworkflow:property name="formJsonSchemaFilename" value="{form}" />' if form else ""
+    pre = f"<spiffworkflow:preScript>{pre_script}</spiffworkflow:preScript>" if pre_script else ""
+    return f'<bpmn:userTask id="{element_id}" name="Saisir"><bpmn:extensionElements>' \
+           f'<spiffworkflow:properties>{props}</spiffworkflow:properties>{pre}</bpmn:extensionElements>' \
+           '</bpmn:userTask>'
+
+
+def chain(*elements):
+    """start 'debut' → each (id, xml) in turn → end 'fin', as the body of `process`."""
+    ids = ["debut", *[element_id for element_id, _xml in elements], "fin"]
+    return ('<bpmn:startEvent id="debut"/>' + "".join(xml for _id, xml in elements) + '<bpmn:endEvent id="fin"/>'
+            + "".join(flow(a, b) for a, b in zip(ids, ids[1:])))
+
+
+def multi_instance(collection, item, sequential=False):
+    """Loop characteristics going through the list named `collection`, one `item` per copy."""
+    return f'<bpmn:multiInstanceLoopCharacteristics isSequential="{str(sequential).lower()}">' \
+           f'<bpmn:loopDataInputRef>{collection}</bpmn:loopDataInputRef>' \
+           f'<bpmn:inputDataItem id="{item}" name="{item}" /></bpmn:multiInstanceLoopCharacteristics>'
+
+
+SIMPLE_FORM = "saisie.schema.json"
+SIMPLE_FORM_TEXT = json.dumps({"type": "object", "properties": {"montant": {"type": "number"}}}).encode()

@@ -3,7 +3,7 @@ from flask import Flask
 from flask_compress import Compress
 
 from web import (admin, api, audit, auth, config, diagram_labels, diagrams, errors, i18n, instances, labels, letters,
-                 modeler, notifications, people, statistics, store, tasks)
+                 modeler, notifications, people, security_headers, statistics, store, tasks)
 
 
 def create_app(test_config=None):
@@ -18,6 +18,7 @@ def create_app(test_config=None):
     diagram_labels.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
+    security_headers.init_app(app)
     for blueprint in (auth.bp, tasks.bp, instances.bp, letters.bp, notifications.bp, people.bp, statistics.bp, diagrams.bp,
                       modeler.bp, audit.bp, admin.bp, api.bp):
         app.register_blueprint(blueprint)

@@ -51,10 +51,15 @@ def chromium():
         browser.close()
 
 
+BLOCKED = []  # what the pages' Content Security Policy refused: the modeler must need nothing it forbids
+
+
 def logged_in(chromium, base, username):
     context = chromium.new_context(viewport={"width": 1600, "height": 1000}, locale="fr-FR")
     page = context.new_page()
     page.set_default_timeout(15000)
+    page.on("console", lambda message: BLOCKED.append(message.text) if "Content Security Policy" in message.text
+            else None)
     page.goto(f"{base}/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", f"demo-{username}")
@@ -123,5 +128,6 @@ def test_change_check_fix_deploy_and_versions(app, server, chromium):
         new = instances.list_instances(uow(), DCIM, business_key="OFF-2026-0901")[0]
         spec_text = new["process_name"]
     assert new["version"] == 2 and spec_text
+    assert not BLOCKED
     owner.context.close()
     agent.context.close()

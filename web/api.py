@@ -180,6 +180,12 @@ def diff_versions(key):
     return jsonify(versions.diff_versions(uow(), key, old, new))
 
 
+@bp.post("/instances/<int:instance_id>/retry")
+@token_required
+def retry_instance(instance_id):
+    return jsonify(instances.retry_instance(uow(), g.actor, instance_id))
+
+
 @bp.get("/instances/<int:instance_id>/migration")
 @token_required
 def check_migration(instance_id):

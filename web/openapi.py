@@ -76,6 +76,9 @@ SPEC = {
                 **_TASK, "form": {"type": "object", "properties": {"schema": {"type": "object"},
                                                                     "ui": {"type": "object"}}},
                 "data": {"type": "object"}, "file": {"type": "array"},
+                "instance_status": {"type": "string"},
+                "instance_error": {"type": ["object", "null"], "description": "When the file is in error (e.g. "
+                                   "another branch's step failed): the message and the element"},
                 "offer": {"type": "array", "description": "What the offer at the root of the file's chain recorded, "
                                                           "labelled from its forms (empty for an offer's own tasks)."}}},
             "Instance": {"type": "object", "properties": {
@@ -191,6 +194,10 @@ SPEC = {
         "/processes/{key}/diff": {"get": _op("Elements added, removed and changed between two versions (owners)",
                                              {"200": _json(_ref("Diff"))}, 403, 404, 422,
                                              params=["key", "from", "to"])},
+        "/instances/{instance_id}/retry": {"post": _op(
+            "Run again the failed elements of a file in error (once the cause is fixed); 200 with the file, "
+            "still in error if they fail again; 409 if it is not in error", {"200": _json(_ref("Instance"))},
+            403, 404, 409, params=["instance_id"])},
         "/instances/{instance_id}/migration": {"get": _op(
             "Whether an instance can move to a version (default: the latest), and why not",
             {"200": _json(_ref("MigrationPlan"))}, 403, 404, params=["instance_id", "to_version"])},

@@ -47,6 +47,10 @@ def complete(task_id):
         return render_template("task.html", task=task, fields=fields, form_errors=errors.get("", [])), \
             422 if isinstance(error, ValidationFailed) else 409
     flash(_("Tâche « %(title)s » terminée.", title=submitted["title"]), "success")
+    if instance["status"] == "error":  # the step after it failed: the file says why, and offers to retry
+        flash(_("Le dossier s'est arrêté en erreur à l'étape « %(element)s » : %(message)s",
+                element=instance["error"]["element_id"], message=instance["error"]["message"]), "error")
+        return redirect(url_for("instances.show", instance_id=instance["id"]))
     # Only a next task this person may open (a counsellor of Bamako not to Kayes' task).
     mine = [t for t in instance.get("tasks", []) if can_work(g.actor, SimpleNamespace(**t))]
     return redirect(url_for("tasks.show", task_id=mine[0]["id"]) if len(mine) == 1 else url_for("tasks.inbox"))

@@ -51,6 +51,8 @@ def get_task(uow, actor, task_id):
         result["file"] = file_summary(instance.version, data, choices, skip_form=row.form)
         result["offer"] = _offer_summary(session, instance, actor, choices)
         result["instance_status"] = instance.status
+        result["instance_error"] = {"message": instance.error_message, "element_id": instance.error_element} \
+            if instance.status == "error" else None
     # A task page shows what earlier steps recorded about the person: a read of the file.
     audit.record_read(uow, actor, result["instance_id"], result["process_key"], via="task")
     return result

@@ -2,12 +2,12 @@
 import pytest
 from conftest import DCIM, DIRECTION
 from offer_flow import history, kinds, task_rows
-from SpiffWorkflow.util.task import TaskState
+from repair import failed_elements, supply
 from tiny_diagrams import (
+    PARALLEL,
     SIMPLE_FORM,
     SIMPLE_FORM_TEXT,
     chain,
-    flow,
     multi_instance,
     process,
     script_element,
@@ -15,9 +15,7 @@ from tiny_diagrams import (
 )
 
 from engine.authoring.deploy import deploy
-from engine.definitions.workflows import load_workflow, state_of
 from engine.runtime import instances, tasks
-from engine.store.tables import Instance
 
 CORRELATION = """<bpmn:message id="demande" name="demande" />
 <bpmn:correlationProperty id="numero_offre" name="numero_offre">
@@ -44,9 +42,9 @@ FAILURES = {
                                                "total = compter(0)"))),
         "", {"limite": 100_000}, "RecursionError", {"limite": 10}, {"total": 10}),
     "NameError in a correlation expression": (
-        chain(("tache", '<bpmn:intermediateThrowEvent id="tache"><bpmn:messageEventDefinition messageRef="demande">'
-                        "<bpmn:extensionElements><spiffworkflow:messagePayload>contenu</spiffworkflow:messagePayload>"
-                        "</bpmn:extensionElements></bpmn:messageEventDefinition></bpmn:intermediateThrowEvent>")),
+        chain(("tache", ('<bpmn:intermediateThrowEvent id="tache"><bpmn:messageEventDefinition messageRef="demande">'
+                         "<bpmn:extensionElements><spiffworkflow:messagePayload>contenu</spiffworkflow:messagePayload>"
+                         "</bpmn:extensionElements></bpmn:messageEventDefinition></bpmn:intermediateThrowEvent>"))),
         CORRELATION, {"contenu": {"poste": "soudeur"}}, "NameError",
         {"contenu": {"poste": "soudeur", "numero_offre": "OFF-1"}}, {}),
     "NameError in an ad-hoc sub-process's completion condition": (
@@ -54,25 +52,6 @@ FAILURES = {
                + "<bpmn:completionCondition>termine</bpmn:completionCondition></bpmn:adHocSubProcess>")),
         "", {}, "termine", {"termine": True}, {"fait": 1}),
 }
-
-
-def failing_element(uow, instance_id):
-    """The element ids of the instance's tasks in ERROR."""
-    with uow:
-        instance = uow.session.get(Instance, instance_id)
-        workflow = load_workflow(instance.version, instance.state)
-        return sorted({t.task_spec.bpmn_id or t.task_spec.name for t in workflow.get_tasks(state=TaskState.ERROR)})
-
-
-def supply(uow, instance_id, **data):
-    """What an administrator does to fix a file stopped by missing data: add it to the failed tasks' data."""
-    with uow:
-        instance = uow.session.get(Instance, instance_id)
-        workflow = load_workflow(instance.version, instance.state)
-        for task in workflow.get_tasks(state=TaskState.ERROR):
-            task.data.update(data)
-        instance.state = state_of(workflow)
-        uow.commit()
 
 
 @pytest.mark.parametrize("case", FAILURES)
@@ -85,18 +64,18 @@ def test_a_file_failing_at_once_is_created_in_error_and_retried_once_fixed(uow, 
     assert started["status"] == "error" and started["ended_at"] is None
     assert words in started["error"]["message"]
     assert started["error"]["element_id"] in ("tache", "etape")
-    assert failing_element(uow, started["id"]) == [started["error"]["element_id"]]
+    assert failed_elements(uow, started["id"]) == [started["error"]["element_id"]]
     assert kinds(history(uow, started["id"])) == [("instance_started", None), ("error", started["error"]["element_id"])]
     assert [i["id"] for i in instances.list_instances(uow, DIRECTION, status="error")] == [started["id"]]
 
     assert instances.retry_instance(uow, DCIM, started["id"])["status"] == "error"  # not fixed yet
-    assert failing_element(uow, started["id"]) == [started["error"]["element_id"]]
+    assert failed_elements(uow, started["id"]) == [started["error"]["element_id"]]
     supply(uow, started["id"], **fix)
     retried = instances.retry_instance(uow, DCIM, started["id"])
 
     assert retried["status"] == "completed" and retried["error"] is None
     assert result.items() <= retried["data"].items()
-    assert failing_element(uow, started["id"]) == []
+    assert failed_elements(uow, started["id"]) == []
     assert kinds(history(uow, started["id"]))[-3:] == [("error", started["error"]["element_id"]),
                                                       ("instance_retried", started["error"]["element_id"]),
                                                       ("instance_completed", "fin")]
@@ -147,14 +126,6 @@ def test_a_user_tasks_failed_post_script_keeps_what_was_typed(uow):
     assert (done["status"], done["data"]["part"]) == ("completed", 25)
 
 
-PARALLEL = ('<bpmn:startEvent id="debut"/><bpmn:parallelGateway id="partage"/>'
-            + script_element("calcul", "taux = montant_total / nombre")
-            + user_element("saisie", SIMPLE_FORM)
-            + '<bpmn:parallelGateway id="jonction"/><bpmn:endEvent id="fin"/>'
-            + flow("debut", "partage") + flow("partage", "calcul") + flow("partage", "saisie")
-            + flow("calcul", "jonction") + flow("saisie", "jonction") + flow("jonction", "fin"))
-
-
 def test_an_error_in_one_branch_stays_visible_whatever_the_other_does(uow):
     deploy(uow, {"essai.bpmn": process(PARALLEL), SIMPLE_FORM: SIMPLE_FORM_TEXT}, "admin")
     started = instances.start_instance(uow, DCIM, "essai", "ESS-5", data={"montant_total": 10})
@@ -182,7 +153,7 @@ def test_two_branches_failing_in_one_step_are_both_recorded(uow):
     deploy(uow, {"essai.bpmn": process(body)}, "admin")
     started = instances.start_instance(uow, DCIM, "essai", "ESS-6", data={"montant_total": 10})
     assert started["status"] == "error"
-    assert failing_element(uow, started["id"]) == ["calcul", "saisie"]
+    assert failed_elements(uow, started["id"]) == ["calcul", "saisie"]
     assert sorted(e for k, e in kinds(history(uow, started["id"])) if k == "error") == ["calcul", "saisie"]
     supply(uow, started["id"], nombre=5, inconnu=1)
     assert instances.retry_instance(uow, DCIM, started["id"])["status"] == "completed"

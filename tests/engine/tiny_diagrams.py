@@ -1,5 +1,8 @@
 """Small BPMN diagrams built as text, for the deploy and script tests."""
 import json
+from itertools import pairwise
+
+from lxml import etree
 
 
 def diagram(task, lane="DCIM", process_id="essai", with_lanes=True):
@@ -119,7 +122,6 @@ def process(body, process_id="essai", lane="DCIM", before=""):
     Every top-level element of `body` is put in `lane` (None: no lanes); `before` is text
     placed before the process (messages, correlation keys...).
     """
-    from lxml import etree
     head = ('<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
             'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" '
             f'id="definitions_{process_id}" targetNamespace="http://anpe.ml/djoliba/tests">')
@@ -160,7 +162,7 @@ def chain(*elements):
     """start 'debut' → each (id, xml) in turn → end 'fin', as the body of `process`."""
     ids = ["debut", *[element_id for element_id, _xml in elements], "fin"]
     return ('<bpmn:startEvent id="debut"/>' + "".join(xml for _id, xml in elements) + '<bpmn:endEvent id="fin"/>'
-            + "".join(flow(a, b) for a, b in zip(ids, ids[1:])))
+            + "".join(flow(a, b) for a, b in pairwise(ids)))
 
 
 def multi_instance(collection, item, sequential=False):
@@ -172,3 +174,11 @@ def multi_instance(collection, item, sequential=False):
 
 SIMPLE_FORM = "saisie.schema.json"
 SIMPLE_FORM_TEXT = json.dumps({"type": "object", "properties": {"montant": {"type": "number"}}}).encode()
+
+# start → parallel split → a script dividing by `nombre` (missing unless given) | a DCIM user task → join → end.
+PARALLEL = ('<bpmn:startEvent id="debut"/><bpmn:parallelGateway id="partage"/>'
+            + script_element("calcul", "taux = montant_total / nombre")
+            + user_element("saisie", SIMPLE_FORM)
+            + '<bpmn:parallelGateway id="jonction"/><bpmn:endEvent id="fin"/>'
+            + flow("debut", "partage") + flow("partage", "calcul") + flow("partage", "saisie")
+            + flow("calcul", "jonction") + flow("saisie", "jonction") + flow("jonction", "fin"))

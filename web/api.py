@@ -75,6 +75,12 @@ def get_instance(instance_id):
     return jsonify(instances.get_instance(uow(), g.actor, instance_id))
 
 
+@bp.post("/instances/<int:instance_id>/cancel")
+@token_required
+def cancel_instance(instance_id):
+    return jsonify(instances.cancel_instance(uow(), g.actor, instance_id, _body().get("reason")))
+
+
 @bp.get("/instances/<int:instance_id>/history")
 @token_required
 def get_history(instance_id):

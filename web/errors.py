@@ -21,7 +21,12 @@ def message(error):
         "not_claimed": _("Vous ne détenez pas cette tâche."),
         "not_open": _("Cette tâche n'est plus ouverte : elle a déjà été traitée."),
         "stale": _("Quelqu'un d'autre vient de traiter cette tâche : rechargez la page."),
-        "business_key_taken": _("Un dossier en cours porte déjà cette référence."),
+        "business_key_taken": _("Un dossier de cette procédure porte déjà cette référence (en cours ou terminé) : "
+                                "ouvrez-le plutôt que d'en créer un second. Seul un dossier annulé libère sa référence."),
+        "instance_cancelled": _("Ce dossier a été annulé : plus rien ne peut y être fait."),
+        "cancel_not_allowed": _("Seuls les responsables de ce dossier peuvent l'annuler : la DCIM pour une procédure "
+                                "centrale, un conseiller de sa région pour une procédure régionale, et l'administrateur."),
+        "file_changed": _("Quelqu'un d'autre vient de faire avancer ce dossier : rechargez la page."),
         "business_key_required": _("Indiquez la référence du dossier."),
         "not_in_error": _("Ce dossier n'est pas en erreur."),
         "draft_changed": _("Quelqu'un d'autre a enregistré ce brouillon entre-temps : rechargez la page."),
@@ -56,6 +61,8 @@ def json_error(error):
         body["problems"] = [p.as_dict() for p in error.problems]
     if error.params.get("reasons"):
         body["reasons"] = error.params["reasons"]
+    if isinstance(error, Conflict) and error.params.get("instance_id") is not None:
+        body["instance_id"] = error.params["instance_id"]  # e.g. the file that already has this business key
     return jsonify(body), STATUS[type(error)]
 
 

@@ -26,8 +26,13 @@ def index():
 @bp.get("/instances/<int:instance_id>")
 @login_required
 def show(instance_id):
+    return _page(instance_id)
+
+
+def _page(instance_id, reason="", reason_errors=()):
+    """The file's page; `reason` and `reason_errors` refill the cancel form after a refused reason."""
     instance = instances.get_instance(uow(), g.actor, instance_id, with_history=True)
-    return render_template("instance.html", instance=instance,
+    return render_template("instance.html", instance=instance, reason=reason, reason_errors=reason_errors,
                            diagram=diagram_of(instance_id, instance["business_key"]))
 
 
@@ -42,6 +47,19 @@ def diagram_of(instance_id, title):
 def retry(instance_id):
     instances.retry_instance(uow(), g.actor, instance_id)
     flash(_("Le dossier a été relancé."), "success")
+    return redirect(url_for("instances.show", instance_id=instance_id))
+
+
+@bp.post("/instances/<int:instance_id>/cancel")
+@login_required
+def cancel(instance_id):
+    reason = request.form.get("reason", "")
+    try:
+        instances.cancel_instance(uow(), g.actor, instance_id, reason)
+    except ValidationFailed as error:  # shown on the reason field, what was typed kept
+        errors = errors_by_field([e.as_dict() for e in error.errors]).get("reason", [])
+        return _page(instance_id, reason=reason, reason_errors=errors), 422
+    flash(_("Dossier annulé."), "success")
     return redirect(url_for("instances.show", instance_id=instance_id))
 
 
@@ -63,7 +81,8 @@ def start(key):
             text = " ".join(errors_by_field([e.as_dict() for e in error.errors]).get("business_key", [])) \
                 if invalid else ""
             return render_template("start.html", process=process, business_key=business_key,
-                                   error=text or message(error)), 422 if invalid else 409
+                                   error=text or message(error), existing=error.params.get("instance_id")), \
+                422 if invalid else 409
         flash(_("Dossier %(key)s ouvert.", key=instance["business_key"]), "success")
         first = instance["tasks"][0]["id"] if instance["tasks"] else None
         return redirect(url_for("tasks.show", task_id=first) if first

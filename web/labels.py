@@ -9,6 +9,7 @@ EVENTS = {"instance_started": _l("dossier ouvert"), "task_claimed": _l("tâche p
           "task_unclaimed": _l("tâche rendue"), "task_completed": _l("tâche terminée"),
           "gateway_taken": _l("décision"), "instance_completed": _l("dossier clos"),
           "error": _l("erreur"), "instance_retried": _l("dossier relancé"), "deployed": _l("déploiement"),
+          "instance_cancelled": _l("dossier annulé"),
           "instance_migrated": _l("dossier migré vers une nouvelle version"),
           "message_received": _l("message reçu d'une autre procédure"),
           "decision_taken": _l("décision de la table de décision"),

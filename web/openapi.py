@@ -1,5 +1,6 @@
 """OpenAPI 3.1 description of /api/v1."""
 from engine.audit.search import MAX_PAGE_SIZE, PAGE_SIZE
+from engine.runtime.cancel import REASON_LIMIT
 
 
 def _ref(name):
@@ -63,7 +64,9 @@ SPEC = {
                       "properties": {"error": {"type": "string"}, "message": {"type": "string"},
                                      "fields": {"type": "object", "additionalProperties":
                                                 {"type": "array", "items": {"type": "string"}}},
-                                     "problems": {"type": "array", "items": {"type": "object"}}}},
+                                     "problems": {"type": "array", "items": {"type": "object"}},
+                                     "instance_id": {"type": "integer", "description": "On a 409: the file in "
+                                                     "question, e.g. the one that already has this business key"}}},
             "Process": {"type": "object", "properties": {
                 "key": {"type": "string"}, "name": {"type": "string"}, "version": {"type": "integer"},
                 "start_role": {"type": ["string", "null"]},
@@ -87,7 +90,9 @@ SPEC = {
                 "status": {"enum": ["running", "waiting", "completed", "error", "cancelled"]},
                 "started_at": {"type": "string"}, "ended_at": {"type": ["string", "null"]},
                 "data": {"type": "object"}, "tasks": {"type": "array", "items": _ref("Task")},
-                "error": {"type": ["object", "null"]}}},
+                "error": {"type": ["object", "null"]},
+                "cancel_reason": {"type": ["string", "null"], "description": "Why the file was cancelled"},
+                "can_cancel": {"type": "boolean", "description": "Whether you may cancel it (reading one file)"}}},
             "Event": {"type": "object", "properties": {
                 "seq": {"type": "integer"}, "at": {"type": "string"}, "actor": {"type": "string"},
                 "kind": {"type": "string"}, "task_id": {"type": ["string", "null"]},
@@ -146,7 +151,9 @@ SPEC = {
         "/processes": {"get": _op("List deployed processes (latest versions)",
                                   {"200": _json({"type": "array", "items": _ref("Process")})})},
         "/processes/{key}/instances": {"post": _op(
-            "Start an instance of the latest version", {"201": _json(_ref("Instance"), "Started")},
+            "Start an instance of the latest version; 409 with the existing file's `instance_id` when a file of "
+            "this process, unfinished or finished but not cancelled, already has this business key",
+            {"201": _json(_ref("Instance"), "Started")},
             403, 404, 409, params=["key"],
             body={"application/json": {"schema": {"type": "object", "required": ["business_key"], "properties": {
                 "business_key": {"type": "string"}, "data": {"type": "object"}}}}})},
@@ -156,6 +163,13 @@ SPEC = {
         "/instances/{instance_id}": {"get": _op("Read an instance with its open tasks",
                                                 {"200": _json(_ref("Instance"))}, 403, 404,
                                                 params=["instance_id"])},
+        "/instances/{instance_id}/cancel": {"post": _op(
+            "Cancel a file with a reason (admin, or the roles that own it: DCIM for central procedures, a "
+            "counsellor of the file's region for regional ones): its open tasks, timers and unfinished child files "
+            "are closed; 409 if already cancelled", {"200": _json(_ref("Instance"))}, 403, 404, 409, 422,
+            params=["instance_id"],
+            body={"application/json": {"schema": {"type": "object", "required": ["reason"], "properties": {
+                "reason": {"type": "string", "minLength": 1, "maxLength": REASON_LIMIT}}}}})},
         "/instances/{instance_id}/history": {"get": _op(
             "An instance's history, oldest first", {"200": _json({"type": "array", "items": _ref("Event")})},
             403, 404, params=["instance_id"])},

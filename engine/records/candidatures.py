@@ -43,5 +43,5 @@ def record_stages(session, instance):
 def mark_offer_satisfied(session, instance):
     """The employer selected at least one candidate: the offer at the root of the chain is satisfied."""
     offer = session.get(Offer, instance.root_id) if instance.root_id is not None else None
-    if offer is not None and offer.status != "satisfaite":
+    if offer is not None and offer.status not in ("satisfaite", "annulee"):
         offer.status, offer.updated_at = "satisfaite", utcnow()

@@ -4,7 +4,8 @@ An offer becomes `satisfaite` through the procedures that follow it (an
 employer's selection, see `candidatures.mark_offer_satisfied`), not through its
 own data: projecting the offer again (a later step of its own, a retry, a
 migration) keeps that status while one of its candidatures is retained or
-departed, or once the row says so.
+departed, or once the row says so. A file cancelled by hand makes the offer
+`annulee`, whatever it reached, with the reason given.
 """
 from sqlalchemy import exists, select
 
@@ -20,14 +21,16 @@ SELECTED = ("retenu", "parti")
 def project(session, instance):
     data = instance.data
     status = _STATUS.get(data.get("statut_offre"), "en_traitement")
-    if status in ("diffusee", "en_traitement") and _satisfied(session, instance.id):
+    if instance.status == "cancelled":
+        status = "annulee"
+    elif status in ("diffusee", "en_traitement") and _satisfied(session, instance.id):
         status = "satisfaite"
     upsert(session, Offer, instance.id, instance_id=instance.id, reference=instance.business_key,
            employer_name=data.get("employeur_raison_sociale"), employer_country=data.get("employeur_pays"),
            occupation=data.get("metier"), work_country=data.get("lieu_travail_pays"),
            source=data.get("source_offre"), posts=as_int(data.get("nombre_postes")),
            candidates_wanted=as_int(data.get("nombre_candidats")), credible=data.get("employeur_credible"),
-           status=status, received_on=as_date(data.get("date_reception_offre")),
+           status=status, cancel_reason=instance.cancel_reason, received_on=as_date(data.get("date_reception_offre")),
            satisfy_by=as_date(data.get("delai_satisfaction")), updated_at=utcnow())
 
 

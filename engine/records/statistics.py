@@ -51,14 +51,19 @@ def _indicators():
     cand = {"region": Candidature.region, "categorie": Candidature.stage}
     returns = {"region": ReturnRecord.region, "categorie": ReturnRecord.category, "pays": ReturnRecord.country_from}
     served = CandidateService
+    # A file cancelled by hand (a duplicate, an offer withdrawn) is counted only among the cancelled ones.
+    received = (Offer.status != "annulee",)
+    going = (served.status != "annule",)
     return [
-        Indicator("offres_recues", N_("Offres reçues"), Offer, Offer.received_on, columns=offer_cols),
+        Indicator("offres_recues", N_("Offres reçues"), Offer, Offer.received_on, received, columns=offer_cols),
         Indicator("offres_diffusees", N_("Offres diffusées aux directions régionales"), Offer, Offer.received_on,
                   (Offer.status.in_(("diffusee", "satisfaite")),), columns=offer_cols),
         Indicator("offres_satisfaites", N_("Offres satisfaites"), Offer, Offer.received_on,
                   (Offer.status == "satisfaite",), columns=offer_cols),
-        Indicator("postes_offerts", N_("Postes offerts"), Offer, Offer.received_on, columns=offer_cols,
+        Indicator("postes_offerts", N_("Postes offerts"), Offer, Offer.received_on, received, columns=offer_cols,
                   total=Offer.posts),
+        Indicator("offres_annulees", N_("Offres annulées, par motif"), Offer, Offer.received_on,
+                  (Offer.status == "annulee",), columns={**offer_cols, "categorie": Offer.cancel_reason}),
         *[Indicator(f"candidats_{stage}", title, Candidature, Candidature.updated_at, stages,
                     Candidature.region, cand)
           for stage, title, stages in [
@@ -70,15 +75,15 @@ def _indicators():
               ("retenus", N_("Candidats retenus par les employeurs"), (Candidature.stage.in_(("retenu", "parti")),)),
               ("partis", N_("Candidats partis"), (Candidature.stage == "parti",))]],
         Indicator("accompagnements", N_("Candidats accompagnés (services aux candidats)"), served,
-                  served.opened_on, (), served.region, {"region": served.region, "categorie": served.outcome}),
+                  served.opened_on, going, served.region, {"region": served.region, "categorie": served.outcome}),
         Indicator("accompagnements_employabilite", N_("Candidats évalués, par employabilité"), served,
-                  served.opened_on, (served.employability.is_not(None),), served.region,
+                  served.opened_on, (*going, served.employability.is_not(None)), served.region,
                   {"region": served.region, "categorie": served.employability}),
         Indicator("sessions_information", N_("Candidats informés sur la migration légale, par type de session"),
-                  served, served.session_on, (served.session_kind.is_not(None),), served.region,
+                  served, served.session_on, (*going, served.session_kind.is_not(None)), served.region,
                   {"region": served.region, "categorie": served.session_kind}),
         Indicator("equivalences_diplomes", N_("Candidats informés sur l'équivalence des diplômes"), served,
-                  served.opened_on, (served.equivalence_started.is_not(None),), served.region,
+                  served.opened_on, (*going, served.equivalence_started.is_not(None)), served.region,
                   {"region": served.region}),
         Indicator("departs", N_("Départs"), Departure, Departure.departed_on, (Departure.status == "parti",),
                   columns={"pays": Departure.destination_country}),

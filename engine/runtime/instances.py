@@ -9,10 +9,12 @@ from engine.definitions.catalog import latest_version
 from engine.definitions.workflows import load_workflow
 from engine.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from engine.people.sensitive import hidden_fields, redact
+from engine.runtime.cancel import REASON_LIMIT, close, may_cancel
 from engine.runtime.progress import retry_step
 from engine.runtime.projection import task_dicts
-from engine.runtime.spawn import create_instance, has_unfinished, lock_version_row, run_step
+from engine.runtime.spawn import create_instance, lock_version_row, run_step
 from engine.store.tables import Instance, ProcessVersion, TaskRow, as_utc
+from engine.store.uow import first_writer_wins
 
 STATUSES = ("running", "waiting", "completed", "error", "cancelled")
 
@@ -42,7 +44,9 @@ def start_instance(uow, actor, process_key, business_key, data=None):
     so that the first tasks of a file they open stay in their region.
     Raises NotFound (no such process), Forbidden (actor lacks the start
     event's role, or the process is opened only by another procedure's
-    message) or Conflict (an unfinished instance already has this key).
+    message) or Conflict (a file of this process, unfinished or finished but
+    not cancelled, already has this key: its id is the `instance_id` param).
+    Files opened by another file (`spawn.run_step`) are not held to this rule.
     Returns the instance as a dict.
     """
     business_key = (business_key or "").strip()
@@ -57,14 +61,23 @@ def start_instance(uow, actor, process_key, business_key, data=None):
         if not can_start(actor, version):
             raise Forbidden(f"role '{version.start_role}' is needed to start '{process_key}'", process_key=process_key)
         lock_version_row(session, version)
-        if has_unfinished(session, process_key, business_key):
-            raise Conflict(f"an unfinished '{process_key}' instance already has the key '{business_key}'",
-                           reason="business_key_taken", business_key=business_key)
+        existing = _carrying(session, process_key, business_key)
+        if existing is not None:
+            raise Conflict(f"the '{process_key}' instance {existing} already has the key '{business_key}'",
+                           reason="business_key_taken", business_key=business_key, instance_id=existing)
         if actor.region and actor.roles & REGIONAL_ROLES:
             data = {**(data or {}), "region_initiateur": actor.region}
         instance = create_instance(session, version, actor.username, business_key, data)
         uow.commit()
         return instance_dict(session, instance, actor=actor)
+
+
+def _carrying(session, process_key, business_key):
+    """The id of the file of `process_key` that carries `business_key` (a cancelled one does not), or None."""
+    query = (select(Instance.id).where(Instance.process_key == process_key, Instance.business_key == business_key,
+                                       Instance.status != "cancelled")
+             .order_by(Instance.status == "completed", Instance.id.desc()).limit(1))
+    return session.scalars(query).first()
 
 
 def get_instance(uow, actor, instance_id, with_history=False):
@@ -77,6 +90,7 @@ def get_instance(uow, actor, instance_id, with_history=False):
         instance = load_readable(uow.session, actor, instance_id)
         result = instance_dict(uow.session, instance, actor=actor)
         result["related"] = related(uow.session, instance)
+        result["can_cancel"] = instance.status != "cancelled" and may_cancel(uow.session, actor, instance)
         if with_history:
             hidden = hidden_fields(instance.version, actor)
             result["history"] = [audit.event_dict(e, hidden) for e in audit.history(uow.session, instance.id)]
@@ -129,7 +143,7 @@ def instance_dict(session, instance, with_tasks=True, actor=None):
               "started_by": instance.started_by,
               "ended_at": as_utc(instance.ended_at).isoformat() if instance.ended_at else None,
               "data": redact(instance.data, hidden_fields(instance.version, actor)), "error": None, "parent_id": instance.parent_id,
-              "root_id": instance.root_id}
+              "root_id": instance.root_id, "cancel_reason": instance.cancel_reason}
     if instance.status == "error":
         result["error"] = {"message": instance.error_message, "element_id": instance.error_element}
     if with_tasks:
@@ -149,6 +163,7 @@ def retry_instance(uow, actor, instance_id):
     with uow:
         session = uow.session
         instance = load_readable(session, actor, instance_id)
+        _refuse_cancelled(instance)
         if instance.status != "error":
             raise Conflict(f"instance {instance_id} is not in error", reason="not_in_error")
         workflow = load_workflow(instance.version, instance.state)
@@ -157,3 +172,48 @@ def retry_instance(uow, actor, instance_id):
         run_step(session, instance, workflow, actor.username, step=retry_step(workflow))
         uow.commit()
         return instance_dict(session, instance, actor=actor)
+
+
+def cancel_instance(uow, actor, instance_id, reason):
+    """Cancel a file, with the reason why (required, at most REASON_LIMIT characters).
+
+    Its open tasks, its timers (BPMN timers, reminders, escalations) and the
+    unfinished files that descend from it (opened by it, or by those it opened)
+    are closed with the same reason; each becomes `cancelled`, its business
+    records say so, and `instance_cancelled` events record who, why and which
+    files were closed with it; all in one transaction. A cancelled file no
+    longer carries its business key: another may be opened with it.
+    Who may: `admin`, and the roles that own the file (see `cancel.may_cancel`).
+    Raises NotFound, Forbidden, ValidationFailed (no reason, or too long; after the
+    access checks) or Conflict (already cancelled, or changed meanwhile: nothing written).
+    Returns the instance as a dict.
+    """
+    # A step written meanwhile (on the file or on one it opened) moved a version counter on: nothing is written.
+    with uow, first_writer_wins(f"instance {instance_id} changed meanwhile", reason="file_changed"):
+        session = uow.session
+        instance = load_readable(session, actor, instance_id)
+        if not may_cancel(session, actor, instance):
+            raise Forbidden(f"instance {instance_id} is not yours to cancel", reason="cancel_not_allowed",
+                            instance_id=instance.id)
+        _refuse_cancelled(instance)
+        reason = _checked_reason(reason)
+        close(session, instance, actor.username, reason)
+        uow.commit()
+        return instance_dict(session, instance, actor=actor)
+
+
+def _checked_reason(reason):
+    """The reason without surrounding spaces; ValidationFailed if it is not text, blank or too long."""
+    if reason is not None and not isinstance(reason, str):
+        raise ValidationFailed([FieldError("reason", "type", {"expected": "string"})])
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed([FieldError("reason", "required")])
+    if len(reason) > REASON_LIMIT:
+        raise ValidationFailed([FieldError("reason", "maxLength", {"limit": REASON_LIMIT})])
+    return reason
+
+
+def _refuse_cancelled(instance):
+    if instance.status == "cancelled":
+        raise Conflict(f"instance {instance.id} was cancelled", reason="instance_cancelled", instance_id=instance.id)

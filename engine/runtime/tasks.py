@@ -1,12 +1,9 @@
 """Inbox, claim, unclaim and complete: the use cases of the people doing the work."""
-from contextlib import contextmanager
 from dataclasses import replace
 from uuid import UUID
 
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, update
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm.exc import StaleDataError
 
 from engine import audit, people
 from engine.accounts.access import can_work, sees_everything, work_filter
@@ -22,6 +19,7 @@ from engine.runtime.projection import task_dict, task_dicts
 from engine.runtime.spawn import run_step
 from engine.runtime.summary import file_summary
 from engine.store.tables import Instance, TaskRow, utcnow
+from engine.store.uow import first_writer_wins
 
 
 def list_open_tasks(uow, actor, mine=False):
@@ -137,7 +135,7 @@ def complete_task(uow, actor, task_id, data):
     Raises NotFound, Forbidden, Conflict or ValidationFailed (nothing written).
     Returns the instance as a dict, with its next open tasks.
     """
-    with uow, _first_writer_wins(task_id):
+    with uow, first_writer_wins(f"task {task_id} was completed by someone else meanwhile"):
         session = uow.session
         row = _workable_row(session, actor, task_id)
         if row.assignee not in (None, actor.username):
@@ -163,17 +161,6 @@ def complete_task(uow, actor, task_id, data):
         return instance_dict(session, instance, actor=actor)
 
 
-@contextmanager
-def _first_writer_wins(task_id):
-    """Turn a lost race on the instance's version counter into a Conflict."""
-    try:
-        yield
-    except (StaleDataError, OperationalError) as err:
-        if isinstance(err, OperationalError) and "locked" not in str(err):
-            raise
-        raise Conflict(f"task {task_id} was completed by someone else meanwhile", reason="stale") from None
-
-
 def _task_row(session, task_id):
     row = session.get(TaskRow, str(task_id))
     if row is None:
@@ -193,5 +180,8 @@ def _workable_row(session, actor, task_id):
     if not can_work(actor, row):
         raise Forbidden(f"task {task_id} is not yours", task_id=row.id)
     if row.state != "ready":
+        if row.state == "cancelled" and session.get(Instance, row.instance_id).status == "cancelled":
+            raise Conflict(f"the file of task {task_id} was cancelled", reason="instance_cancelled",
+                           instance_id=row.instance_id)
         raise Conflict(f"task {task_id} is no longer open ({row.state})", reason="not_open")
     return row

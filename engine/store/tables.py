@@ -101,6 +101,8 @@ class Instance(Base):
     data: Mapped[dict] = mapped_column(JSON)
     error_message: Mapped[str | None] = mapped_column(Text)
     error_element: Mapped[str | None] = mapped_column(String(100))
+    # Why the file was cancelled by hand (status `cancelled`), as the person who cancelled it wrote it.
+    cancel_reason: Mapped[str | None] = mapped_column(String(500))
     started_by: Mapped[str] = mapped_column(String(80))
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -250,6 +252,8 @@ class Offer(Base):
     candidates_wanted: Mapped[int | None] = mapped_column(Integer)
     credible: Mapped[bool | None] = mapped_column(Boolean)
     status: Mapped[str] = mapped_column(String(20), index=True)
+    # Set when the offer's file was cancelled (status `annulee`): the reason given.
+    cancel_reason: Mapped[str | None] = mapped_column(String(500))
     received_on: Mapped[date | None] = mapped_column(Date, index=True)
     satisfy_by: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,6 +1,12 @@
 """Unit of work: one database transaction per engine use case."""
+from contextlib import contextmanager
+
 from sqlalchemy import create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine.errors import Conflict
 
 
 def make_session_factory(database_url):
@@ -38,3 +44,14 @@ class UnitOfWork:
 
     def commit(self):
         self.session.commit()
+
+
+@contextmanager
+def first_writer_wins(message, reason="stale", **params):
+    """Turn a lost race (an instance's version counter moved on, SQLite's write lock taken) into Conflict."""
+    try:
+        yield
+    except (StaleDataError, OperationalError) as err:
+        if isinstance(err, OperationalError) and "locked" not in str(err):
+            raise
+        raise Conflict(message, reason=reason, **params) from None

@@ -298,7 +298,8 @@ def test_business_key_of_an_unfinished_instance_cannot_be_reused(recording):
 
     with pytest.raises(Conflict) as refused:
         instances.start_instance(uow, COLLEAGUE, PROCESS, "OFF-2025-0100")
-    assert refused.value.params == {"reason": "business_key_taken", "business_key": "OFF-2025-0100"}
+    assert refused.value.params == {"reason": "business_key_taken", "business_key": "OFF-2025-0100",
+                                    "instance_id": instance_id}
     with pytest.raises(Conflict) as padded:
         instances.start_instance(uow, COLLEAGUE, PROCESS, "  OFF-2025-0100 ")  # surrounding spaces are ignored
     assert padded.value.params["reason"] == "business_key_taken"
@@ -313,13 +314,13 @@ def test_business_key_of_an_unfinished_instance_cannot_be_reused(recording):
     longest = instances.start_instance(uow, COLLEAGUE, PROCESS, "OFF-" + "9" * 116)
     assert len(longest["business_key"]) == 120
 
-    # Once the first offer is closed, the key may be used again.
+    # A closed offer keeps its key: opening it again would count the same offer twice (see test_cancel.py).
     complete(uow, DCIM, instance_id, "enregistrer_offre", offer_data.enregistrer_chantier_cote_divoire())
     complete(uow, DCIM, instance_id, "verifier_employeur", offer_data.verifier_non_credible())
-    again = instances.start_instance(uow, COLLEAGUE, PROCESS, "OFF-2025-0100")
-    assert again["id"] != instance_id and again["status"] == "running"
-    assert [i["status"] for i in instances.list_instances(uow, DCIM, business_key="OFF-2025-0100")] == \
-        ["running", "completed"]
+    with pytest.raises(Conflict) as closed:
+        instances.start_instance(uow, COLLEAGUE, PROCESS, "OFF-2025-0100")
+    assert closed.value.params["instance_id"] == instance_id
+    assert [i["status"] for i in instances.list_instances(uow, DCIM, business_key="OFF-2025-0100")] == ["completed"]
 
 
 def test_inbox_lists_the_most_urgent_tasks_first(deployed):

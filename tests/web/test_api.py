@@ -422,14 +422,19 @@ def test_completing_a_completed_task_is_a_409(api):
     assert history(api, instance["id"]) == before
 
 
-def test_duplicate_business_key_is_a_409_until_the_first_file_is_closed(api):
+def test_duplicate_business_key_is_a_409_naming_the_file_until_it_is_cancelled(api, spec):
     first = start(api, "OFF-API-16")
     error = answer(api("POST", f"/processes/{PROCESS}/instances", "dcim", json={"business_key": " OFF-API-16 "}), 409)
-    assert error["error"] == "conflict" and error["message"] == "Un dossier en cours porte déjà cette référence."
+    assert error["error"] == "conflict" and error["instance_id"] == first["id"]
+    assert error["message"].startswith("Un dossier de cette procédure porte déjà cette référence")
+    conforms(spec, "Error", error)
     assert len(answer(api("GET", "/instances?business_key=OFF-API-16", "dcim"), 200)) == 1
-    first = complete(api, "dcim", only_task(first)["id"], offer_data.enregistrer_chantier_cote_divoire())
-    complete(api, "dcim", only_task(first)["id"], offer_data.verifier_non_credible())
-    start(api, "OFF-API-16")  # the reference is free again once the first file is closed
+    closed = complete(api, "dcim", only_task(first)["id"], offer_data.enregistrer_chantier_cote_divoire())
+    complete(api, "dcim", only_task(closed)["id"], offer_data.verifier_non_credible())
+    error = answer(api("POST", f"/processes/{PROCESS}/instances", "dcim", json={"business_key": "OFF-API-16"}), 409)
+    assert error["instance_id"] == first["id"]  # a finished file keeps its reference
+    answer(api("POST", f"/instances/{first['id']}/cancel", "dcim", json={"reason": "Doublon."}), 200)
+    start(api, "OFF-API-16")  # the reference is free again once the first file is cancelled
     assert len(answer(api("GET", "/instances?business_key=OFF-API-16", "dcim"), 200)) == 2
 
 

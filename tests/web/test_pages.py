@@ -461,8 +461,9 @@ def test_starting_an_offer_twice_with_the_same_reference_is_refused(app, dcim):
                          data={"business_key": "OFF-WEB-10", "csrf_token": csrf_token(dcim, "/")})
     assert response.status_code == 409
     markup = response.get_data(as_text=True)
-    assert "Un dossier en cours porte déjà cette référence." in markup
+    assert "Un dossier de cette procédure porte déjà cette référence" in markup
     assert Page(markup).by_id("business_key")["attrs"]["value"] == "OFF-WEB-10"
+    assert re.search(r'href="/instances/\d+"', markup)  # a link to the file that has it (see test_cancel_pages.py)
     with app.app_context():
         assert len(instances.list_instances(uow(), DIRECTION, business_key="OFF-WEB-10")) == 1
 

@@ -1,12 +1,19 @@
-"""Log in and out; who is acting on each request; sessions that expire."""
+"""Log in and out; who is acting on each request; sessions that expire or are ended server-side;
+failed logins throttled; one's own password."""
 import functools
+import math
 from datetime import datetime, timezone
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine import accounts
+from engine.accounts import passwords, users
+from engine.accounts.credentials import LoginLocked
+from engine.accounts.throttle import NAME_LENGTH, LoginLimits
+from engine.errors import ValidationFailed
 from web.i18n import LANGUAGES
 from web.store import uow
 
@@ -14,26 +21,44 @@ bp = Blueprint("auth", __name__)
 csrf = CSRFProtect()
 
 
+# What a person who must change a one-time password may still open.
+_BEFORE_NEW_PASSWORD = {"auth.change_password", "auth.logout", "auth.set_language", "static"}
+
+
 def init_app(app):
     csrf.init_app(app)
+    if app.config.get("TRUSTED_PROXIES"):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])
     app.before_request(load_actor)
 
 
 def load_actor():
-    """Set g.actor from the session, ending sessions idle for too long or open for too long."""
+    """Set g.actor from the session, ending sessions idle for too long, open for too long, or ended
+    server-side (logout elsewhere, password changed, account disabled, role removed); someone who
+    must change a one-time password is sent to do so."""
     g.actor = None
     username = session.get("username")
     if not username:
-        return
+        return None
     now = datetime.now(timezone.utc).timestamp()
     expiry = _expiry(now)
     if expiry:
+        token = session.get("token")
         session.clear()
         flash(_("Votre session a expiré : reconnectez-vous."), "info")
-        accounts.end_session(uow(), username, "session_expired", **expiry)
-        return
+        accounts.end_session(uow(), username, "session_expired", token=token, **expiry)
+        return None
+    signed = accounts.signed_in(uow(), session.get("token"))
+    if signed is None:
+        session.clear()
+        flash(_("Votre session a pris fin : reconnectez-vous."), "info")
+        return None
     session["seen"] = now
-    g.actor = accounts.get_actor(uow(), username)
+    g.actor, g.must_change_password = signed.actor, signed.must_change_password
+    if signed.must_change_password and request.endpoint not in _BEFORE_NEW_PASSWORD \
+            and request.blueprint != "api":
+        return redirect(url_for("auth.change_password", next=request.full_path))
+    return None
 
 
 def _expiry(now):
@@ -61,30 +86,64 @@ def login_required(view):
     return wrapped
 
 
+def login_limits():
+    config = current_app.config
+    return LoginLimits(attempts=config["LOGIN_ATTEMPTS"], lock_minutes=config["LOCKOUT_MINUTES"])
+
+
 @bp.route("/login", methods=("GET", "POST"))
 def login():
-    if request.method == "POST":
-        actor = accounts.authenticate(uow(), request.form.get("username", ""), request.form.get("password", ""))
-        if actor is None:
-            flash(_("Identifiant ou mot de passe incorrect."), "error")
-            return render_template("login.html", username=request.form.get("username", "")), 401
-        lang = session.get("lang")
-        session.clear()
-        session.permanent = True
-        now = datetime.now(timezone.utc).timestamp()
-        session.update(username=actor.username, seen=now, since=now)
-        if lang:
-            session["lang"] = lang
-        return redirect(local_target(request.args.get("next", "")))
-    return render_template("login.html", username="")
+    if request.method == "GET":
+        return render_template("login.html", username="")
+    username = request.form.get("username", "")[:NAME_LENGTH]
+    try:
+        actor = accounts.authenticate(uow(), request.form.get("username", ""), request.form.get("password", ""),
+                                      address=request.remote_addr, limits=login_limits())
+    except LoginLocked as locked:
+        minutes = max(1, math.ceil((locked.params["until"] - datetime.now(timezone.utc)).total_seconds() / 60))
+        flash(_("Trop d'échecs de connexion : réessayez dans %(minutes)d minute(s), ou demandez à un "
+                "administrateur de débloquer le compte.", minutes=minutes), "error")
+        return render_template("login.html", username=username), 429, {"Retry-After": str(minutes * 60)}
+    if actor is None:
+        flash(_("Identifiant ou mot de passe incorrect."), "error")
+        return render_template("login.html", username=username), 401
+    token = accounts.open_session(uow(), actor.username, max_age=current_app.config["PERMANENT_SESSION_LIFETIME"])
+    lang = session.get("lang")
+    session.clear()
+    session.permanent = True
+    now = datetime.now(timezone.utc).timestamp()
+    session.update(username=actor.username, token=token, seen=now, since=now)
+    if lang:
+        session["lang"] = lang
+    return redirect(local_target(request.args.get("next", "")))
 
 
 @bp.post("/logout")
 def logout():
     if session.get("username"):  # still signed in (an idle session was ended, and recorded, before this)
-        accounts.end_session(uow(), session["username"])
+        accounts.end_session(uow(), session["username"], token=session.get("token"))
     session.clear()
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=("GET", "POST"))
+@login_required
+def change_password():
+    """One's own password: required after a one-time password, possible at any time."""
+    forced, errors = g.must_change_password, {}
+    if request.method == "POST":
+        form = request.form
+        try:
+            users.change_password(uow(), g.actor.username, form.get("password", ""), form.get("confirmation", ""),
+                                  current=form.get("current"), keep_session=session.get("token"),
+                                  limits=login_limits())
+        except ValidationFailed as failed:
+            errors = {e.field: password_problem(e) for e in failed.errors}
+        else:
+            flash(_("Votre mot de passe est changé."), "success")
+            return redirect(local_target(request.args.get("next", "")))
+    return render_template("password.html", forced=forced, errors=errors, min_length=passwords.MIN_LENGTH), \
+        422 if errors else 200
 
 
 @bp.post("/lang/<code>")
@@ -92,6 +151,18 @@ def set_language(code):
     if code in LANGUAGES:
         session["lang"] = code
     return redirect(local_target(request.form.get("next", "")))
+
+
+def password_problem(error):
+    """Why a chosen password (or its confirmation, or the current one) is refused, in the reader's language."""
+    texts = {"too_short": _("Au moins %(min)d caractères.", min=passwords.MIN_LENGTH),
+             "too_long": _("Au plus %(max)d caractères.", max=passwords.MAX_LENGTH),
+             "common": _("Ce mot de passe est trop courant : choisissez-en un autre."),
+             "contains_username": _("Le mot de passe ne doit pas contenir votre identifiant."),
+             "unchanged": _("Choisissez un mot de passe différent de l'actuel."),
+             "mismatch": _("Les deux mots de passe ne sont pas identiques."),
+             "wrong": _("Mot de passe actuel incorrect.")}
+    return texts.get(error.code, _("Valeur refusée."))
 
 
 def local_target(target):

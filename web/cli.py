@@ -103,7 +103,8 @@ def cmd_user(args):
     except ValidationFailed as failed:
         for error in failed.errors:
             text = _USER_REFUSALS.get((error.field, error.code), _USER_REFUSALS.get(error.field, str(failed)))
-            print(text.format(name=args.name, roles=", ".join(ROLES), regions=", ".join(_region_codes(uow))),
+            print(text.format(name=args.name, roles=", ".join(ROLES), regions=", ".join(_region_codes(uow)),
+                              unknown=", ".join(error.params.get("unknown", []))),
                   file=sys.stderr)
         return 1
     except Conflict:
@@ -126,7 +127,7 @@ _USER_REFUSALS = {
     "username": "Identifiant invalide « {name} » : 2 à 80 caractères, minuscules sans accent, chiffres, . - _ / "
                 "invalid username '{name}': 2 to 80 characters, lowercase letters, digits, . - _",
     ("roles", "required"): "Indiquez au moins un rôle (--role) : {roles} / give at least one role (--role): {roles}",
-    ("roles", "enum"): "Rôle inconnu ; rôles connus : {roles} / unknown role; known roles: {roles}",
+    ("roles", "enum"): "Rôle inconnu {unknown} ; rôles connus : {roles} / unknown role {unknown}; known roles: {roles}",
     ("region", "enum"): "Région inconnue ; régions connues : {regions} / unknown region; known regions: {regions}",
     ("region", "required"): "Un rôle régional demande une région (--region) : {regions} / "
                             "a regional role needs a region (--region): {regions}",

@@ -18,6 +18,12 @@ def from_environment(instance_path):
         "SESSION_COOKIE_SECURE": os.environ.get("DJOLIBA_SECURE_COOKIES", "0") == "1",
         "BABEL_DEFAULT_LOCALE": "fr",
         "WTF_CSRF_TIME_LIMIT": None,
+        # No request body larger than this (diagrams, forms and uploads included): 413 beyond.
+        "MAX_CONTENT_LENGTH": int(os.environ.get("DJOLIBA_MAX_REQUEST_MB", "20")) * 1024 * 1024,
+        "LOGIN_ATTEMPTS": int(os.environ.get("DJOLIBA_LOGIN_ATTEMPTS", "5")),
+        "LOCKOUT_MINUTES": int(os.environ.get("DJOLIBA_LOCKOUT_MINUTES", "15")),
+        # How many reverse proxies in front set X-Forwarded-For (the client address failed logins are counted by).
+        "TRUSTED_PROXIES": int(os.environ.get("DJOLIBA_TRUSTED_PROXIES", "0")),
         # Where a deployment over the API finds the forms a diagram names but does not upload.
         "FORMS_DIR": os.environ.get("DJOLIBA_FORMS_DIR", str(Path(__file__).resolve().parent.parent / "forms")),
     }

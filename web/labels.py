@@ -30,7 +30,12 @@ AUDIT_EVENTS = {"file_read": _l("dossier consulté"), "login": _l("connexion"), 
                 "person_erased": _l("personne pseudonymisée"),
                 "personal_data_transfer": _l("transfert de données personnelles"),
                 "personal_data_erased": _l("données personnelles effacées"),
-                "audit_rechained": _l("chaîne d'audit recalculée"), "regions_loaded": _l("régions chargées")}
+                "audit_rechained": _l("chaîne d'audit recalculée"), "regions_loaded": _l("régions chargées"),
+                "user_disabled": _l("compte désactivé"), "user_enabled": _l("compte réactivé"),
+                "password_reset": _l("mot de passe réinitialisé"), "password_changed": _l("mot de passe changé"),
+                "password_change_failed": _l("mot de passe actuel erroné"),
+                "account_locked": _l("compte verrouillé après des échecs"), "account_unlocked": _l("compte débloqué"),
+                "address_blocked": _l("adresse bloquée après des échecs")}
 EVENTS.update(AUDIT_EVENTS)
 
 

@@ -9,4 +9,6 @@ from engine.accounts.credentials import (  # noqa: F401 (the package's public su
     create_user,
     end_session,
     get_actor,
+    open_session,
+    signed_in,
 )

@@ -1,77 +1,142 @@
-"""Accounts: users with roles and a region, argon2 passwords, API tokens."""
+"""Accounts: users with roles and a region, argon2 passwords, browser sessions and API tokens."""
 import hashlib
 import secrets
+from dataclasses import dataclass
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerifyMismatchError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from engine import audit
+from engine.accounts import passwords, throttle
 from engine.accounts.access import Actor
 from engine.accounts.roles import REGIONAL_ROLES, ROLES
-from engine.errors import Conflict, NotFound
-from engine.store.tables import ApiToken, User, UserRole
+from engine.errors import Conflict, EngineError, NotFound
+from engine.store.tables import ApiToken, LoginSession, User, UserRole, utcnow
 
-_HASHER = PasswordHasher()
-# Verified against when the username is unknown, so both cases cost the same time.
-_DUMMY_HASH = _HASHER.hash("not a password")
+
+class LoginLocked(EngineError):
+    """Too many failed logins for this account name or from this address: `until` (aware datetime)."""
+
+    code = "login_locked"
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """Who a browser session belongs to, and whether they must choose a new password first."""
+
+    actor: Actor
+    must_change_password: bool = False
 
 
 def actor_of(user):
     return Actor(username=user.username, roles=frozenset(user.roles), region=user.region)
 
 
-def create_user(uow, username, password, roles, region=None, full_name="", by="system"):
-    """Create an account. Raises Conflict if the username exists, ValueError on unknown roles."""
+def create_user(uow, username, password, roles, region=None, full_name="", by="system", email=None,
+                must_change_password=False):
+    """Create an account. Raises Conflict if the username exists, ValueError on unknown roles,
+    a regional role without region or a password shorter than passwords.FLOOR."""
     unknown = set(roles) - set(ROLES)
     if unknown:
         raise ValueError(f"unknown roles: {', '.join(sorted(unknown))}")
     if set(roles) & REGIONAL_ROLES and not region:
         raise ValueError("a regional role needs a region")
+    if len(password) < passwords.FLOOR:
+        raise ValueError(f"a password has at least {passwords.FLOOR} characters")
     with uow:
         session = uow.session
         if session.scalar(select(User).where(User.username == username)):
             raise Conflict(f"user '{username}' exists", reason="user_exists")
-        user = User(username=username, full_name=full_name, region=region,
-                    password_hash=_HASHER.hash(password), role_rows=[UserRole(role=r) for r in roles])
+        user = User(username=username, full_name=full_name, region=region, email=email,
+                    password_hash=passwords.hash_password(password), must_change_password=must_change_password,
+                    role_rows=[UserRole(role=r) for r in roles])
         session.add(user)
-        audit.record(session, "user_created", by, username=username, roles=sorted(roles), region=region)
+        audit.record(session, "user_created", by, region=region, username=username, roles=sorted(roles),
+                     full_name=full_name, email=email)
         uow.commit()
         return actor_of(user)
 
 
-def authenticate(uow, username, password):
-    """The Actor for a username and password, or None (the attempt is recorded either way)."""
+def authenticate(uow, username, password, address=None, limits=throttle.LoginLimits()):
+    """The Actor for a username and password, or None (the attempt is recorded either way).
+
+    Raises LoginLocked, checking no password, while the account name or the client
+    `address` is locked after too many failures (see engine.accounts.throttle).
+    Only the first throttle.NAME_LENGTH characters of a typed name are ever stored.
+    """
+    name = username[:throttle.NAME_LENGTH]
+    keys = [throttle.account_key(username), throttle.address_key(address)]
+    with uow:
+        until = throttle.locked_until(uow.session, keys)
+    if until:
+        raise LoginLocked("too many failed logins", until=until)
     with uow:
         session = uow.session
         user = session.scalar(select(User).where(User.username == username, User.active))
-        try:
-            _HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
-            ok = user is not None
-        except (VerifyMismatchError, InvalidHashError):
-            ok = False
-        audit.record(session, "login" if ok else "login_failed", username, region=user.region if user else None)
-        if ok and _HASHER.check_needs_rehash(user.password_hash):
-            user.password_hash = _HASHER.hash(password)
+        too_long = len(password) > passwords.MAX_LENGTH
+        ok = passwords.verify(user.password_hash if user and not too_long else None, password[:passwords.MAX_LENGTH])
+        region = user.region if user else None
+        if ok:
+            throttle.forget_account(session, username)
+            if passwords.needs_rehash(user.password_hash):
+                user.password_hash = passwords.hash_password(password)
+        else:
+            throttle.note_failure(session, username, address, limits, region=region)
+        details = {"truncated": True} if len(username) > len(name) else {}
+        audit.record(session, "login" if ok else "login_failed", name, region=region, **details)
         uow.commit()
         return actor_of(user) if ok else None
 
 
-def end_session(uow, username, kind="logout", **details):
-    """Record that `username`'s session ended: `logout`, or `session_expired` with why (`details`).
+def open_session(uow, username, max_age=None):
+    """Start a browser session for `username`; returns the token its cookie keeps (only its hash is stored).
 
-    The account's region is read first, then the event written in a transaction of its own.
+    The account's sessions opened more than `max_age` (a timedelta) ago are dropped: they have expired.
     """
+    token = secrets.token_urlsafe(32)
+    with uow:
+        user = _active_user(uow.session, username)
+        if user is None:
+            raise NotFound(f"no user '{username}'")
+        if max_age:
+            uow.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id,
+                                                           LoginSession.created_at < utcnow() - max_age))
+        uow.session.add(LoginSession(token_hash=_digest(token), user_id=user.id))
+        uow.commit()
+    return token
+
+
+def signed_in(uow, token):
+    """The SignedIn of a live session token, or None (session ended, account disabled)."""
+    if not token:
+        return None
+    with uow:
+        user = uow.session.scalar(select(User).join(LoginSession).where(
+            LoginSession.token_hash == _digest(token), User.active))
+        return SignedIn(actor_of(user), user.must_change_password) if user else None
+
+
+def end_session(uow, username, kind="logout", token=None, **details):
+    """End the session of `token` and record why: `logout`, or `session_expired` with why (`details`)."""
     actor = get_actor(uow, username)
     with uow:
+        if token:
+            uow.session.execute(delete(LoginSession).where(LoginSession.token_hash == _digest(token)))
         audit.record(uow.session, kind, username, region=actor.region if actor else None, **details)
         uow.commit()
+
+
+def end_sessions(session, user, keep=None):
+    """End every browser session of `user` (a User row) but the one of token `keep`; how many ended."""
+    query = delete(LoginSession).where(LoginSession.user_id == user.id)
+    if keep:
+        query = query.where(LoginSession.token_hash != _digest(keep))
+    return session.execute(query).rowcount
 
 
 def get_actor(uow, username):
     """The current Actor of an active account, or None."""
     with uow:
-        user = uow.session.scalar(select(User).where(User.username == username, User.active))
+        user = _active_user(uow.session, username)
         return actor_of(user) if user else None
 
 
@@ -89,12 +154,17 @@ def create_token(uow, username):
 
 
 def actor_for_token(uow, token):
-    """The Actor owning an API token, or None."""
+    """The Actor owning an API token, or None (a disabled account's tokens answer None)."""
     with uow:
         query = select(User).join(ApiToken).where(ApiToken.token_hash == _digest(token), User.active)
         user = uow.session.scalar(query)
         return actor_of(user) if user else None
 
 
+def _active_user(session, username):
+    return session.scalar(select(User).where(User.username == username, User.active))
+
+
 def _digest(token):
     return hashlib.sha256(token.encode()).hexdigest()
+

@@ -38,6 +38,8 @@ class User(Base):
     email: Mapped[str | None] = mapped_column(String(200))
     region: Mapped[str | None] = mapped_column(String(40))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Set for a one-time password (new account, reset): the user must choose their own to go on.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     role_rows: Mapped[list["UserRole"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
@@ -364,3 +366,26 @@ class DiagramDraft(Base):
     saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     problems: Mapped[list | None] = mapped_column(JSON)
+
+
+class LoginSession(Base):
+    """A signed-in browser session: its cookie holds the token whose hash is kept here.
+
+    Deleting the row ends the session at its next request, whatever the cookie says
+    (logout, password change, account disabled, role removed).
+    """
+
+    __tablename__ = "login_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class LoginFailure(Base):
+    """Recent failed logins of one account name (`account:NAME`) or one client address (`address:IP`)."""
+
+    __tablename__ = "login_failures"
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -34,6 +34,44 @@ _PROBLEMS = [
     (r"no \.bpmn file of the draft defines the process '(?P<key>.*)'",
      _l("aucun fichier .bpmn du brouillon ne définit la procédure « %(key)s »")),
     (r"no executable process found", _l("aucune procédure exécutable trouvée")),
+    (r"complex gateway: .*", _l("passerelle complexe : non prise en charge ; utilisez une passerelle exclusive ou "
+                                "inclusive avec une condition sur chaque flux sortant")),
+    (r"compensation: .*", _l("compensation : non prise en charge ; dessinez les étapes d'annulation comme des "
+                             "tâches ordinaires après un événement d'erreur ou d'escalade")),
+    (r"data store: .*", _l("magasin de données : non pris en charge ; gardez les données dans le dossier (champs "
+                           "de formulaire, variables de script ou objet de données)")),
+    (r"link event: .*", _l("événement de lien : non pris en charge ; tracez le flux de séquence jusqu'à l'élément "
+                           "visé")),
+    (r"several outgoing flows without a gateway: .*",
+     _l("plusieurs flux sortants sans passerelle : placez après cet élément une passerelle parallèle (tous les "
+        "chemins) ou exclusive (un seul chemin, avec des conditions)")),
+    (r"condition on a flow that does not leave a gateway: .*",
+     _l("condition sur un flux qui ne sort pas d'une passerelle : placez une passerelle exclusive avant les flux "
+        "conditionnels")),
+    (r"sub-process without a start event: .*", _l("sous-processus sans événement de début : ajoutez-en un à "
+                                                  "l'intérieur")),
+    (r"sub-process with (?P<count>\d+) start events: .*",
+     _l("sous-processus avec %(count)s événements de début : n'en gardez qu'un")),
+    (r"sub-process without an end event: .*", _l("sous-processus sans événement de fin : ajoutez-en un à "
+                                                 "l'intérieur")),
+    (r"multi-instance without a collection: .*",
+     _l("multi-instance sans collection : indiquez la liste à parcourir (loopDataInputRef) ou le nombre "
+        "d'exemplaires (loopCardinality)")),
+    (r"service task without an operator: choose the operator (?P<known>.*)",
+     _l("tâche de service sans opérateur : choisissez l'opérateur %(known)s")),
+    (r"unknown service operation '(?P<name>.*)' \(known: (?P<known>.*)\)",
+     _l("opération de service « %(name)s » inconnue (connues : %(known)s)")),
+    (r"(?P<name>\w+): missing parameter\(s\) (?P<params>.*)",
+     _l("%(name)s : paramètre(s) manquant(s) %(params)s")),
+    (r"task that nobody can do: .*", _l("tâche que personne ne peut faire : placez-la dans le couloir du rôle qui "
+                                        "la fait (ou faites-en une tâche utilisateur avec un formulaire)")),
+    (r"completion condition refused: (?P<reason>.*)", _l("condition de fin refusée : %(reason)s")),
+    (r"correlation expression refused: (?P<reason>.*)", _l("expression de corrélation refusée : %(reason)s")),
+    (r"the called process '(?P<key>.*)' is not among the files deployed together: .*",
+     _l("la procédure appelée « %(key)s » n'est pas parmi les fichiers déployés ensemble : déployez son fichier "
+        "avec celui-ci")),
+    (r"not valid BPMN at element '(?P<element>[^']*)': (?P<detail>.*)",
+     _l("BPMN non valide à l'élément « %(element)s » : %(detail)s")),
     (r'No DMN Diagram available with id "(?P<decision>[^"]*)".*',
      _l("aucune décision DMN « %(decision)s » : téléversez le fichier .dmn qui la définit")),
 ]

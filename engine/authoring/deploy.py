@@ -11,7 +11,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from sqlalchemy import select
 
 from engine import audit
-from engine.definitions import checks
+from engine.definitions import checks, unsupported
 from engine.definitions.forms import parse_form, ui_filename
 from engine.definitions.workflows import spec_to_dict
 from engine.errors import DeployRejected, Problem
@@ -101,6 +101,10 @@ def _parse(files):
             continue
         result.texts[name] = content.decode("utf-8")
         result.trees[name] = tree
+        refused = unsupported.problems(tree) if suffix == ".bpmn" else []
+        if refused:  # our words for them, not the parser's (or the BPMN schema's)
+            result.problems += [Problem(name, element_id, reason) for element_id, reason in refused]
+            continue
         try:
             (parser.add_dmn_xml if suffix == ".dmn" else parser.add_bpmn_xml)(tree, filename=name)
         except (ValidationException, SpiffWorkflowException) as err:
@@ -125,10 +129,27 @@ def _parse(files):
 def _problem(err, filename):
     element = getattr(err, "id", "") or ""
     line = getattr(err, "line_number", "")
-    message = str(err.args[0]) if err.args else str(err)
+    message = _plain(str(err.args[0]) if err.args else str(err))
     if line:
         message += f" (line {line})"
     return Problem(getattr(err, "file_name", "") or filename, element, message)
+
+
+# The parser's and the BPMN schema's wordings that a process owner meets, in plain words.
+_PLAIN = [(re.compile(r"The process '(?P<key>[^']*)' was not found.*", re.DOTALL),
+           "the called process '{key}' is not among the files deployed together: deploy its file with this one"),
+          (re.compile(r"Element '(?:\{[^}]*\})?(?P<element>[\w:.-]+)'(?:, attribute '(?P<attribute>[^']*)')?: "
+                      r"(?P<detail>.*)", re.DOTALL),
+           "not valid BPMN at element '{element}': {detail}")]
+
+
+def _plain(message):
+    for pattern, text in _PLAIN:
+        match = pattern.fullmatch(message)
+        if match:
+            parts = {key: re.sub(r"\{[^}]*\}", "", value or "") for key, value in match.groupdict().items()}
+            return text.format(**parts)
+    return message
 
 
 # A form file is a plain name of the forms folder: never a path that could read any file of the server.

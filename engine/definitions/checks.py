@@ -16,7 +16,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 )
 
 from engine.accounts.roles import ROLES, role_for_lane
-from engine.definitions import elements, services
+from engine.definitions import elements
 from engine.definitions.elements import code_of, is_user_task, parse_duration, user_task_info
 from engine.definitions.scripting import check_code
 from engine.errors import Problem
@@ -64,6 +64,11 @@ def check_specs(specs, files_by_process, forms, broken_forms=()):
         for task_spec in all_task_specs(spec, subprocesses):
             problems += [Problem(filename, task_spec.bpmn_id or task_spec.name, reason)
                          for reason in _element_problems(task_spec, forms, broken_forms)]
+        for name, sub in subprocesses.items():
+            condition = getattr(sub, "completion_condition", None)  # an ad-hoc sub-process's, on its spec
+            reason = check_code(condition, "eval") if condition else None
+            if reason:
+                problems.append(Problem(filename, name, f"completion condition refused: {reason}"))
     return problems
 
 
@@ -83,8 +88,8 @@ def _element_problems(task_spec, forms, broken_forms):
         if reason:
             kind = "script" if mode == "exec" else "condition"
             yield f"{kind} refused: {reason}"
-    if getattr(task_spec, "operation_name", None) is not None:
-        yield from services.problems(task_spec.operation_name, task_spec.operation_params or {})
+    if getattr(task_spec, "manual", False) and not is_user_task(task_spec):
+        yield from _manual_task_problems(task_spec)
     if not is_user_task(task_spec):
         return
     info = user_task_info(task_spec)
@@ -108,6 +113,16 @@ def _element_problems(task_spec, forms, broken_forms):
             parse_duration(info.due_in)
         except ValueError as err:
             yield f"dueIn: {err}"
+
+
+def _manual_task_problems(task_spec):
+    """A plain or manual task (bpmn-js's default palette "Task"): its lane's role does it, with no form."""
+    role = role_for_lane(task_spec.lane)
+    if not task_spec.lane:
+        yield "task that nobody can do: put it in the lane of the role that does it (or make it a user task " \
+              "with a form)"
+    elif role not in ROLES:
+        yield f"lane '{task_spec.lane}' names no known role"
 
 
 # An unquoted ISO-8601 value: Python reads P5D as a variable name and 2026-01-31 as a subtraction.

@@ -75,14 +75,14 @@ def authenticate(uow, username, password, address=None, limits=throttle.LoginLim
         too_long = len(password) > passwords.MAX_LENGTH
         ok = passwords.verify(user.password_hash if user and not too_long else None, password[:passwords.MAX_LENGTH])
         region = user.region if user else None
+        details = {"truncated": True} if len(username) > len(name) else {}
+        audit.record(session, "login" if ok else "login_failed", name, region=region, **details)
         if ok:
             throttle.forget_account(session, username)
             if passwords.needs_rehash(user.password_hash):
                 user.password_hash = passwords.hash_password(password)
         else:
             throttle.note_failure(session, username, address, limits, region=region)
-        details = {"truncated": True} if len(username) > len(name) else {}
-        audit.record(session, "login" if ok else "login_failed", name, region=region, **details)
         uow.commit()
         return actor_of(user) if ok else None
 

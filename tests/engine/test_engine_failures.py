@@ -38,7 +38,7 @@ FAILURES = {
         chain(("tache", script_element("tache", "codes = {1: 'a'}\ncode = codes[numero]"))),
         "", {"numero": 2}, "KeyError", {"numero": 1}, {"code": "a"}),
     "RecursionError": (
-        chain(("tache", script_element("tache", "def compter(n):\n    return n if n >= limite else compter(n + 1)\n"
+        chain(("tache", script_element("tache", "compter = lambda n: n if n >= limite else compter(n + 1)\n"
                                                "total = compter(0)"))),
         "", {"limite": 100_000}, "RecursionError", {"limite": 10}, {"total": 10}),
     "NameError in a correlation expression": (

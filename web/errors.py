@@ -26,6 +26,8 @@ def message(error):
         "instance_cancelled": _("Ce dossier a été annulé : plus rien ne peut y être fait."),
         "cancel_not_allowed": _("Seuls les responsables de ce dossier peuvent l'annuler : la DCIM pour une procédure "
                                 "centrale, un conseiller de sa région pour une procédure régionale, et l'administrateur."),
+        "retry_not_allowed": _("Seuls les responsables de ce dossier peuvent le relancer : la DCIM pour une procédure "
+                               "centrale, un conseiller de sa région pour une procédure régionale, et l'administrateur."),
         "file_changed": _("Quelqu'un d'autre vient de faire avancer ce dossier : rechargez la page."),
         "business_key_required": _("Indiquez la référence du dossier."),
         "not_in_error": _("Ce dossier n'est pas en erreur."),

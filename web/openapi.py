@@ -92,7 +92,8 @@ SPEC = {
                 "data": {"type": "object"}, "tasks": {"type": "array", "items": _ref("Task")},
                 "error": {"type": ["object", "null"]},
                 "cancel_reason": {"type": ["string", "null"], "description": "Why the file was cancelled"},
-                "can_cancel": {"type": "boolean", "description": "Whether you may cancel it (reading one file)"}}},
+                "can_cancel": {"type": "boolean", "description": "Whether you may cancel it (reading one file)"},
+                "can_retry": {"type": "boolean", "description": "Whether you may retry it (reading one file in error)"}}},
             "Event": {"type": "object", "properties": {
                 "seq": {"type": "integer"}, "at": {"type": "string"}, "actor": {"type": "string"},
                 "kind": {"type": "string"}, "task_id": {"type": ["string", "null"]},

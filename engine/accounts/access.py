@@ -43,6 +43,21 @@ def can_read_instance(session, actor, instance):
     return session.scalar(select(exists().where(TaskRow.instance_id == instance.id, work_filter(actor))))
 
 
+def owns_instance(session, actor, instance):
+    """May `actor` act on `instance` as its owner (cancel it, retry it after an error)?
+
+    `admin` always; else the role that opens its procedure (`can_start`: DCIM for the
+    central procedures), and for a regional procedure only a counsellor of the file's
+    region, that is one who opened the file or one its tasks were for (`can_read_instance`).
+    Reading roles (`direction`, `proprietaire`) do not own files.
+    """
+    if "admin" in actor.roles:
+        return True
+    if not can_start(actor, instance.version):
+        return False
+    return instance.version.start_role not in REGIONAL_ROLES or can_read_instance(session, actor, instance)
+
+
 def work_filter(actor):
     """SQL condition on TaskRow matching the tasks `actor` may work on (mirrors can_work)."""
     central = TaskRow.role.in_(actor.roles - REGIONAL_ROLES)

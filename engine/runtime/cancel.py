@@ -8,8 +8,6 @@ is open any more. The use case is `instances.cancel_instance`.
 from sqlalchemy import select
 
 from engine import audit, records
-from engine.accounts.access import can_read_instance, can_start
-from engine.accounts.roles import REGIONAL_ROLES
 from engine.definitions.workflows import load_workflow, state_of
 from engine.runtime import projection, timetable
 from engine.store.tables import Instance, utcnow
@@ -17,20 +15,6 @@ from engine.store.tables import Instance, utcnow
 # The longest reason kept (the column's length).
 REASON_LIMIT = Instance.__table__.c.cancel_reason.type.length
 FINISHED = ("completed", "cancelled")
-
-
-def may_cancel(session, actor, instance):
-    """Whether `actor` may cancel `instance`: `admin` always, else the role that owns its procedure.
-
-    The owner is the role that opens the procedure (`can_start`: DCIM for the central
-    procedures); for a regional procedure, only a counsellor of the file's region, that is
-    one who opened the file or one its tasks were for (`can_read_instance`).
-    """
-    if "admin" in actor.roles:
-        return True
-    if not can_start(actor, instance.version):
-        return False
-    return instance.version.start_role not in REGIONAL_ROLES or can_read_instance(session, actor, instance)
 
 
 def close(session, instance, actor, reason):

@@ -3,13 +3,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import load_only
 
 from engine import audit
-from engine.accounts.access import can_read_instance, can_start, sees_everything, work_filter
+from engine.accounts.access import can_read_instance, can_start, owns_instance, sees_everything, work_filter
 from engine.accounts.roles import REGIONAL_ROLES
 from engine.definitions.catalog import latest_version
 from engine.definitions.workflows import load_workflow
 from engine.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from engine.people.sensitive import hidden_fields, redact
-from engine.runtime.cancel import REASON_LIMIT, close, may_cancel
+from engine.runtime.cancel import REASON_LIMIT, close
 from engine.runtime.progress import retry_step
 from engine.runtime.projection import task_dicts
 from engine.runtime.spawn import create_instance, lock_version_row, run_step
@@ -90,7 +90,9 @@ def get_instance(uow, actor, instance_id, with_history=False):
         instance = load_readable(uow.session, actor, instance_id)
         result = instance_dict(uow.session, instance, actor=actor)
         result["related"] = related(uow.session, instance)
-        result["can_cancel"] = instance.status != "cancelled" and may_cancel(uow.session, actor, instance)
+        owner = owns_instance(uow.session, actor, instance)
+        result["can_cancel"] = instance.status != "cancelled" and owner
+        result["can_retry"] = instance.status == "error" and owner
         if with_history:
             hidden = hidden_fields(instance.version, actor)
             result["history"] = [audit.event_dict(e, hidden) for e in audit.history(uow.session, instance.id)]
@@ -158,11 +160,15 @@ def retry_instance(uow, actor, instance_id):
 
     The failed elements run again (`progress.retry_step`), then the engine steps,
     in one transaction; if they fail again the instance stays in `error`.
+    Only the file's owners may (`access.owns_instance`): reading roles get Forbidden.
     Raises Conflict if the instance is not in error.
     """
     with uow:
         session = uow.session
         instance = load_readable(session, actor, instance_id)
+        if not owns_instance(session, actor, instance):
+            raise Forbidden(f"instance {instance_id} is not yours to retry", reason="retry_not_allowed",
+                            instance_id=instance.id)
         _refuse_cancelled(instance)
         if instance.status != "error":
             raise Conflict(f"instance {instance_id} is not in error", reason="not_in_error")
@@ -183,7 +189,7 @@ def cancel_instance(uow, actor, instance_id, reason):
     records say so, and `instance_cancelled` events record who, why and which
     files were closed with it; all in one transaction. A cancelled file no
     longer carries its business key: another may be opened with it.
-    Who may: `admin`, and the roles that own the file (see `cancel.may_cancel`).
+    Who may: `admin`, and the roles that own the file (see `access.owns_instance`).
     Raises NotFound, Forbidden, ValidationFailed (no reason, or too long; after the
     access checks) or Conflict (already cancelled, or changed meanwhile: nothing written).
     Returns the instance as a dict.
@@ -192,7 +198,7 @@ def cancel_instance(uow, actor, instance_id, reason):
     with uow, first_writer_wins(f"instance {instance_id} changed meanwhile", reason="file_changed"):
         session = uow.session
         instance = load_readable(session, actor, instance_id)
-        if not may_cancel(session, actor, instance):
+        if not owns_instance(session, actor, instance):
             raise Forbidden(f"instance {instance_id} is not yours to cancel", reason="cancel_not_allowed",
                             instance_id=instance.id)
         _refuse_cancelled(instance)

@@ -7,6 +7,7 @@ from offer_flow import history, kinds, snapshot, task_rows
 from sqlalchemy import select
 from tiny_diagrams import SALARY_FORM, SALARY_FORM_TEXT, gateway_diagram, salary_diagram
 
+from engine.accounts.access import Actor
 from engine.authoring.deploy import deploy
 from engine.definitions.scripting import (
     IterationBudgetExceeded,
@@ -17,7 +18,7 @@ from engine.definitions.scripting import (
     compile_code,
 )
 from engine.definitions.workflows import load_workflow, state_of
-from engine.errors import Conflict
+from engine.errors import Conflict, Forbidden
 from engine.runtime import instances, tasks
 from engine.store.tables import Instance
 
@@ -285,3 +286,15 @@ def test_a_condition_that_fails_at_start_leaves_the_instance_in_error(uow, condi
     assert started["tasks"] == [] and started["ended_at"] is None
     assert kinds(history(uow, started["id"])) == [("instance_started", None), ("error", "gw_montant")]
     assert instances.retry_instance(uow, DCIM, started["id"])["status"] == "error"
+
+
+def test_only_the_owners_of_a_file_retry_it(uow):
+    """Reading roles see a file in error but may not run it again; its owner (here DCIM) and admin may."""
+    after, _task_id = started_with(uow, IN_FCFA, {"salaire_annuel": 15876, "nombre_mois": 12})
+    for reader in (DIRECTION, Actor("proprietaire", frozenset({"proprietaire"}))):
+        with pytest.raises(Forbidden):
+            instances.retry_instance(uow, reader, after["id"])
+        assert instances.get_instance(uow, reader, after["id"])["can_retry"] is False
+    assert instances.get_instance(uow, DCIM, after["id"])["can_retry"] is True
+    assert instances.retry_instance(uow, Actor("admin", frozenset({"admin"})), after["id"])["status"] == "error"
+    assert [e["kind"] for e in history(uow, after["id"])].count("instance_retried") == 1

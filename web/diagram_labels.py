@@ -13,6 +13,10 @@ _PROBLEMS = [
     (r"user task outside any lane: .*", _l("tâche hors de tout couloir : placez-la dans le couloir du rôle qui "
                                            "la fait")),
     (r"lane '(?P<lane>.*)' names no known role", _l("le couloir « %(lane)s » ne nomme aucun rôle connu")),
+    (r"a task of the '(?P<lane>.*)' lane goes to one region's counsellors: .*",
+     _l("une tâche du couloir « %(lane)s » va aux conseillers d'une région : nommez la donnée qui donne la "
+        "région (propriété regionVariable), ou mettez la propriété allRegions à true pour l'offrir à toutes "
+        "les régions")),
     (r"user task without a form .*", _l("tâche sans formulaire (propriété formJsonSchemaFilename)")),
     (r"form file '(?P<form>.*)' not found", _l("le fichier de formulaire « %(form)s » est introuvable")),
     (r"script refused: (?P<reason>.*)", _l("script refusé : %(reason)s")),

@@ -15,7 +15,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     TimerEventDefinition,
 )
 
-from engine.accounts.roles import ROLES, role_for_lane
+from engine.accounts.roles import REGIONAL_ROLES, ROLES, role_for_lane
 from engine.definitions import elements
 from engine.definitions.elements import code_of, is_user_task, parse_duration, user_task_info
 from engine.definitions.scripting import check_code
@@ -97,6 +97,9 @@ def _element_problems(task_spec, forms, broken_forms):
         yield "user task outside any lane: put it in the lane of the role that does it"
     elif info.role not in ROLES:
         yield f"lane '{info.lane}' names no known role"
+    if info.role in REGIONAL_ROLES and not info.region_variable and info.all_regions != "true":
+        yield f"a task of the '{info.lane}' lane goes to one region's counsellors: name the data field giving the " \
+              "region (property regionVariable), or set the property allRegions to true to offer it to every region"
     if not info.form:
         yield "user task without a form (property formJsonSchemaFilename)"
     elif info.form not in forms and info.form not in broken_forms:

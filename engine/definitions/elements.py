@@ -25,6 +25,7 @@ class UserTaskInfo:
     region_variable: str | None
     documentation: str | None
     subject_person: str | None = None  # expression giving the id of the person the task is about
+    all_regions: str | None = None  # "true": a regional role's task offered to every region on purpose
 
 
 def is_user_task(task_spec):
@@ -46,6 +47,7 @@ def user_task_info(task_spec):
         region_variable=props.get("regionVariable"),
         documentation=getattr(task_spec, "documentation", None),
         subject_person=props.get("subjectPerson"),
+        all_regions=(props.get("allRegions") or "").strip().lower() or None,
     )
 
 

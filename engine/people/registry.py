@@ -139,13 +139,21 @@ def _registered(session, person_id):
     return person
 
 
-def person_choices(session):
-    """The `persons` lookup used by form choices: (id, label) by ids, or by region."""
-    def lookup(ids, region):
+def person_choices(session, only=None, region=None):
+    """The `persons` lookup used by form choices: (id, label) by ids, or by region.
+
+    `only` (ids) and `region` narrow every answer: what a reader who does not work on the
+    task may see of the registry.
+    """
+    def lookup(ids, of_region):
         query = select(Person).where(Person.erased_at.is_(None))
         if ids is not None:
             query = query.where(Person.id.in_(ids))
-        elif region:
+        elif of_region:
+            query = query.where(Person.region == of_region)
+        if only is not None:
+            query = query.where(Person.id.in_(only))
+        if region:
             query = query.where(Person.region == region)
         return [(p.id, label(p)) for p in session.scalars(query.order_by(Person.last_name))]
     return lookup

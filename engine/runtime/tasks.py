@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from engine import audit, people
 from engine.accounts.access import can_work, sees_everything, work_filter
 from engine.accounts.regions import regions
+from engine.accounts.roles import REGIONAL_ROLES
 from engine.definitions import forms
 from engine.definitions.forms import ui_filename
 from engine.definitions.workflows import load_workflow
@@ -42,7 +43,7 @@ def get_task(uow, actor, task_id):
         data = dict(instance.data)
         if row.state == "ready":
             data = dict(load_workflow(instance.version, instance.state).get_task_from_id(UUID(row.id)).data)
-        choices = _choices(session, row, data)
+        choices = _choices(session, row, data, actor)
         result["form"] = task_form(instance.version, row.form, choices)
         data = redact(data, hidden_fields(instance.version, actor))
         result["data"] = data
@@ -87,9 +88,24 @@ def _offer_summary(session, instance, actor, choices):
     return file_summary(offer.version, data, replace(choices, data=data))
 
 
-def _choices(session, row, data):
-    return forms.Choices(regions=regions(session), persons=people.person_choices(session), data=data,
-                         region=row.region)
+def _choices(session, row, data, reader=None):
+    """Where the task's reference fields take their choices from.
+
+    Without a `reader` (checking a submission) or for whoever may work on the open task, persons
+    are listed from the registry as the form says; anyone else reading the task sees only the
+    persons its data already names, and a counsellor only those of their own region.
+    """
+    persons = people.person_choices(session)
+    if reader is not None and not (row.state == "ready" and can_work(reader, row)):
+        own = reader.region if reader.roles & REGIONAL_ROLES and not sees_everything(reader) else None
+        persons = people.person_choices(session, only=_named_ids(data), region=own)
+    return forms.Choices(regions=regions(session), persons=persons, data=data, region=row.region)
+
+
+def _named_ids(data):
+    """The person numbers a file's data may name: its whole numbers, alone or in lists."""
+    values = [v for value in data.values() for v in (value if isinstance(value, list) else [value])]
+    return {int(v) for v in values if isinstance(v, int) and not isinstance(v, bool) or str(v).isdigit()}
 
 
 def claim_task(uow, actor, task_id):

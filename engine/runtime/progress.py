@@ -11,7 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from engine import audit, people, records
 from engine.definitions import catalog
 from engine.definitions.workflows import instance_data, state_of
-from engine.runtime import projection, timetable
+from engine.runtime import messages, projection, timetable
 from engine.store.tables import utcnow
 
 _GATEWAYS = (ExclusiveGateway, InclusiveGateway)
@@ -31,7 +31,8 @@ def advance(session, instance, workflow, actor, step=None):
     long as one of its tasks is (see `retry_step`). Database errors are not the
     instance's: they propagate, and the caller's transaction rolls back.
     Returns the files the step's service tasks asked for (`StartRequest`s), which the
-    caller opens (`spawn.run_step`).
+    caller opens, and the messages and signals it threw (`messages.Letter`s), which the
+    caller delivers (`spawn.run_step`).
     """
     noted = []  # (kind, element id, details) of the decisions and gateways, in the order they happened
     engine = workflow.script_engine
@@ -54,8 +55,10 @@ def advance(session, instance, workflow, actor, step=None):
     instance.data = instance_data(workflow)
     projection.sync(session, instance, workflow)
     timetable.sync(session, instance, workflow)
+    messages.sync(session, instance, workflow)
     records.project(session, instance)
     requests, engine.outbox = engine.outbox, []
+    requests += messages.thrown(workflow, instance, actor)
     if instance.status == "completed":
         instance.ended_at = utcnow()
         # The process's own end event, not one of an embedded subprocess's.

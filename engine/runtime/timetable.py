@@ -2,12 +2,13 @@
 
 Three kinds of rows, written in the same transaction as the instance state
 (so a restart loses none):
-- `bpmn`: a timer event the instance waits on (intermediate, boundary, cycle);
+- `bpmn`: a timer event the instance waits on (intermediate, boundary, cycle, an event-based gateway's);
 - `reminder`: before a user task's due date, to its assignee or its role;
 - `escalation`: at the due date, to the heads (role `chef`) of the task's role.
 """
 from datetime import datetime, timedelta, timezone
 
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition, TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
@@ -51,6 +52,8 @@ def _deadlines(session, instance):
 def _bpmn_timers(workflow):
     for task in workflow.get_tasks(state=TaskState.WAITING):
         definition = getattr(task.task_spec, "event_definition", None)
+        if isinstance(definition, MultipleEventDefinition):  # an event-based gateway: its timer branch
+            definition = next((d for d in definition.event_definitions if isinstance(d, TimerEventDefinition)), None)
         if isinstance(definition, TimerEventDefinition):
             due = _due(task, definition)
             if due is not None:

@@ -200,6 +200,39 @@ class Timer(Base):
     fired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class EventWait(Base):
+    """A BPMN message or signal a file waits on now (catch event, receive task, boundary, event-based gateway).
+
+    Kept in step with the file's state by `runtime.messages.sync`, in the same transaction,
+    so that a delivery finds its receivers with one indexed query.
+    """
+
+    __tablename__ = "event_waits"
+    __table_args__ = (Index("ix_event_waits_name", "kind", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # message | signal
+    name: Mapped[str] = mapped_column(String(200))
+    element_id: Mapped[str | None] = mapped_column(String(100))
+    # The file's correlation values ({property: value}) when it started waiting.
+    correlation: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class UnmatchedMessage(Base):
+    """A message or signal nobody waited for: kept, and reported as `message_unmatched`."""
+
+    __tablename__ = "unmatched_messages"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    business_key: Mapped[str | None] = mapped_column(String(120))
+    correlation: Mapped[dict] = mapped_column(JSON, default=dict)
+    payload: Mapped[dict | None] = mapped_column(JSON)
+    sender: Mapped[str] = mapped_column(String(80))
+    sender_instance_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class Notification(Base):
     """An in-app message to one person: a reminder, an escalation."""
 

@@ -3,7 +3,7 @@
 Each is a whole .bpmn file: `{process id: bytes}` from `DIAGRAMS`; the form of their user
 tasks is timer_diagrams.FORM.
 """
-from timer_diagrams import FORM
+FORM = "minuterie_saisie.schema.json"  # the timer diagrams' form (timer_diagrams.FORM_SCHEMA)
 
 _HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"

@@ -8,7 +8,7 @@ from engine.audit.search import MAX_PAGE_SIZE, PAGE_SIZE, events_before, require
 from engine.audit.timeline import timeline
 from engine.authoring import deploy, drafts, migration, versions
 from engine.errors import DeployRejected, FieldError, Forbidden, ValidationFailed
-from engine.runtime import instances, tasks
+from engine.runtime import inbound, instances, tasks
 from web.audit import event_filters
 from web.auth import csrf
 from web.openapi import SPEC
@@ -235,3 +235,19 @@ def check_draft(key):
 def deploy_draft(key):
     outcomes = drafts.deploy_draft(uow(), g.actor, key, forms_dir=current_app.config.get("FORMS_DIR"))
     return jsonify(outcomes), 201 if any(o["created"] for o in outcomes) else 200
+
+
+@bp.post("/messages")
+@token_required
+def send_message():
+    body = _body()
+    return jsonify(inbound.send_message(uow(), g.actor, body.get("name"), business_key=body.get("business_key"),
+                                        correlation=body.get("correlation"), payload=body.get("payload")))
+
+
+@bp.post("/signals")
+@token_required
+def send_signal():
+    body = _body()
+    return jsonify(inbound.send_signal(uow(), g.actor, body.get("name"), payload=body.get("payload"),
+                                       business_key=body.get("business_key")))

@@ -1,4 +1,4 @@
-"""The `djoliba` command: init, serve, scheduler, deploy, user, token, audit verify, retention."""
+"""The `djoliba` command: init, serve, scheduler, deploy, user, token, audit verify, retention, message."""
 import argparse
 import os
 import sys
@@ -191,6 +191,36 @@ def cmd_retention(args):
     return 0
 
 
+def cmd_message(args):
+    """Send the message NAME to the files waiting on it for a business key (as the administrator)."""
+    import json
+
+    from engine.accounts.access import Actor
+    from engine.runtime import inbound
+    try:
+        payload = json.loads(args.data) if args.data else {}
+    except ValueError as err:
+        print(f"--data n'est pas du JSON / --data is not JSON: {err}", file=sys.stderr)
+        return 2
+    sender = Actor(username=args.actor, roles=frozenset({"admin"}))
+    try:
+        answer = inbound.send_message(_uow(_settings()["url"]), sender, args.name, business_key=args.key,
+                                      payload=payload)
+    except EngineError as err:
+        print(_MESSAGE_REFUSALS.get(err.params.get("reason"), str(err)), file=sys.stderr)
+        return 1
+    print(json.dumps(answer))
+    return 0
+
+
+_MESSAGE_REFUSALS = {
+    "unknown_message": "Aucune procédure déployée n'attend ce message. / No deployed procedure waits on this message.",
+    "nobody_waits": "Aucun dossier n'attend ce message pour cette référence ; il est gardé et noté "
+                    "(message_unmatched). / No file waits on this message for this key; it is kept and recorded "
+                    "(message_unmatched).",
+}
+
+
 def cmd_scheduler(args):
     import logging
 
@@ -265,6 +295,12 @@ def main(argv=None):
     retention.add_argument("--candidate-years", type=int, help="years kept after a candidate's last activity")
     retention.add_argument("--migrant-years", type=int, help="years kept after a migrant's last activity")
     retention.set_defaults(run=cmd_retention)
+    message = commands.add_parser("message", help="send a BPMN message to the files waiting on it for a key")
+    message.add_argument("name")
+    message.add_argument("--key", required=True, help="the business key of the files it is for")
+    message.add_argument("--data", help="the payload, a JSON object")
+    message.add_argument("--actor", default="cli")
+    message.set_defaults(run=cmd_message)
     args = parser.parse_args(argv)
     return args.run(args)
 

@@ -37,6 +37,12 @@ def message(error):
         "audit_only": _("Le journal d'audit est réservé à la direction et aux administrateurs."),
         "opened_by_procedure": _("Cette procédure est ouverte par une autre procédure, pas à la main : "
                                  "ouvrez le dossier qui la précède (par exemple l'offre)."),
+        "unknown_message": _("Aucune procédure déployée n'attend un message de ce nom."),
+        "unknown_signal": _("Aucune procédure déployée n'attend un signal de ce nom."),
+        "nobody_waits": _("Aucun dossier n'attend ce message pour cette référence : il est gardé et noté "
+                          "dans le journal."),
+        "sender_not_allowed": _("Vous n'êtes pas autorisé à envoyer ce message ou ce signal."),
+        "delivery_chain_too_long": _("Ce message déclenche trop d'envois en chaîne : rien n'a été fait."),
     }
     if reason in messages:
         return messages[reason]

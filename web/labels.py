@@ -12,6 +12,8 @@ EVENTS = {"instance_started": _l("dossier ouvert"), "task_claimed": _l("tâche p
           "instance_cancelled": _l("dossier annulé"),
           "instance_migrated": _l("dossier migré vers une nouvelle version"),
           "message_received": _l("message reçu d'une autre procédure"),
+          "signal_received": _l("signal reçu"),
+          "message_unmatched": _l("message que personne n'attendait (gardé)"),
           "decision_taken": _l("décision de la table de décision"),
           "script_printed": _l("affichage d'un script (print)")}
 

@@ -237,5 +237,26 @@ SPEC = {
             {"201": _json({"type": "array", "items": _ref("Deployment")}, "New version"),
              "200": _json({"type": "array", "items": _ref("Deployment")}, "Unchanged")}, 403, 404, 422,
             params=["key"])},
+        "/messages": {"post": _op(
+            "Send a BPMN message to the files waiting on it for a business key (or whose correlation values match), "
+            "and open the procedures whose start event listens to it. Who may: the roles named by the "
+            "`allowedSenders` property of the elements waiting on it, and admin. 404: no deployed procedure waits "
+            "on this name; 409: no file waits on it for this key (the message is kept, `message_unmatched`)",
+            {"200": _json(_ref("Delivery"))}, 403, 404, 409, 422,
+            body={"application/json": {"schema": {"type": "object", "required": ["name"], "properties": {
+                "name": {"type": "string", "minLength": 1}, "business_key": {"type": "string", "maxLength": 120},
+                "correlation": {"type": "object", "description": "correlation property: value"},
+                "payload": {"type": "object"}}}}})},
+        "/signals": {"post": _op(
+            "Broadcast a BPMN signal to every file waiting on it and open the procedures it starts (their files "
+            "get `business_key`, by default the signal's name and time); same senders and answers as /messages",
+            {"200": _json(_ref("Delivery"))}, 403, 404, 409, 422,
+            body={"application/json": {"schema": {"type": "object", "required": ["name"], "properties": {
+                "name": {"type": "string", "minLength": 1}, "business_key": {"type": "string", "maxLength": 120},
+                "payload": {"type": "object"}}}}})},
     },
 }
+SPEC["components"]["schemas"]["Delivery"] = {
+    "type": "object", "required": ["delivered_to", "started"], "properties": {
+        "delivered_to": {"type": "array", "items": {"type": "integer"}, "description": "files the letter reached"},
+        "started": {"type": "array", "items": {"type": "integer"}, "description": "files it opened"}}}

@@ -2,8 +2,8 @@
 from flask import Flask
 from flask_compress import Compress
 
-from web import (admin, api, audit, auth, config, diagram_labels, diagrams, errors, i18n, instances, labels, letters,
-                 modeler, notifications, people, security_headers, statistics, store, tasks)
+from web import (admin, api, audit, auth, config, diagram_labels, diagrams, display, errors, i18n, instances, labels,
+                 letters, modeler, notifications, people, security_headers, statistics, store, tasks)
 
 
 def create_app(test_config=None):
@@ -15,6 +15,7 @@ def create_app(test_config=None):
     Compress(app)
     i18n.init_app(app)
     labels.init_app(app)
+    display.init_app(app)
     diagram_labels.init_app(app)
     auth.init_app(app)
     errors.init_app(app)

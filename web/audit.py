@@ -10,7 +10,8 @@ from engine.audit.search import EventFilter, export_events, search_events
 from engine.audit.timeline import timeline
 from engine.errors import FieldError
 from engine.runtime import instances
-from web import csv_export
+from engine.runtime.vocabulary import vocabularies
+from web import csv_export, display
 from web.auth import login_required
 from web.instances import diagram_of
 from web.labels import EVENTS
@@ -53,8 +54,11 @@ def _filters():
 def search():
     filters, errors = _filters()
     result = search_events(uow(), g.actor, filters, page=request.args.get("page", 1, type=int))
-    return render_template("audit/search.html", result=result, filters=filters, errors=errors,
-                           processes=instances.list_processes(uow()), regions=users.list_regions(uow()),
+    words = vocabularies(uow(), g.actor, [event["instance_id"] for event in result["events"]])
+    processes = instances.list_processes(uow())
+    return render_template("audit/search.html", result=result, filters=filters, errors=errors, vocabularies=words,
+                           processes=processes, process_names={p["key"]: p["name"] for p in processes},
+                           regions=users.list_regions(uow()),
                            kinds=EVENTS, args={k: v for k, v in request.args.items() if k != "page" and v})
 
 
@@ -66,10 +70,25 @@ def export():
     header = [_("N°"), _("Date (UTC)"), _("Personne"), _("Événement"), _("Code"), _("Dossier"),
               _("N° interne du dossier"), _("Procédure"), _("Région"), _("Élément"), _("Champs modifiés"),
               _("Empreinte")]
+    words = _VocabularyCache(g.actor)
     return csv_export.response("journal-audit.csv", header, (
-        (row["seq"], row["at"], row["actor"], EVENTS.get(row["kind"], row["kind"]), row["kind"], row["business_key"],
-         row["instance_id"], row["process_key"], row["region"], row["element_id"], ", ".join(row["changed"]),
+        (row["seq"], display.moment(row["at"]), row["actor"], EVENTS.get(row["kind"], row["kind"]), row["kind"],
+         row["business_key"], row["instance_id"], row["process_key"], row["region"],
+         display.element_name(row["element_id"], words[row["instance_id"]]),
+         ", ".join(display.changed_labels(row["changed"], words[row["instance_id"]], row["element_id"])),
          row["hash"]) for row in rows))
+
+
+class _VocabularyCache(dict):
+    """The words of each file met in a long export, read once per file."""
+
+    def __init__(self, actor):
+        super().__init__()
+        self.actor = actor
+
+    def __missing__(self, instance_id):
+        self[instance_id] = vocabularies(uow(), self.actor, [instance_id]).get(instance_id) if instance_id else None
+        return self[instance_id]
 
 
 @bp.get("/instances/<int:instance_id>")
@@ -77,4 +96,5 @@ def export():
 def instance_timeline(instance_id):
     trail = timeline(uow(), g.actor, instance_id)
     return render_template("audit/timeline.html", **trail,
-                           diagram=diagram_of(instance_id, trail["instance"]["business_key"]))
+                           diagram=diagram_of(instance_id, trail["instance"]["business_key"]),
+                           vocabulary=vocabularies(uow(), g.actor, [instance_id]).get(instance_id))

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from engine.errors import Conflict, NotFound, ValidationFailed
 from engine.runtime import instances, tracks
 from engine.runtime.spawn import opened_by_procedure
+from engine.runtime.vocabulary import vocabularies
 from web.auth import login_required
 from web.diagram_svg import render
 from web.errors import message
@@ -33,7 +34,8 @@ def _page(instance_id, reason="", reason_errors=()):
     """The file's page; `reason` and `reason_errors` refill the cancel form after a refused reason."""
     instance = instances.get_instance(uow(), g.actor, instance_id, with_history=True)
     return render_template("instance.html", instance=instance, reason=reason, reason_errors=reason_errors,
-                           diagram=diagram_of(instance_id, instance["business_key"]))
+                           diagram=diagram_of(instance_id, instance["business_key"]),
+                           vocabulary=vocabularies(uow(), g.actor, [instance_id]).get(instance_id))
 
 
 def diagram_of(instance_id, title):

@@ -1,7 +1,12 @@
 """Words shown for engine codes: instance statuses and history event kinds."""
 from datetime import datetime, timezone
 
+from flask import g
 from flask_babel import lazy_gettext as _l
+
+from engine.accounts import users
+from web.display import READ_VIA
+from web.store import uow
 
 STATUSES = {"running": _l("en cours"), "waiting": _l("en attente"), "completed": _l("terminé"),
             "error": _l("en erreur"), "cancelled": _l("annulé")}
@@ -41,8 +46,16 @@ AUDIT_EVENTS = {"file_read": _l("dossier consulté"), "login": _l("connexion"), 
 EVENTS.update(AUDIT_EVENTS)
 
 
+def region_name(code):
+    """A regional directorate's name (read once per request), else its code."""
+    if "region_names" not in g:
+        g.region_names = users.list_regions(uow())
+    return g.region_names.get(code, code) if code else ""
+
+
 def init_app(app):
     app.jinja_env.globals.update(
         status_label=lambda code: STATUSES.get(code, code),
-        event_label=lambda code: EVENTS.get(code, code))
+        event_label=lambda code: EVENTS.get(code, code),
+        read_via=lambda code: READ_VIA.get(code, code), region_name=region_name)
     app.context_processor(lambda: {"now_iso": datetime.now(timezone.utc).isoformat()})

@@ -8,6 +8,7 @@ from engine.accounts.access import can_work
 from engine.errors import Conflict, ValidationFailed
 from engine.runtime import tasks
 from web.auth import login_required
+from web.display import data_rows, value_text
 from web.errors import message
 from web.formfields import data_from_form, errors_by_field, fields_for
 from web.store import uow
@@ -25,7 +26,7 @@ def inbox():
 @bp.get("/tasks/<task_id>")
 @login_required
 def show(task_id):
-    task = tasks.get_task(uow(), g.actor, task_id)
+    task = tasks.get_task(uow(), g.actor, task_id, value_text=value_text)
     fields = fields_for(task["form"]["schema"], task["form"]["ui"], values=task["data"])
     return render_template("task.html", task=task, fields=fields)
 
@@ -42,9 +43,11 @@ def complete(task_id):
     except (ValidationFailed, Conflict) as error:
         errors = errors_by_field([e.as_dict() for e in error.errors]) if isinstance(error, ValidationFailed) else {}
         flash(message(error), "error")
-        task = tasks.get_task(uow(), g.actor, task_id)
+        task = tasks.get_task(uow(), g.actor, task_id, value_text=value_text)
         fields = fields_for(task["form"]["schema"], task["form"]["ui"], values=data, errors=errors)
-        return render_template("task.html", task=task, fields=fields, form_errors=errors.get("", [])), \
+        # Someone else completed it meanwhile: no form any more, what was typed is shown to copy.
+        typed = data_rows(task["form"]["schema"], data) if task["state"] != "ready" else []
+        return render_template("task.html", task=task, fields=fields, form_errors=errors.get("", []), typed=typed), \
             422 if isinstance(error, ValidationFailed) else 409
     flash(_("Tâche « %(title)s » terminée.", title=submitted["title"]), "success")
     if instance["status"] == "error":  # the step after it failed: the file says why, and offers to retry

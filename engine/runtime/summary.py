@@ -4,15 +4,16 @@ from engine.definitions.forms import expand
 from engine.definitions.workflows import version_specs
 
 
-def file_summary(version, data, choices, skip_form=None):
-    """Sections [{"title", "fields": [(label, text)]}] of the data each earlier form recorded."""
+def file_summary(version, data, choices, skip_form=None, value_text=None):
+    """Sections [{"title", "fields": [(label, text)]}] of the data each earlier form recorded;
+    `value_text(schema, value)` writes a value (default: French words, values as stored)."""
     sections, seen = [], set()
     for info in _forms_in_order(version):
         if info.form in seen or info.form == skip_form or info.form not in version.forms:
             continue
         seen.add(info.form)
         schema = expand(version.forms[info.form], choices)
-        fields = _fields(schema, data)
+        fields = _fields(schema, data, value_text or _text)
         if fields:
             sections.append({"title": info.title, "fields": fields})
     return sections
@@ -29,24 +30,23 @@ def _position(version, element_id):
     return found if found >= 0 else len(source)
 
 
-def _fields(schema, data, prefix=""):
+def _fields(schema, data, value_text, prefix=""):
     fields = []
     for name, prop in schema.get("properties", {}).items():
         if name not in data or data[name] in (None, "", []):
             continue
         label = prefix + prop.get("title", name)
         value = data[name]
-        if prop.get("type") == "object" and isinstance(value, dict):
-            if set(value) <= {"montant", "devise"}:
-                fields.append((label, f"{value.get('montant', '')} {value.get('devise', '')}".strip()))
-            else:
-                fields += _fields(prop, value, prefix=label + " — ")
+        if prop.get("type") == "object" and isinstance(value, dict) and not set(value) <= {"montant", "devise"}:
+            fields += _fields(prop, value, value_text, prefix=label + " — ")
             continue
-        fields.append((label, _text(prop, value)))
+        fields.append((label, value_text(prop, value)))
     return fields
 
 
 def _text(prop, value):
+    if isinstance(value, dict) and set(value) <= {"montant", "devise"}:
+        return f"{value.get('montant', '')} {value.get('devise', '')}".strip()
     if isinstance(value, bool):
         return "Oui" if value else "Non"
     if isinstance(value, list):

@@ -33,8 +33,12 @@ def list_open_tasks(uow, actor, mine=False):
         return task_dicts(uow.session, uow.session.scalars(query).all())
 
 
-def get_task(uow, actor, task_id):
-    """One task with its form (`{"schema", "ui"}`, choices filled in) and its current data."""
+def get_task(uow, actor, task_id, value_text=None):
+    """One task with its form (`{"schema", "ui"}`, choices filled in) and its current data.
+
+    `file` and `offer` summarise what earlier steps recorded; `value_text(schema, value)` writes each
+    value (the pages pass one in the reader's language and formats; by default French, ISO dates).
+    """
     with uow:
         session = uow.session
         row = _readable_row(session, actor, task_id)
@@ -47,8 +51,8 @@ def get_task(uow, actor, task_id):
         result["form"] = task_form(instance.version, row.form, choices)
         data = redact(data, hidden_fields(instance.version, actor))
         result["data"] = data
-        result["file"] = file_summary(instance.version, data, choices, skip_form=row.form)
-        result["offer"] = _offer_summary(session, instance, actor, choices)
+        result["file"] = file_summary(instance.version, data, choices, skip_form=row.form, value_text=value_text)
+        result["offer"] = _offer_summary(session, instance, actor, choices, value_text)
         result["instance_status"] = instance.status
         result["instance_error"] = {"message": instance.error_message, "element_id": instance.error_element} \
             if instance.status == "error" else None
@@ -77,7 +81,7 @@ def task_form(version, filename, choices):
             "ui": version.forms.get(ui_filename(filename), {})}
 
 
-def _offer_summary(session, instance, actor, choices):
+def _offer_summary(session, instance, actor, choices, value_text):
     """What the offer at the root of the file's chain recorded (employer, post, conditions), labelled
     from its forms (with the task's `choices`, read on the offer's data): the later procedures' tasks
     (preselection, evaluation, selection, departure) need it."""
@@ -85,7 +89,7 @@ def _offer_summary(session, instance, actor, choices):
     if offer is None:
         return []
     data = redact(offer.data, hidden_fields(offer.version, actor))
-    return file_summary(offer.version, data, replace(choices, data=data))
+    return file_summary(offer.version, data, replace(choices, data=data), value_text=value_text)
 
 
 def _choices(session, row, data, reader=None):

@@ -155,7 +155,7 @@ def test_the_search_filters_by_person_process_region_kind_file_and_dates(app, fi
     assert {row[2] for row in by_person} >= {"connexion", "tâche terminée"}
 
     in_kayes = search_rows(direction, "region=kayes")
-    assert in_kayes and {row[4] for row in in_kayes} == {"kayes"}
+    assert in_kayes and {row[4] for row in in_kayes} == {"Kayes"}  # the region by its name
     in_bamako = search_rows(direction, "region=bamako")
     assert "tâche terminée" in {row[2] for row in in_bamako}
 
@@ -185,7 +185,7 @@ def test_a_wrong_date_is_explained_and_ignored(app, files):
 
 def test_the_search_shows_which_fields_changed_not_their_values(app, files):
     text = shown_text(browser(app, "direction").get("/audit/?kind=task_completed&business_key=OFF-2026-0701"))
-    assert "nombre_postes" in text
+    assert "Nombre de postes à pourvoir" in text and "nombre_postes" not in text  # the field's label
     assert "Ouvrier agricole" not in text  # a value: it is read in the file's timeline, which is logged
 
 
@@ -222,8 +222,8 @@ def test_the_csv_export_has_the_search_rows_in_utf8_with_bom_for_excel(app, file
     assert [int(r[0]) for r in rows[1:]] == [e["seq"] for e in expected]  # oldest first
     confirmed = next(r for r in rows[1:] if r[4] == "task_completed")
     assert confirmed[2:6] == ["conseiller-bamako", "tâche terminée", "task_completed", "OFF-2026-0701"]
-    assert confirmed[8:10] == ["bamako", "confirmer_affichage"]
-    assert "confirmation_affichage" in confirmed[10]
+    assert confirmed[8:10] == ["bamako", "Confirmer l'affichage de l'offre"]  # the element's name
+    assert "Confirmation de la direction régionale" in confirmed[10]  # the fields by their labels
     assert len(confirmed[11]) == 64
 
     exports = stored_events(app, kind="audit_export")
@@ -272,7 +272,9 @@ def test_the_timeline_shows_each_step_against_its_deadline(app, files):
     instance_id = files["kayes"]
     slow_week(app, instance_id)
     shown = page(browser(app, "direction"), f"/audit/instances/{instance_id}")
-    rows = {row[0].split(" ")[-1]: row for row in shown.rows() if len(row) == 8}
+    names = {"Enregistrer l'offre d'emploi": "enregistrer_offre", "Vérifier la crédibilité de l'employeur":
+             "verifier_employeur", "Confirmer l'affichage de l'offre": "confirmer_affichage"}
+    rows = {names.get(row[0], row[0]): row for row in shown.rows() if len(row) == 8}  # steps by their titles
     assert rows["enregistrer_offre"][5] == "2 j 3 h 00 min"
     assert rows["enregistrer_offre"][7] == "en retard de 1 j 3 h 00 min"
     assert rows["verifier_employeur"][5] == "0 j 2 h 05 min"
@@ -281,7 +283,7 @@ def test_the_timeline_shows_each_step_against_its_deadline(app, files):
     assert rows["confirmer_affichage"][7].startswith("en retard de")
     late = [e for e in shown.find("tr") if e["attrs"].get("class") == "late"]
     first_cells = [next(td for td in shown.elements if td["tag"] == "td" and td["parent"] is row) for row in late]
-    assert sorted(" ".join(td["text"].split()).split(" ")[-1] for td in first_cells) == \
+    assert sorted(names[" ".join(td["text"].split())] for td in first_cells) == \
         ["confirmer_affichage", "enregistrer_offre"]
     assert shown.by_id("instance-diagram")["tag"] == "aside"
     # Beside the timeline, the file's diagram shows the steps done and the one still open.

@@ -49,7 +49,7 @@ def test_the_refusal_is_found_by_kind_region_and_file_and_shown_in_the_files_tim
     browser(app, "conseiller-bamako").get(f"/instances/{files['kayes']}")
     direction = browser(app, "direction")
     [found] = search_rows(direction, "kind=access_refused")
-    assert found[1:] == ("conseiller-bamako", "accès refusé", "OFF-2026-0702", "kayes")
+    assert found[1:] == ("conseiller-bamako", "accès refusé", "OFF-2026-0702", "Kayes")
     assert found in search_rows(direction, "region=kayes")
     assert found not in search_rows(direction, "region=bamako")
     assert found in search_rows(direction, "business_key=OFF-2026-0702&process=offre_internationale")

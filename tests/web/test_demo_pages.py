@@ -33,7 +33,7 @@ def test_a_manager_follows_the_demo_offer_to_its_departures(app, deployed, clien
     _login(client, "direction")
     page = client.get(f"/instances/{offer['id']}").get_data(as_text=True)
     assert all(c["business_key"] in page for c in departures)
-    assert "<code>enregistrer_offre</code>" in page  # the offer's own history, from its recording
+    assert "« Enregistrer l&#39;offre d&#39;emploi »" in page  # the offer's own history, from its recording
     statistics = client.get("/statistiques/departs.csv?par=pays").get_data(as_text=True)
     assert statistics.splitlines()[1:] == ["ES;1"]
     assert "<svg" in client.get("/statistiques/?par=pays").get_data(as_text=True)

@@ -512,7 +512,8 @@ def test_inbox_shows_due_dates_and_marks_overdue_tasks(app, dcim):
     assert task["name"] == "verifier_employeur" and task["due_at"]  # due in five days (P5D)
     row = next(r for r in page(dcim, "/").find("tr") if r["attrs"].get("class") is not None)
     assert row["attrs"]["class"] == ""
-    assert task["due_at"][:10] in page(dcim, "/").rows()[0]
+    day = task["due_at"][:10]
+    assert f"{day[8:10]}/{day[5:7]}/{day[:4]}" in page(dcim, "/").rows()[0]  # 07/12/2026
     with app.app_context():
         with uow() as work:
             work.session.get(TaskRow, task["id"]).due_at = datetime.now(timezone.utc) - timedelta(days=1)
@@ -544,19 +545,19 @@ def test_instance_page_shows_status_current_tasks_and_history_with_old_and_new_v
     assert "Vérifier la crédibilité de l'employeur" in shown.text("a")
     history = shown.text("li")
     assert any("dossier ouvert" in item and "dcim" in item for item in history)
-    assert any("tâche terminée" in item and "enregistrer_offre" in item for item in history)
+    assert any("tâche terminée" in item and "« Enregistrer l'offre d'emploi »" in item for item in history)
     rows = shown.rows()
-    assert ["nombre_postes", "10", "40"] in rows
-    assert ["metier", "—", "Ouvrier agricole"] in rows
-    assert ["employeur_raison_sociale", "—", "Frutas del Condado S.L."] in rows
+    assert ["Nombre de postes à pourvoir", "10", "40"] in rows
+    assert ["Métier correspondant au poste", "—", "Ouvrier agricole"] in rows  # the task's own form
+    assert ["Raison sociale de l'employeur", "—", "Frutas del Condado S.L."] in rows
 
     complete(dcim, next_task["id"], offer_data.verifier_non_credible())
     shown = page(dcim, f"/instances/{instance['id']}")
     markup = " ".join(e["text"] for e in shown.elements if e["tag"] == "main")
     assert "Statut : terminé" in " ".join(markup.split()) and "clos le" in markup
     assert "Aucune tâche en cours." in markup
-    assert any("décision" in item and "gw_employeur_credible" in item and "clore_employeur_non_credible" in item
-               for item in shown.text("li"))
+    assert any("décision" in item and "« Employeur crédible ? »" in item
+               and "« Clore l'offre : employeur non crédible »" in item for item in shown.text("li"))
     assert any("dossier clos" in item for item in shown.text("li"))
 
 

@@ -1,0 +1,62 @@
+"""The words of a file's version, for pages that show its history: each data field's schema (its label,
+its choices with their titles) and each element's name, so that nobody reads keys and element ids.
+"""
+from sqlalchemy import select
+
+from engine.accounts.access import can_audit, can_read_instance
+from engine.accounts.regions import regions
+from engine.definitions.checks import all_task_specs, user_tasks
+from engine.definitions.forms import Choices, expand
+from engine.definitions.workflows import version_specs
+from engine.store.tables import Instance
+
+_CACHE = {}  # versions never change; only the regions' names may
+
+
+def vocabularies(uow, actor, instance_ids):
+    """{instance_id: {"fields", "forms", "elements"}} of the files asked for that
+    the actor may read or audit (the others are left out). Reads forms and diagrams only: nothing is logged.
+
+    `fields` holds the top-level properties of every form of the file's version (the first form that
+    declares a key gives its schema), `forms` those of each user task's own form by element id
+    ({element id: {key: schema}}), `elements` each element's name by its id ("" if it has none); reference lists (regions, countries, languages...) filled in as
+    `oneOf` const/title pairs; persons are not listed (a history shows their number, not their name).
+    """
+    ids = sorted({i for i in instance_ids if i is not None})
+    if not ids:
+        return {}
+    with uow:
+        session = uow.session
+        names = regions(session)
+        result = {}
+        for instance in session.scalars(select(Instance).where(Instance.id.in_(ids))):
+            if can_audit(actor) or can_read_instance(session, actor, instance):
+                result[instance.id] = version_vocabulary(instance.version, names)
+        return result
+
+
+def version_vocabulary(version, region_names):
+    """The fields and element names of one deployed version (cached per version and regions)."""
+    key = (version.id, version.checksum, tuple(region_names.items()))
+    if key not in _CACHE:
+        if len(_CACHE) > 200:
+            _CACHE.clear()
+        choices = Choices(regions=dict(region_names))
+        forms = {filename: _properties(form, choices) for filename, form in sorted(version.forms.items())
+                 if filename.endswith(".schema.json") and isinstance(form, dict)}
+        fields = {}
+        for properties in forms.values():
+            for name, prop in properties.items():
+                fields.setdefault(name, prop)
+        spec, subprocesses = version_specs(version)
+        _CACHE[key] = {"fields": fields,
+                       "forms": {info.element_id: forms[info.form] for info in user_tasks(spec, subprocesses)
+                                 if info.form in forms},
+                       "elements": {task_spec.bpmn_id: task_spec.bpmn_name or ""
+                                    for task_spec in all_task_specs(spec, subprocesses)
+                                    if getattr(task_spec, "bpmn_id", None)}}
+    return _CACHE[key]
+
+
+def _properties(form, choices):
+    return expand(form, choices).get("properties", {})

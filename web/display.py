@@ -1,0 +1,231 @@
+"""Values as people read them, in the reader's language with Babel's formats: a field's value given its form
+schema (choice titles, Oui/Non, dates 07/12/2026, amounts 250 000 XOF), dates and times, the changes of a
+history event, the details of an audit event. Every page, CSV export and letter shows values through here.
+"""
+import re
+from collections.abc import Mapping
+from datetime import date, datetime, timezone
+
+from babel.dates import format_date as babel_format_date
+from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+_AMOUNT_KEYS = {"montant", "devise"}
+_NONE = object()
+# How a file was read, in the audit trail (`file_read` events' `via`).
+READ_VIA = {"file": _l("fiche du dossier"), "history": _l("historique du dossier"), "task": _l("page de tâche"),
+            "audit": _l("chronologie d'audit")}
+# The details audit events carry besides their changes, by name.
+DETAILS = {"via": _l("consulté depuis"), "to": _l("vers"), "message": _l("message"), "reason": _l("motif"),
+           "version": _l("version"), "parent_id": _l("dossier d'origine"), "checksum": _l("empreinte"),
+           "username": _l("compte"), "roles": _l("rôles"), "region": _l("région"), "full_name": _l("nom"),
+           "email": _l("courriel"), "person_id": _l("personne n°"), "candidates": _l("candidats n°"),
+           "persons": _l("personnes n°"), "country": _l("pays"), "recipient": _l("destinataire"),
+           "documents": _l("documents"), "filters": _l("filtres"), "method": _l("méthode"), "page": _l("page"),
+           "children": _l("dossiers annulés avec lui"), "cancelled_with": _l("annulé avec le dossier"),
+           "table": _l("table de décision"), "hit_policy": _l("règle de sélection"), "rules": _l("lignes retenues"),
+           "sender_process": _l("procédure émettrice"),
+           "sender_id": _l("dossier émetteur"), "consent_purpose": _l("finalité du consentement"),
+           "output": _l("affichage"), "sessions_ended": _l("sessions fermées")}
+
+
+def yes_no(value):
+    return _("Oui") if value else _("Non")
+
+
+def day(value, letter=False):
+    """A date (a `date` or ISO text) as 07/12/2026, or in words (7 décembre 2026) for a letter;
+    anything else as it is."""
+    parsed = _as_date(value)
+    if parsed is None:
+        return "" if value is None else str(value)
+    return format_date(parsed, "long" if letter else "short")
+
+
+def letter_day(value):
+    """A date in French words for the agency's letters, which are written in French: 7 décembre 2026."""
+    parsed = _as_date(value)
+    return babel_format_date(parsed, "long", locale="fr") if parsed else ("" if value is None else str(value))
+
+
+def moment(value):
+    """A date and time (a `datetime` or ISO text, UTC) as 07/12/2026 09:30."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if not isinstance(value, datetime):
+        return "" if value is None else str(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return format_datetime(value, "short")
+
+
+def number(value):
+    """A number with the reader's separators: 250 000, 2,5."""
+    return format_decimal(value)
+
+
+def amount(value):
+    """An amount {"montant", "devise"} as 250 000 XOF."""
+    figure = value.get("montant")
+    figure = number(figure) if isinstance(figure, (int, float)) and not isinstance(figure, bool) else figure or ""
+    return f"{figure} {value.get('devise') or ''}".strip()
+
+
+def value_text(prop, value):
+    """The text of a field's value given its schema `prop` (may be empty): choice titles, Oui/Non,
+    dates, numbers and amounts in the reader's formats, lists joined, groups as "label : value"."""
+    prop = prop or {}
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return yes_no(value)
+    if isinstance(value, list):
+        return ", ".join(value_text(prop.get("items"), item) for item in value) or "—"
+    if isinstance(value, Mapping):
+        if set(value) <= _AMOUNT_KEYS and "montant" in value:
+            return amount(value)
+        properties = prop.get("properties", {})
+        return " ; ".join(f"{field_label(properties.get(key), key)} : {value_text(properties.get(key), item)}"
+                          for key, item in value.items())
+    title = _choice_title(prop, value)
+    if title is not None:
+        return title
+    if prop.get("x-reference") == "persons" or prop.get("x-choices-from"):
+        return _("personne n° %(id)s", id=value)
+    if isinstance(value, int) and abs(value) < 10000:
+        return str(value)  # years, counts: 2025, not 2 025
+    if isinstance(value, (int, float)):
+        return number(value)
+    if isinstance(value, str) and (prop.get("format") == "date" or _ISO_DATE.fullmatch(value)):
+        return day(value)
+    if isinstance(value, str) and _ISO_DATETIME.match(value):
+        return moment(value)
+    return str(value)
+
+
+def field_label(prop, key):
+    """A field's label: its title, else its key made readable (date_depart → Date depart)."""
+    title = (prop or {}).get("title")
+    if title:
+        return title
+    text = str(key).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def change_rows(changes, vocabulary=None, element_id=None):
+    """The rows (label, before, after) of an event's `changes`, labelled from the form of the step that made
+    them (`element_id`), else from the file's forms; a changed group of fields gives one row per field that
+    changed in it ("Mentions du contrat — Billet d'avion")."""
+    rows = []
+    for key, change in (changes or {}).items():
+        rows += _rows(_schema(vocabulary, key, element_id), key, change.get("old"), change.get("new"), prefix="")
+    return rows
+
+
+def _rows(prop, key, old, new, prefix):
+    label = prefix + field_label(prop, key)
+    is_group = (isinstance(old, Mapping) or isinstance(new, Mapping)) and not _is_amount(old) and not _is_amount(new)
+    if not is_group or not all(isinstance(v, Mapping) or v is None for v in (old, new)):
+        return [(label, value_text(prop, old), value_text(prop, new))]
+    old, new, properties = old or {}, new or {}, (prop or {}).get("properties", {})
+    rows = []
+    for name in list(dict.fromkeys([*new, *old])):
+        if old.get(name) != new.get(name):
+            rows += _rows(properties.get(name), name, old.get(name), new.get(name), prefix=label + " — ")
+    return rows
+
+
+def data_rows(schema, data, prefix=""):
+    """The rows (label, text) of data typed into a form, in the form's order, groups flattened."""
+    rows, properties = [], (schema or {}).get("properties", {})
+    for key in [*properties, *(key for key in data if key not in properties)]:
+        if key not in data:
+            continue
+        prop, value = properties.get(key), data[key]
+        label = prefix + field_label(prop, key)
+        if isinstance(value, Mapping) and not _is_amount(value):
+            rows += data_rows(prop, value, prefix=label + " — ")
+        else:
+            rows.append((label, value_text(prop, value)))
+    return rows
+
+
+def changed_labels(names, vocabulary=None, element_id=None):
+    """The labels of the fields an event changed, for lists that do not show the values."""
+    return [field_label(_schema(vocabulary, name, element_id), name) for name in names]
+
+
+def _schema(vocabulary, key, element_id):
+    """A field's schema in the form of the step `element_id`, else in any form of the file's version."""
+    vocabulary = vocabulary or {}
+    own = vocabulary.get("forms", {}).get(element_id, {})
+    return own.get(key) or vocabulary.get("fields", {}).get(key)
+
+
+def element_name(element_id, vocabulary=None):
+    """An element's name in its diagram; "" for an element without a name (an unnamed gateway), its id
+    for one the file's diagram does not know."""
+    elements = (vocabulary or {}).get("elements", {})
+    return elements.get(element_id, element_id or "")
+
+
+def detail_items(details, vocabulary=None):
+    """The (label, text) of an audit event's details other than its changes."""
+    items = []
+    for name, value in sorted((details or {}).items()):
+        if name == "changes" or value in (None, "", [], {}):
+            continue
+        if name == "via":
+            text = str(READ_VIA.get(value, value))
+        elif name == "to":
+            targets = value if isinstance(value, list) else [value]
+            text = ", ".join(filter(None, (element_name(target, vocabulary) for target in targets)))
+        elif name == "rules" and isinstance(value, list):
+            text = " ; ".join(str(rule.get("description") or rule.get("id")) if isinstance(rule, Mapping) else str(rule)
+                              for rule in value)
+        elif name == "filters" and isinstance(value, Mapping):
+            text = " ; ".join(f"{key} : {value_text({}, item)}" for key, item in value.items())
+        else:
+            text = value_text({}, value)
+        items.append((str(DETAILS.get(name, name)), text))
+    return items
+
+
+def _is_amount(value):
+    return isinstance(value, Mapping) and "montant" in value and set(value) <= _AMOUNT_KEYS
+
+
+def _choice_title(prop, value):
+    for option in prop.get("oneOf") or prop.get("anyOf") or []:
+        if isinstance(option, Mapping) and option.get("const", _NONE) == value:
+            return option.get("title") or str(value)
+    return None
+
+
+def _as_date(value):
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+            return date.fromisoformat(value)
+        if isinstance(value, str) and _ISO_DATETIME.match(value):
+            return datetime.fromisoformat(value).date()
+    except ValueError:
+        return None
+    return None
+
+
+def init_app(app):
+    """Filters and helpers for the templates."""
+    app.jinja_env.filters.update(day=day, moment=moment, number=number, value_text=value_text,
+                                 letter_day=letter_day, element_name_of=element_name)
+    app.jinja_env.globals.update(change_rows=change_rows, changed_labels=changed_labels, element_name=element_name,
+                                 detail_items=detail_items)

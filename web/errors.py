@@ -1,11 +1,19 @@
 """Engine errors as HTTP answers: JSON under /api, a page elsewhere; every refusal is recorded."""
 from flask import current_app, g, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 from engine.audit.refusals import record_refusal
-from engine.errors import Conflict, DeployRejected, FilesRejected, Forbidden, NotFound, ValidationFailed
+from engine.errors import (
+    Conflict,
+    DeployRejected,
+    FilesRejected,
+    Forbidden,
+    NotFound,
+    ValidationFailed,
+)
 from web.formfields import errors_by_field
 from web.store import uow
 
@@ -27,7 +35,8 @@ def message(error):
         "cancel_not_allowed": _("Seuls les responsables de ce dossier peuvent l'annuler : la DCIM pour une procédure "
                                 "centrale, un conseiller de sa région pour une procédure régionale, et l'administrateur."),
         "retry_not_allowed": _("Seuls les responsables de ce dossier peuvent le relancer : la DCIM pour une procédure "
-                               "centrale, un conseiller de sa région pour une procédure régionale, et l'administrateur."),
+                               "centrale, un conseiller de sa région pour une procédure régionale, le propriétaire "
+                               "de la procédure et l'administrateur."),
         "file_changed": _("Quelqu'un d'autre vient de faire avancer ce dossier : rechargez la page."),
         "business_key_required": _("Indiquez la référence du dossier."),
         "not_in_error": _("Ce dossier n'est pas en erreur."),
@@ -78,12 +87,51 @@ def init_app(app):
     for error_class in STATUS:
         app.register_error_handler(error_class, _handle)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(InternalServerError, _server_error)
+
+
+# What a person reads for the errors the web server itself answers (unknown page, wrong method...).
+HTTP_PAGES = {
+    400: (_l("Requête incorrecte"), _l("La page n'a pas pu lire ce qui a été envoyé (formulaire périmé ou incomplet). "
+                                      "Rechargez la page et recommencez.")),
+    403: (_l("Accès refusé"), _l("Vous n'avez pas accès à cette page.")),
+    404: (_l("Page introuvable"), _l("Cette page n'existe pas, ou plus. Vérifiez l'adresse, ou repartez du menu.")),
+    405: (_l("Action impossible ici"), _l("Cette adresse ne s'utilise pas ainsi : repartez de la page précédente "
+                                         "ou du menu.")),
+    409: (_l("Conflit"), _l("Quelqu'un d'autre vient de modifier cet élément : rechargez la page.")),
+    413: (_l("Envoi trop volumineux"), _l("Ce que vous avez envoyé est trop volumineux. Allégez les fichiers joints "
+                                         "et recommencez.")),
+    500: (_l("Erreur du serveur"), _l("Une erreur inattendue s'est produite de notre côté ; elle a été notée. "
+                                     "Réessayez dans un instant ; si elle se répète, signalez-la à l'administrateur.")),
+}
+TITLES = {404: HTTP_PAGES[404][0], 403: HTTP_PAGES[403][0], 409: HTTP_PAGES[409][0], 422: _l("Demande refusée")}
+
+
+def error_page(status, text=None):
+    """The site's error page for `status`: its title, `text` (else the usual explanation), the menu and a way
+    back (the page the person came from, when it is one of ours, and their tasks). Without the menu if even
+    that fails (the database may be what failed)."""
+    title, explanation = HTTP_PAGES.get(status, (TITLES.get(status, _l("Erreur")), _l("Opération impossible.")))
+    back = request.referrer if request.referrer and request.referrer.startswith(request.host_url) \
+        and request.referrer != request.url else None
+    try:
+        return render_template("error.html", title=title, message=text or explanation, status=status, back=back), \
+            status
+    except Exception:
+        current_app.logger.exception("error page %s drawn without the menu", status)
+        return render_template("error_plain.html", title=title, message=text or explanation), status
 
 
 def _http_error(error):
-    """Werkzeug's own errors (unknown URL, wrong method...): JSON under /api, the usual page elsewhere."""
-    if not request.path.startswith("/api/") or error.code is None:
+    """Werkzeug's own errors (unknown URL, wrong method...): JSON under /api, the site's page elsewhere."""
+    if error.code is None:
         return error
+    if not request.path.startswith("/api/"):
+        response = current_app.make_response(error_page(error.code))
+        for name, value in error.get_headers():
+            if name.lower() == "allow":  # keeps Allow on a 405
+                response.headers[name] = value
+        return response
     response = jsonify(error=error.name.lower().replace(" ", "_"), message=error.description)
     response.status_code = error.code
     for name, value in error.get_headers():
@@ -96,7 +144,16 @@ def _handle(error):
     if request.path.startswith("/api/"):
         return json_error(error)
     _record_refusal(error)
-    return render_template("error.html", message=message(error)), STATUS[type(error)]
+    return error_page(STATUS[type(error)], message(error))
+
+
+def _server_error(error):
+    """Anything unexpected: logged with its traceback; JSON under /api, the site's page elsewhere."""
+    original = getattr(error, "original_exception", None) or error
+    current_app.logger.error("unexpected error on %s %s", request.method, request.path, exc_info=original)
+    if request.path.startswith("/api/"):
+        return jsonify(error="internal_server_error", message=str(HTTP_PAGES[500][1])), 500
+    return error_page(500)
 
 
 def _record_refusal(error):

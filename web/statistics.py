@@ -5,8 +5,10 @@ from flask import Blueprint, g, render_template, request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from engine.accounts import users
 from engine.errors import Forbidden
 from engine.records import statistics
+from engine.runtime import instances
 from web import csv_export
 from web.auth import login_required
 from web.store import uow
@@ -41,7 +43,8 @@ def index():
     tables = [(indicator, statistics.count(uow(), indicator.key, **filters))
               for indicator in statistics.INDICATORS.values()]
     return render_template("statistics/index.html", tables=tables, filters=filters, dimensions=DIMENSIONS,
-                           steps=statistics.step_durations(uow()), args=request.args)
+                           steps=statistics.step_durations(uow()), args=request.args, regions=users.list_regions(uow()),
+                           process_names={p["key"]: p["name"] for p in instances.list_processes(uow())})
 
 
 @bp.get("/<key>.csv")
@@ -51,5 +54,6 @@ def export(key):
     if key not in statistics.INDICATORS:
         raise Forbidden("unknown indicator")
     header = [DIMENSIONS.get(filters["by"] or ""), gettext(statistics.INDICATORS[key].title)]
-    return csv_export.response(f"{key}.csv", header, ((label, value)
+    names = users.list_regions(uow()) if filters["by"] == "region" else {}
+    return csv_export.response(f"{key}.csv", header, ((names.get(label, label), value)
                                for label, value in statistics.count(uow(), key, **filters)))

@@ -60,3 +60,15 @@ def test_csv_exports_never_hand_a_spreadsheet_a_formula(client, deployed):
     login(client, "direction")
     lines = client.get("/statistiques/offres_recues.csv?par=metier").get_data(as_text=True).splitlines()
     assert '"\'=HYPERLINK(""http://exemple.invalid"";""x"")";1' in lines
+
+
+def test_the_region_filter_is_a_list_of_the_regions_and_tables_name_them(client, app):
+    from test_pages import page as read_page
+    login(client, "direction")
+    shown = read_page(client, "/statistiques/")
+    regions = shown.options("region")
+    assert "kayes" in regions and "bamako" in regions
+    assert '<option value="kayes" >Kayes</option>' in client.get("/statistiques/").get_data(as_text=True)
+    chosen = client.get("/statistiques/?region=kayes&par=region").get_data(as_text=True)
+    assert '<option value="kayes" selected>Kayes</option>' in chosen
+    assert 'name="region" value=' not in chosen  # no free text to mistype

@@ -50,15 +50,21 @@ def _uow(database_url):
 
 def fire_job(database_url, timer_id):
     """A date job: fire one timer (no-op if another scheduler did)."""
-    outcome = timers.fire_timer(_uow(database_url), timer_id, mailer=_MAILER.get(database_url))
-    LOG.info("timer %s: %s", timer_id, outcome)
+    _log(timer_id, timers.fire_timer(_uow(database_url), timer_id, mailer=_MAILER.get(database_url)))
+
+
+def _log(timer_id, outcome):
+    """One line per timer that fired (a warning if its file stopped in error); one another scheduler fired
+    is no news."""
+    level = {"skipped": logging.DEBUG, "failed": logging.WARNING}.get(outcome, logging.INFO)
+    LOG.log(level, "timer %s: %s", timer_id, outcome)
 
 
 def plan(scheduler, database_url, horizon):
     """Fire what is due now; register a date job for each timer due within `horizon`."""
     uow = _uow(database_url)
     for timer_id, outcome in timers.fire_due_timers(uow, mailer=_MAILER.get(database_url)):
-        LOG.info("timer %s: %s", timer_id, outcome)
+        _log(timer_id, outcome)
     with uow:
         upcoming = uow.session.execute(select(Timer.id, Timer.due_at).where(
             Timer.status == "pending", Timer.due_at <= utcnow() + horizon)).all()
@@ -68,7 +74,13 @@ def plan(scheduler, database_url, horizon):
 
 
 def build(database_url, mailer=None, poll_seconds=30):
-    """A configured, not yet started BlockingScheduler."""
+    """A configured, not yet started BlockingScheduler.
+
+    APScheduler's own log says "running job plan" and "executed successfully" at every poll and
+    "added job" at every planning: kept at warnings, so that the log shows what fired (ours, above) and
+    what failed (APScheduler logs a job's exception as an error).
+    """
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     _MAILER[database_url] = mailer
     scheduler = BlockingScheduler(
         jobstores={"default": SharedJobStore(url=database_url, tablename="scheduler_jobs"),

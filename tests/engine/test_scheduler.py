@@ -3,6 +3,7 @@
 These tests run real schedulers for a few seconds (timers due in one or two
 seconds); the clock-driven behaviour is in test_timers.py.
 """
+import logging
 import threading
 import time
 
@@ -55,3 +56,13 @@ def test_two_scheduler_processes_fire_a_timer_once(uow, database_url):
 
     assert [k for k in kinds(history(uow, instance_id)) if k[0] == "timer_fired"] == [("timer_fired", "attendre")]
     assert instances.get_instance(uow, DCIM, instance_id)["status"] == "completed"
+
+
+def test_the_log_says_what_fired_not_that_it_polled(uow, database_url, caplog):
+    instance_id = _timer_instance(uow, "SCHED-LOG")
+    with caplog.at_level(logging.INFO):
+        _run_schedulers(database_url, 1, _completed(uow, instance_id))
+    polls = [r for r in caplog.records if r.name.startswith("apscheduler") and r.levelno < logging.WARNING]
+    assert polls == []  # no "Running job plan" / "executed successfully" every poll
+    fired = [r.getMessage() for r in caplog.records if r.name == "djoliba.scheduler"]
+    assert any(message.endswith("fired") for message in fired), fired

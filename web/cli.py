@@ -159,7 +159,26 @@ _VERDICTS = {
     "emptied": "Le journal d'audit a été vidé : il est vide alors que la base contient des versions déployées, "
                "des dossiers ou des personnes, ou qu'une ancre désigne un événement. / The audit log was wiped: it "
                "is empty while the database holds deployed versions, files or persons, or an anchor names an event.",
+    "state": "Le journal est intact, mais {row_fr} {why_fr}. / The log is intact, but {row_en} {why_en}.",
 }
+_ROWS = {"instances": ("le dossier n° {id}", "file #{id}"), "persons": ("la personne n° {id}", "person #{id}"),
+         "users": ("le compte n° {id}", "account #{id}"), "api_tokens": ("le jeton d'API n° {id}", "API token #{id}"),
+         "process_versions": ("la version déployée n° {id}", "deployed version #{id}")}
+_WHY = {"changed": ("a été modifié(e) hors de Djoliba : il ne correspond plus à son empreinte enregistrée",
+                    "was changed outside Djoliba: it no longer matches its recorded digest"),
+        "deleted": ("a été supprimé(e) hors de Djoliba", "was deleted outside Djoliba"),
+        "restored": ("existe alors que Djoliba l'a supprimé(e)", "exists although Djoliba deleted it"),
+        "checksum": ("ne correspond plus à sa somme de contrôle (sources ou formulaires modifiés)",
+                     "no longer matches its checksum (sources or forms changed)")}
+
+
+def _verdict_text(verdict):
+    if verdict.problem != "state":
+        return _VERDICTS[verdict.problem].format(seq=verdict.seq)
+    table, row_id = verdict.row.split(":")
+    row_fr, row_en = (text.format(id=row_id) for text in _ROWS.get(table, (verdict.row, verdict.row)))
+    why_fr, why_en = _WHY[verdict.why]
+    return _VERDICTS["state"].format(row_fr=row_fr, why_fr=why_fr, row_en=row_en, why_en=why_en)
 
 
 def cmd_audit_verify(args):
@@ -176,7 +195,7 @@ def cmd_audit_verify(args):
             print(f"Ancre / anchor: {verdict.head_seq}:{verdict.head_hash}")
         return 0
     print("JOURNAL D'AUDIT ALTÉRÉ / AUDIT LOG TAMPERED")
-    print(_VERDICTS[verdict.problem].format(seq=verdict.seq))
+    print(_verdict_text(verdict))
     return 1
 
 

@@ -58,6 +58,11 @@ def owns_instance(session, actor, instance):
     return instance.version.start_role not in REGIONAL_ROLES or can_read_instance(session, actor, instance)
 
 
+def may_retry(session, actor, instance):
+    """May `actor` run a file in error again: its owners, and the process owners who repair diagrams."""
+    return "proprietaire" in actor.roles or owns_instance(session, actor, instance)
+
+
 def work_filter(actor):
     """SQL condition on TaskRow matching the tasks `actor` may work on (mirrors can_work)."""
     central = TaskRow.role.in_(actor.roles - REGIONAL_ROLES)

@@ -13,6 +13,7 @@ from engine.audit.chain import (  # noqa: F401 (the package's public surface)
     RULE_2,
     chain_hash,
     changes,
+    details_of,
     digest,
     event_dict,
     event_hash,

@@ -25,6 +25,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from engine.audit import seals
 from engine.store.tables import AuditEvent, AuditHead, TaskRow, as_utc, utcnow
 
 GENESIS = "0" * 64
@@ -96,12 +97,17 @@ def event_hash(event):
 
 def _seal(session):
     """Before a commit: append the queued events to the chain (see the module docstring)."""
-    pending = session.info.pop(_PENDING, None)
-    if not pending:
-        return
     # Other rows first: a transaction holding the head never waits for another lock,
     # so the head cannot be part of a deadlock.
     session.flush()
+    pending = session.info.pop(_PENDING, None) or []
+    sealed = seals.take(session, digest)
+    if sealed:
+        if not pending:  # a write no event speaks of: sealed all the same
+            pending = [AuditEvent(at=utcnow(), actor="systeme", kind="state_sealed", details={})]
+        pending[-1].details = {**pending[-1].details, seals.KEY: sealed}
+    if not pending:
+        return
     for event in pending:
         event.at = as_utc(event.at).astimezone(timezone.utc)
         if event.region is None and event.task_id:
@@ -149,6 +155,7 @@ def redact(session, actor, instance, replacements, **details):
 def _forget(session, transaction):
     if transaction.parent is None:
         session.info.pop(_PENDING, None)
+        seals.forget(session)
 
 
 sa_event.listen(Session, "before_commit", _seal)
@@ -173,10 +180,17 @@ def history(session, instance_id, with_reads=False):
     return list(session.scalars(query))
 
 
+def details_of(event):
+    """What an event's use case recorded: its details without the seals its commit added (`seals`)."""
+    return {name: value for name, value in event.details.items() if name != seals.KEY}
+
+
 def event_dict(event, hidden=frozenset()):
     """The API shape of a history event; `hidden` fields are left out of its changes."""
-    changes = {name: change for name, change in event.details.get("changes", {}).items() if name not in hidden}
-    details = {**event.details, "changes": changes} if "changes" in event.details else event.details
+    details = details_of(event)
+    changes = {name: change for name, change in details.get("changes", {}).items() if name not in hidden}
+    if "changes" in details:
+        details["changes"] = changes
     return {"seq": event.seq, "at": as_utc(event.at).isoformat(), "actor": event.actor, "kind": event.kind,
             "task_id": event.task_id, "element_id": event.element_id, "region": event.region,
             "changes": changes, "details": details}

@@ -120,7 +120,7 @@ def _day_start(day):
 
 def event_row(event, business_key=None):
     """An event for a list: the names of the fields it changed, not their values."""
-    details = {name: value for name, value in event.details.items() if name != "changes"}
+    details = {name: value for name, value in audit.details_of(event).items() if name != "changes"}
     return {"seq": event.seq, "at": as_utc(event.at).isoformat(), "actor": event.actor, "kind": event.kind,
             "instance_id": event.instance_id, "business_key": business_key, "process_key": event.process_key,
             "region": event.region, "task_id": event.task_id, "element_id": event.element_id,

@@ -3,11 +3,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from engine.audit import seals
 from engine.audit.chain import GENESIS, REDACTION, digest, event_hash
 from engine.store.tables import AuditEvent, AuditHead, Instance, Person, ProcessVersion
 
-ALTERED, MISSING, INSERTED, REORDERED, HEAD, ANCHOR, EMPTIED = \
-    "altered", "missing", "inserted", "reordered", "head", "anchor", "emptied"
+ALTERED, MISSING, INSERTED, REORDERED, HEAD, ANCHOR, EMPTIED, STATE = \
+    "altered", "missing", "inserted", "reordered", "head", "anchor", "emptied", "state"
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,10 @@ class Verdict:
       the log was rewritten from there on;
     - `emptied`: the log is empty (head included) while the database holds what is always
       recorded when it is made (deployed versions, files, persons), or an anchor names an event.
+    - `state`: the chain is intact but a row it sealed (a file, person, account, API token or
+      deployed version) is no longer as the engine left it: `row` names it ("instances:12") and
+      `why` says how (`changed`, `deleted`, `restored`, or `checksum` for a version whose
+      sources or forms no longer give its checksum).
     `head_seq` and `head_hash` name the last event, to be noted down as an anchor.
     """
 
@@ -34,6 +39,8 @@ class Verdict:
     head_hash: str | None
     problem: str | None = None
     seq: int | None = None
+    row: str | None = None
+    why: str | None = None
 
     @property
     def ok(self):
@@ -53,6 +60,7 @@ class _Walk:
     def __init__(self, anchors):
         self.seq, self.hash, self.checked, self.anchors = 0, GENESIS, 0, dict(anchors)
         self.broken = None  # the event where the chain broke
+        self.sealed = {}  # row key -> its latest seal (seals.KEY in the events' details)
         self.rewritten, self.redactions, self.altered = {}, {}, []  # seq -> (kind, digest); seq -> (by, digest)
 
     def feed(self, event):
@@ -62,6 +70,7 @@ class _Walk:
         if self.anchors.pop(event.seq, event.hash) != event.hash:
             self.broken = event
             return False
+        self.sealed.update(event.details.get(seals.KEY) or {})
         said = digest(event.details)
         if said != event.details_digest:
             self.rewritten[event.seq] = (event.kind, said)
@@ -116,6 +125,9 @@ def verify(uow, anchors=()):
             return Verdict(walk.checked, head.seq, head.hash, ALTERED, min(walk.altered)[1])
         if walk.anchors:
             return Verdict(walk.checked, head.seq, head.hash, ANCHOR, min(walk.anchors))
+        differs = seals.check(session, walk.sealed, digest)
+        if differs:
+            return Verdict(walk.checked, head.seq, head.hash, STATE, row=differs[0], why=differs[1])
         return Verdict(walk.checked, head.seq, head.hash)
 
 

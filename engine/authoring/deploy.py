@@ -1,6 +1,4 @@
 """Deploy diagrams: parse, check, and store each process as an immutable, versioned spec."""
-import hashlib
-import json
 import re
 from pathlib import Path
 
@@ -11,6 +9,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from sqlalchemy import select
 
 from engine import audit
+from engine.audit import seals
 from engine.definitions import checks, unsupported
 from engine.definitions.forms import parse_form, ui_filename
 from engine.definitions.workflows import spec_to_dict
@@ -209,7 +208,7 @@ def _store(session, key, spec, subprocesses, parsed, forms, actor):
     decisions = _decision_files(parsed, spec, subprocesses)
     sources = {name: text for name, text in parsed.texts.items()
                if name == parsed.files_by_process[key] or name in decisions}
-    checksum = hashlib.sha256(json.dumps([sources, used_forms], sort_keys=True).encode()).hexdigest()
+    checksum = seals.version_checksum(sources, used_forms)
     latest = session.scalars(select(ProcessVersion).where(ProcessVersion.process_key == key)
                              .order_by(ProcessVersion.version.desc()).limit(1)).first()
     if latest and latest.checksum == checksum:

@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import load_only
 
 from engine import audit
-from engine.accounts.access import can_read_instance, can_start, owns_instance, sees_everything, work_filter
+from engine.accounts.access import can_read_instance, can_start, may_retry, owns_instance, sees_everything, work_filter
 from engine.accounts.roles import REGIONAL_ROLES
 from engine.definitions.catalog import latest_version
 from engine.definitions.workflows import load_workflow
@@ -90,9 +90,8 @@ def get_instance(uow, actor, instance_id, with_history=False):
         instance = load_readable(uow.session, actor, instance_id)
         result = instance_dict(uow.session, instance, actor=actor)
         result["related"] = related(uow.session, instance)
-        owner = owns_instance(uow.session, actor, instance)
-        result["can_cancel"] = instance.status != "cancelled" and owner
-        result["can_retry"] = instance.status == "error" and owner
+        result["can_cancel"] = instance.status != "cancelled" and owns_instance(uow.session, actor, instance)
+        result["can_retry"] = instance.status == "error" and may_retry(uow.session, actor, instance)
         if with_history:
             hidden = hidden_fields(instance.version, actor)
             result["history"] = [audit.event_dict(e, hidden) for e in audit.history(uow.session, instance.id)]
@@ -160,13 +159,13 @@ def retry_instance(uow, actor, instance_id):
 
     The failed elements run again (`progress.retry_step`), then the engine steps,
     in one transaction; if they fail again the instance stays in `error`.
-    Only the file's owners may (`access.owns_instance`): reading roles get Forbidden.
+    Only the file's owners and the process owners may (`access.may_retry`): `direction` gets Forbidden.
     Raises Conflict if the instance is not in error.
     """
     with uow:
         session = uow.session
         instance = load_readable(session, actor, instance_id)
-        if not owns_instance(session, actor, instance):
+        if not may_retry(session, actor, instance):
             raise Forbidden(f"instance {instance_id} is not yours to retry", reason="retry_not_allowed",
                             instance_id=instance.id)
         _refuse_cancelled(instance)

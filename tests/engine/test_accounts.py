@@ -7,7 +7,7 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from engine import accounts
+from engine import accounts, audit
 from engine.accounts import passwords, users
 from engine.accounts.access import Actor
 from engine.accounts.credentials import LoginLocked, SignedIn, utcnow
@@ -29,7 +29,7 @@ def name():
 def events(uow, *kinds):
     with uow:
         query = select(AuditEvent).where(AuditEvent.kind.in_(kinds)).order_by(AuditEvent.seq)
-        return [(e.kind, e.actor, e.details) for e in uow.session.scalars(query)]
+        return [(e.kind, e.actor, audit.details_of(e)) for e in uow.session.scalars(query)]
 
 
 def refused_fields(call):

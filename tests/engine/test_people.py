@@ -3,7 +3,7 @@ import pytest
 from conftest import BAMAKO, DCIM, DIRECTION, KAYES, actor
 from sqlalchemy import select
 
-from engine import people
+from engine import audit, people
 from engine.errors import Forbidden, NotFound, ValidationFailed
 from engine.store.tables import AuditEvent
 
@@ -19,7 +19,7 @@ def awa(**changes):
 def _events(uow, kind):
     with uow:
         query = select(AuditEvent).where(AuditEvent.kind == kind).order_by(AuditEvent.seq)
-        return [(e.actor, e.details) for e in uow.session.scalars(query)]
+        return [(e.actor, audit.details_of(e)) for e in uow.session.scalars(query)]
 
 
 def test_a_counsellor_registers_in_their_region_with_consent(uow):

@@ -10,7 +10,7 @@ from offer_flow import complete, offer_sent_to
 from preselection_flow import selection_of
 from sqlalchemy import select
 
-from engine import people
+from engine import audit, people
 from engine.definitions import elements
 from engine.errors import Forbidden, NotFound
 from engine.records import statistics
@@ -57,7 +57,7 @@ def _candidates_of_an_offer(uow):
 
 def _events(uow, kind):
     with uow:
-        return [e.details for e in uow.session.scalars(select(AuditEvent).where(AuditEvent.kind == kind)
+        return [audit.details_of(e) for e in uow.session.scalars(select(AuditEvent).where(AuditEvent.kind == kind)
                                                          .order_by(AuditEvent.seq))]
 
 

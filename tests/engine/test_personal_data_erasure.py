@@ -34,7 +34,7 @@ def stored_text(uow):
 
 def erasures(uow):
     with uow:
-        return [e.details for e in uow.session.scalars(select(AuditEvent).where(AuditEvent.kind == audit.REDACTION)
+        return [audit.details_of(e) for e in uow.session.scalars(select(AuditEvent).where(AuditEvent.kind == audit.REDACTION)
                                                        .order_by(AuditEvent.seq))]
 
 

@@ -1,6 +1,7 @@
 """Shared fixtures: a real database (SQLite file, or PostgreSQL when DATABASE_URL says so)."""
 import os
 import re
+import sys
 import uuid
 from pathlib import Path
 
@@ -15,6 +16,9 @@ from engine.store.tables import Base
 from engine.store.uow import UnitOfWork, make_session_factory
 
 ROOT = Path(__file__).resolve().parent.parent
+# The engine's tests mirror its packages (tests/engine/<package>/); the data and flows they share
+# (offer_data, offer_flow, the small diagrams...) stay in tests/engine, importable from every folder.
+sys.path.insert(0, str(ROOT / "tests" / "engine"))
 BPMN_DIR = ROOT / "bpmn"
 FORMS_DIR = ROOT / "forms"
 # Kept between tests: accounts and reference data are created once per run.

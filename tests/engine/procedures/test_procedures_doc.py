@@ -2,7 +2,7 @@
 import re
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 NAMED = re.compile(r"`([a-z_]+):([A-Za-z0-9_]+)`")
 
 

@@ -2,7 +2,7 @@
 import importlib.util
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "offer_bench.py"
+BENCH = Path(__file__).resolve().parents[3] / "bench" / "offer_bench.py"
 
 
 def test_both_sides_of_the_benchmark_complete_an_offer(uow, database_url):

@@ -76,7 +76,9 @@ def test_a_file_failing_at_once_is_created_in_error_and_retried_once_fixed(uow, 
     assert retried["status"] == "completed" and retried["error"] is None
     assert result.items() <= retried["data"].items()
     assert failed_elements(uow, started["id"]) == []
-    assert kinds(history(uow, started["id"]))[-3:] == [("error", started["error"]["element_id"]),
+    # (A message the file throws and nobody waits for is kept and recorded, after the completion.)
+    steps = [kind for kind in kinds(history(uow, started["id"])) if kind[0] != "message_unmatched"]
+    assert steps[-3:] == [("error", started["error"]["element_id"]),
                                                       ("instance_retried", started["error"]["element_id"]),
                                                       ("instance_completed", "fin")]
 

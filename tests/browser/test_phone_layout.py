@@ -1,0 +1,52 @@
+"""Every page but the modeler fits a 390 px phone: nothing makes the page wider than the screen, and the
+menu stays on it (issue 14, point 5). Wide tables scroll inside their own box."""
+import pytest
+from test_modeler import ARGS, CHROMIUM, server  # noqa: F401 (server: fixture; the module skips without chromium)
+
+from engine.demo import create_demo_data
+from web.store import uow
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def phone():
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+def signed_in(phone, base, username):
+    page = phone.new_context(viewport=PHONE, locale="fr-FR").new_page()
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", f"demo-{username}")
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    return page
+
+
+def overflow(page):
+    """How many pixels the page is wider than the phone's screen (0 when it fits)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def test_the_pages_of_a_working_day_fit_a_phone(app, server, phone):  # noqa: F811 (server: fixture)
+    with app.app_context():
+        create_demo_data(uow())
+    dcim = signed_in(phone, server, "dcim")
+    assert overflow(dcim) == 0, "inbox"
+    assert dcim.locator("header nav a").last.bounding_box()["x"] + 10 < PHONE["width"], "the menu runs off"
+    task = dcim.locator("a[href^='/tasks/']").first.get_attribute("href")
+    for path in (task, "/instances", "/statistiques/", "/audit/", "/people/", "/processes/offre_internationale/start"):
+        dcim.goto(server + path)
+        assert overflow(dcim) == 0, path
+    dcim.goto(server + "/instances")
+    dcim.goto(server + dcim.locator("a[href^='/instances/']").first.get_attribute("href"))
+    assert overflow(dcim) == 0, "a file's page"
+    manager = signed_in(phone, server, "direction")
+    for path in ("/statistiques/", "/audit/", "/instances"):
+        manager.goto(server + path)
+        assert overflow(manager) == 0, path

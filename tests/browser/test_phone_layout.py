@@ -50,3 +50,15 @@ def test_the_pages_of_a_working_day_fit_a_phone(app, server, phone):  # noqa: F8
     for path in ("/statistiques/", "/audit/", "/instances"):
         manager.goto(server + path)
         assert overflow(manager) == 0, path
+
+
+def test_on_a_phone_the_modeler_says_it_needs_a_computer(app, server, phone):  # noqa: F811 (server: fixture)
+    owner = signed_in(phone, server, "proprietaire")
+    errors = []
+    owner.on("pageerror", lambda error: errors.append(str(error)))
+    owner.goto(f"{server}/diagrams/offre_internationale/edit")
+    owner.wait_for_load_state("networkidle")
+    assert owner.locator(".needs-computer").is_visible()
+    assert "demande un ordinateur" in owner.inner_text(".needs-computer")
+    assert not owner.locator("#canvas").is_visible()
+    assert overflow(owner) == 0 and errors == []

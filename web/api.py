@@ -12,7 +12,7 @@ from engine.runtime import inbound, instances, tasks
 from web.audit import event_filters
 from web.auth import csrf
 from web.openapi import SPEC
-from web.store import uow
+from web.store import MAX_ROW_ID, uow
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -105,8 +105,11 @@ def audit_events():
     return jsonify(events_before(uow(), g.actor, filters, cursor=cursor, limit=limit))
 
 
-def _integer_arg(name, errors, default=None, minimum=1, maximum=None):
-    """A whole number from the query string, or `default`; a FieldError added to `errors` when invalid."""
+def _integer_arg(name, errors, default=None, minimum=1, maximum=MAX_ROW_ID):
+    """A whole number from the query string, or `default`; a FieldError added to `errors` when invalid.
+
+    Never past what a database column holds (`MAX_ROW_ID`): a query with a larger number fails in the database.
+    """
     text = request.args.get(name, "").strip()
     if not text:
         return default
@@ -179,10 +182,12 @@ def list_versions(key):
 @token_required
 def diff_versions(key):
     drafts.require_owner(g.actor)
-    old, new = request.args.get("from", type=int), request.args.get("to", type=int)
-    if old is None or new is None:
-        raise ValidationFailed([FieldError(name, "required") for name, value in (("from", old), ("to", new))
-                                if value is None])
+    errors = []
+    old, new = _integer_arg("from", errors), _integer_arg("to", errors)
+    errors += [FieldError(name, "required") for name, value in (("from", old), ("to", new))
+               if value is None and not any(error.field == name for error in errors)]
+    if errors:
+        raise ValidationFailed(errors)
     return jsonify(versions.diff_versions(uow(), key, old, new))
 
 
@@ -195,15 +200,22 @@ def retry_instance(instance_id):
 @bp.get("/instances/<int:instance_id>/migration")
 @token_required
 def check_migration(instance_id):
-    return jsonify(migration.check_migration(uow(), g.actor, instance_id, request.args.get("to_version", type=int)))
+    errors = []
+    to_version = _integer_arg("to_version", errors)
+    if errors:
+        raise ValidationFailed(errors)
+    return jsonify(migration.check_migration(uow(), g.actor, instance_id, to_version))
 
 
 @bp.post("/instances/<int:instance_id>/migrate")
 @token_required
 def migrate_instance(instance_id):
     to_version = _body().get("to_version")
-    if to_version is not None and not isinstance(to_version, int):
+    if to_version is not None and (not isinstance(to_version, int) or isinstance(to_version, bool)):
         raise ValidationFailed([FieldError("to_version", "type", {"expected": "integer"})])
+    if to_version is not None and not 1 <= to_version <= MAX_ROW_ID:
+        raise ValidationFailed([FieldError("to_version", "minimum" if to_version < 1 else "maximum",
+                                           {"limit": 1 if to_version < 1 else MAX_ROW_ID})])
     return jsonify(migration.migrate_instance(uow(), g.actor, instance_id, to_version))
 
 

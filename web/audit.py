@@ -16,7 +16,7 @@ from web.auth import login_required
 from web.instances import diagram_of
 from web.labels import EVENTS
 from web.messages import field_message
-from web.store import uow
+from web.store import MAX_ROW_ID, uow
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 _TEXT_FILTERS = ("person", "process", "region", "kind", "business_key")
@@ -53,7 +53,8 @@ def _filters():
 @login_required
 def search():
     filters, errors = _filters()
-    result = search_events(uow(), g.actor, filters, page=request.args.get("page", 1, type=int))
+    page = min(request.args.get("page", 1, type=int), MAX_ROW_ID)  # the database cannot skip more rows
+    result = search_events(uow(), g.actor, filters, page=page)
     words = vocabularies(uow(), g.actor, [event["instance_id"] for event in result["events"]])
     processes = instances.list_processes(uow())
     return render_template("audit/search.html", result=result, filters=filters, errors=errors, vocabularies=words,

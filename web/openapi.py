@@ -1,6 +1,7 @@
 """OpenAPI 3.1 description of /api/v1."""
 from engine.audit.search import MAX_PAGE_SIZE, PAGE_SIZE
 from engine.runtime.cancel import REASON_LIMIT
+from web.store import MAX_ROW_ID
 
 
 def _ref(name):
@@ -41,6 +42,9 @@ _PARAMS = {
 _PARAMS["date_from"]["schema"]["format"] = _PARAMS["date_to"]["schema"]["format"] = "date"
 _PARAMS["limit"]["schema"].update(minimum=1, maximum=MAX_PAGE_SIZE, default=PAGE_SIZE)
 _PARAMS["cursor"]["description"] = "The `next_cursor` of the previous page: the page starts just before that event"
+for _name in ("cursor", "from", "to", "to_version"):  # numbers of rows: the API refuses others with a 422
+    _PARAMS[_name]["schema"].update(minimum=1, maximum=MAX_ROW_ID)
+_PARAMS["from"]["required"] = _PARAMS["to"]["required"] = True  # only the diff takes them, and needs both
 _NULLABLE_STRING = {"type": ["string", "null"]}
 _TASK = {"id": {"type": "string"}, "instance_id": {"type": "integer"}, "process_key": {"type": "string"},
          "business_key": {"type": "string"}, "name": {"type": "string"}, "title": {"type": "string"},
@@ -155,9 +159,10 @@ SPEC = {
             "Start an instance of the latest version; 409 with the existing file's `instance_id` when a file of "
             "this process, unfinished or finished but not cancelled, already has this business key",
             {"201": _json(_ref("Instance"), "Started")},
-            403, 404, 409, params=["key"],
+            403, 404, 409, 422, params=["key"],
             body={"application/json": {"schema": {"type": "object", "required": ["business_key"], "properties": {
-                "business_key": {"type": "string"}, "data": {"type": "object"}}}}})},
+                "business_key": {"type": "string", "minLength": 1, "maxLength": 120, "pattern": "\\S"},
+                "data": {"type": "object"}}}}})},
         "/instances": {"get": _op("List instances you may read",
                                   {"200": _json({"type": "array", "items": _ref("Instance")})},
                                   params=["process", "status", "business_key"])},
@@ -215,12 +220,12 @@ SPEC = {
             403, 404, 409, params=["instance_id"])},
         "/instances/{instance_id}/migration": {"get": _op(
             "Whether an instance can move to a version (default: the latest), and why not",
-            {"200": _json(_ref("MigrationPlan"))}, 403, 404, params=["instance_id", "to_version"])},
+            {"200": _json(_ref("MigrationPlan"))}, 403, 404, 422, params=["instance_id", "to_version"])},
         "/instances/{instance_id}/migrate": {"post": _op(
             "Move an instance to a newer version when nothing it completed changed (owners); 409 with reasons",
             {"200": _json(_ref("Instance"))}, 403, 404, 409, 422, params=["instance_id"],
             body={"application/json": {"schema": {"type": "object", "properties": {
-                "to_version": {"type": "integer"}}}}})},
+                "to_version": {"type": "integer", "minimum": 1, "maximum": MAX_ROW_ID}}}}})},
         "/drafts/{key}": {
             "get": _op("The draft of a process (else its latest version's files)", {"200": _json(_ref("Draft"))},
                        403, 404, params=["key"]),

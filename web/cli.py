@@ -137,8 +137,23 @@ _USER_REFUSALS = {
 
 
 def cmd_token(args):
+    """Print a new API token for USERNAME (and nothing else); or list a user's tokens; or revoke one."""
+    from engine.accounts import users
+    uow = _uow(_settings()["url"])
     try:
-        print(accounts.create_token(_uow(_settings()["url"]), args.username))
+        if args.revoke is not None:
+            accounts.revoke_token(uow, users.CLI, args.revoke)
+            print(f"Jeton n° {args.revoke} révoqué. / Token #{args.revoke} revoked.", file=sys.stderr)
+        elif not args.username:
+            print("Indiquez un compte, ou --revoke N. / Give an account, or --revoke N.", file=sys.stderr)
+            return 2
+        elif args.list:
+            for token in accounts.list_tokens(uow, args.username):
+                state = "valide / works" if token["works"] else (
+                    "révoqué / revoked" if token["revoked_at"] else "expiré / expired")
+                print(f"{token['id']}\t{token['created_at']}\t{token['expires_at']}\t{state}")
+        else:
+            print(accounts.create_token(uow, args.username, days=args.days))
     except EngineError as err:
         print(err, file=sys.stderr)
         return 1
@@ -302,8 +317,11 @@ def main(argv=None):
                          ("unlock", "lift a lock after failed logins")):
         user_actions.add_parser(action, help=text).add_argument("name")
     user.set_defaults(run=cmd_user)
-    token = commands.add_parser("token", help="print a new API token for USERNAME")
-    token.add_argument("username")
+    token = commands.add_parser("token", help="print a new API token for USERNAME; --list its tokens; --revoke N")
+    token.add_argument("username", nargs="?")
+    token.add_argument("--days", type=int, default=90, help="how long the new token works (1 to 366 days)")
+    token.add_argument("--list", action="store_true", help="list USERNAME's tokens: number, made, expiry, state")
+    token.add_argument("--revoke", type=int, metavar="N", help="revoke token number N")
     token.set_defaults(run=cmd_token)
     audit = commands.add_parser("audit", help="check the audit log").add_subparsers(dest="audit", required=True)
     verify_parser = audit.add_parser("verify", help="check the hash chain of the audit log (exit 1 if tampered)")

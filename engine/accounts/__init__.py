@@ -2,10 +2,13 @@
 access rules (`access`), the administrator's use cases (`users`) and in-app notifications.
 """
 from engine.accounts.credentials import (  # noqa: F401 (the package's public surface)
+    TOKEN_DAYS,
     actor_for_token,
     actor_of,
     authenticate,
     create_token,
+    list_tokens,
+    revoke_token,
     create_user,
     end_session,
     get_actor,

@@ -2,6 +2,7 @@
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import delete, select
 
@@ -9,8 +10,8 @@ from engine import audit
 from engine.accounts import passwords, throttle
 from engine.accounts.access import Actor
 from engine.accounts.roles import REGIONAL_ROLES, ROLES
-from engine.errors import Conflict, EngineError, NotFound
-from engine.store.tables import ApiToken, LoginSession, User, UserRole, utcnow
+from engine.errors import Conflict, EngineError, FieldError, Forbidden, NotFound, ValidationFailed
+from engine.store.tables import ApiToken, LoginSession, User, UserRole, as_utc, utcnow
 
 
 class LoginLocked(EngineError):
@@ -140,25 +141,66 @@ def get_actor(uow, username):
         return actor_of(user) if user else None
 
 
-def create_token(uow, username):
-    """Make a new API token for `username`; only its hash is stored. Returns the token."""
+TOKEN_DAYS = 90  # how long a new API token works, unless its maker asks for less
+
+
+def create_token(uow, username, days=TOKEN_DAYS):
+    """Make a new API token for `username`, working `days` days; only its hash is stored. Returns the token."""
+    if not 1 <= days <= 366:
+        raise ValidationFailed([FieldError("days", "range", {"min": 1, "max": 366})])
     token = secrets.token_urlsafe(32)
     with uow:
         user = uow.session.scalar(select(User).where(User.username == username))
         if user is None:
             raise NotFound(f"no user '{username}'")
-        uow.session.add(ApiToken(user_id=user.id, token_hash=_digest(token)))
-        audit.record(uow.session, "token_created", username)
+        row = ApiToken(user_id=user.id, token_hash=_digest(token), expires_at=utcnow() + timedelta(days=days))
+        uow.session.add(row)
+        uow.session.flush()
+        audit.record(uow.session, "token_created", username, token_id=row.id,
+                     expires_at=as_utc(row.expires_at).isoformat())
         uow.commit()
     return token
 
 
-def actor_for_token(uow, token):
-    """The Actor owning an API token, or None (a disabled account's tokens answer None)."""
+def list_tokens(uow, username):
+    """`username`'s API tokens, newest first: id, made, expiry, revocation and whether it still works."""
+    now = utcnow()
     with uow:
-        query = select(User).join(ApiToken).where(ApiToken.token_hash == _digest(token), User.active)
-        user = uow.session.scalar(query)
-        return actor_of(user) if user else None
+        rows = uow.session.scalars(select(ApiToken).join(User).where(User.username == username)
+                                   .order_by(ApiToken.id.desc())).all()
+        return [{"id": row.id, "created_at": as_utc(row.created_at).isoformat(),
+                 "expires_at": as_utc(row.expires_at).isoformat() if row.expires_at else None,
+                 "revoked_at": as_utc(row.revoked_at).isoformat() if row.revoked_at else None,
+                 "revoked_by": row.revoked_by, "works": _works(row, now)} for row in rows]
+
+
+def revoke_token(uow, by, token_id):
+    """Revoke API token `token_id`: its owner may, `admin` may revoke anyone's. Audited; NotFound,
+    Forbidden, or Conflict when it was revoked already."""
+    with uow:
+        row = uow.session.get(ApiToken, token_id)
+        owner = uow.session.get(User, row.user_id) if row else None
+        if owner is None:
+            raise NotFound(f"no API token {token_id}")
+        if by.username != owner.username and "admin" not in by.roles:
+            raise Forbidden("only its owner or an administrator revokes a token", reason="token_not_yours")
+        if row.revoked_at is not None:
+            raise Conflict(f"API token {token_id} was revoked already", reason="token_revoked")
+        row.revoked_at, row.revoked_by = utcnow(), by.username
+        audit.record(uow.session, "token_revoked", by.username, token_id=row.id, owner=owner.username)
+        uow.commit()
+
+
+def actor_for_token(uow, token):
+    """The Actor owning an API token, or None: a revoked or expired token, a disabled account's tokens."""
+    with uow:
+        found = uow.session.execute(select(User, ApiToken).join(ApiToken).where(
+            ApiToken.token_hash == _digest(token), User.active)).first()
+        return actor_of(found[0]) if found and _works(found[1], utcnow()) else None
+
+
+def _works(row, now):
+    return row.revoked_at is None and (row.expires_at is None or as_utc(row.expires_at) > now)
 
 
 def _active_user(session, username):

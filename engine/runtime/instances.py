@@ -3,7 +3,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import load_only
 
 from engine import audit
-from engine.accounts.access import can_read_instance, can_start, may_retry, owns_instance, sees_everything, work_filter
+from engine.accounts.access import (can_read_instance, can_start, can_work, may_retry, owns_instance, sees_everything,
+                                    work_filter)
 from engine.accounts.roles import REGIONAL_ROLES
 from engine.definitions.catalog import latest_version
 from engine.definitions.workflows import load_workflow
@@ -89,7 +90,7 @@ def get_instance(uow, actor, instance_id, with_history=False):
     with uow:
         instance = load_readable(uow.session, actor, instance_id)
         result = instance_dict(uow.session, instance, actor=actor)
-        result["related"] = related(uow.session, instance)
+        result["related"] = related(uow.session, instance, actor)
         result["can_cancel"] = instance.status != "cancelled" and owns_instance(uow.session, actor, instance)
         result["can_retry"] = instance.status == "error" and may_retry(uow.session, actor, instance)
         if with_history:
@@ -99,15 +100,17 @@ def get_instance(uow, actor, instance_id, with_history=False):
     return result
 
 
-def related(session, instance):
-    """Every instance of the same chain (an offer and all that followed from it), oldest first."""
+def related(session, instance, actor=None):
+    """Every instance of the same chain (an offer and all that followed from it), oldest first;
+    with `actor`, each says whether they may open it (`openable`), so that pages link only those."""
     root = instance.root_id or instance.id
     query = (select(Instance).where((Instance.id == root) | (Instance.root_id == root))
              .options(load_only(Instance.id, Instance.process_key, Instance.business_key, Instance.status,
                                 Instance.parent_id, Instance.process_version_id))
              .order_by(Instance.id))
     return [{"id": i.id, "process_key": i.process_key, "process_name": i.version.name,
-             "business_key": i.business_key, "status": i.status, "parent_id": i.parent_id}
+             "business_key": i.business_key, "status": i.status, "parent_id": i.parent_id,
+             "openable": actor is None or can_read_instance(session, actor, i)}
             for i in session.scalars(query) if i.id != instance.id]
 
 
@@ -150,7 +153,11 @@ def instance_dict(session, instance, with_tasks=True, actor=None):
     if with_tasks:
         rows = session.scalars(select(TaskRow).where(TaskRow.instance_id == instance.id,
                                                      TaskRow.state == "ready").order_by(TaskRow.created_at))
-        result["tasks"] = task_dicts(session, rows.all())
+        rows = rows.all()
+        result["tasks"] = task_dicts(session, rows)
+        if actor is not None:  # pages link only the tasks the reader may open
+            for task, row in zip(result["tasks"], rows):
+                task["openable"] = can_work(actor, row) or sees_everything(actor)
     return result
 
 

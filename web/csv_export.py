@@ -10,6 +10,8 @@ from numbers import Number
 
 from flask import Response, stream_with_context
 
+from web import downloads
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -36,7 +38,7 @@ def lines(header, rows):
 
 def response(filename, header, rows):
     """A streamed CSV download named `filename`."""
-    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    headers = {"Content-Disposition": downloads.disposition(filename)}
     return Response(stream_with_context(lines(header, rows)), mimetype="text/csv", headers=headers)
 
 

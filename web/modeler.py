@@ -25,6 +25,7 @@ from flask_babel import gettext as _
 
 from engine.authoring import drafts
 from engine.errors import EngineError, FilesRejected, Problem
+from web import downloads
 from web.auth import login_required
 from web.diagram_labels import problem_text
 from web.errors import json_error
@@ -148,7 +149,7 @@ def download(key, name):
 
 def attachment(name, text):
     kind = "application/json" if name.endswith(".json") else "application/xml"
-    return Response(text, mimetype=kind, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(text, mimetype=kind, headers={"Content-Disposition": downloads.disposition(name)})
 
 
 @bp.route("/diagrams/<key>/forms/<name>", methods=("GET", "POST"))

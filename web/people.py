@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from engine import people
 from engine.errors import ValidationFailed
+from web import downloads
 from web.auth import login_required
 from web.errors import message
 from web.formfields import data_from_form, errors_by_field, fields_for
@@ -53,4 +54,4 @@ def export(person_id):
     text = json.dumps(people.export_person(uow(), g.actor, person_id), ensure_ascii=False, indent=2)
     name = f"personne-{person_id}.json"
     return Response(text, mimetype="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                    headers={"Content-Disposition": downloads.disposition(name)})

@@ -96,8 +96,9 @@ def list_persons(uow, actor, search=None, limit=200):
             raise Forbidden("no access to personal files")
         query = query.where(Person.region == actor.region)
     if search:
-        like = f"%{search.strip()}%"
-        query = query.where(Person.last_name.ilike(like) | Person.first_names.ilike(like))
+        # % and _ typed by a person are letters, not wildcards.
+        like = "%" + search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(Person.last_name.ilike(like, escape="\\") | Person.first_names.ilike(like, escape="\\"))
     with uow:
         return [person_dict(p, brief=True) for p in uow.session.scalars(query.limit(limit))]
 

@@ -1,10 +1,20 @@
 """Start instances and read them with their tasks and history."""
+import json
+import re
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import load_only
 
 from engine import audit
-from engine.accounts.access import (can_read_instance, can_start, can_work, may_retry, owns_instance, sees_everything,
-                                    work_filter)
+from engine.accounts.access import (
+    can_read_instance,
+    can_start,
+    can_work,
+    may_retry,
+    owns_instance,
+    sees_everything,
+    work_filter,
+)
 from engine.accounts.roles import REGIONAL_ROLES
 from engine.definitions.catalog import latest_version
 from engine.definitions.workflows import load_workflow
@@ -56,6 +66,7 @@ def start_instance(uow, actor, process_key, business_key, data=None):
         raise ValidationFailed([FieldError("business_key", "required")])
     if len(business_key) > limit:  # PostgreSQL would refuse the row, SQLite would store it
         raise ValidationFailed([FieldError("business_key", "maxLength", {"limit": limit})])
+    _check_start_data(data)
     with uow:
         session = uow.session
         version = latest_version(session, process_key)
@@ -79,6 +90,23 @@ def _carrying(session, process_key, business_key):
                                        Instance.status != "cancelled")
              .order_by(Instance.status == "completed", Instance.id.desc()).limit(1))
     return session.scalars(query).first()
+
+
+START_DATA_BYTES = 256 * 1024  # what a file may be given at its start, as JSON
+_FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,79}")
+
+
+def _check_start_data(data):
+    """A file's start data: an object of at most START_DATA_BYTES, whose fields are plain names."""
+    if data is None:
+        return
+    if not isinstance(data, dict):
+        raise ValidationFailed([FieldError("data", "type", {"expected": "object"})])
+    wrong = sorted(key for key in data if not _FIELD_NAME.fullmatch(str(key)))
+    if wrong:
+        raise ValidationFailed([FieldError(f"data.{key}"[:120], "field_name") for key in wrong[:10]])
+    if len(json.dumps(data, default=str)) > START_DATA_BYTES:
+        raise ValidationFailed([FieldError("data", "too_large", {"limit": START_DATA_BYTES // 1024})])
 
 
 def get_instance(uow, actor, instance_id, with_history=False):

@@ -540,17 +540,18 @@ def test_a_file_changed_behind_the_engine_is_found(log, database_url, monkeypatc
 
 
 def test_roles_given_behind_the_engine_are_found(log, database_url, monkeypatch, capsys):
+    """An account made in the test (accounts outlive each test: dcim must not keep a role given here)."""
+    accounts.create_user(log, "intrus-cible", "mot-de-passe-tres-long", ["evaluateur"], by="admin")
     with log:
-        dcim = log.session.scalars(select(User.id).where(User.username == "dcim")).one()
-    # The demo accounts were sealed when made; the tests' log starts later: seal dcim as it is now.
-    with log:
-        user = log.session.get(User, dcim)
-        user.full_name = (user.full_name or "") + " "
-        audit.record(log.session, "user_changed", "admin", username="dcim")
-        log.commit()
+        target = log.session.scalars(select(User.id).where(User.username == "intrus-cible")).one()
     assert verify(log).ok
-    tamper(log, insert(UserRole.__table__).values(user_id=dcim, role="admin"))
-    assert_state_found(log, database_url, monkeypatch, capsys, f"users:{dcim}", "changed", ["compte", "account"])
+    tamper(log, insert(UserRole.__table__).values(user_id=target, role="admin"))
+    try:
+        assert_state_found(log, database_url, monkeypatch, capsys, f"users:{target}", "changed",
+                           ["compte", "account"])
+    finally:
+        tamper(log, delete(UserRole.__table__).where(UserRole.user_id == target),
+               delete(User.__table__).where(User.id == target))
 
 
 def test_a_deployed_spec_changed_behind_the_engine_is_found(log, database_url, monkeypatch, capsys):

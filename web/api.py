@@ -11,6 +11,7 @@ from engine.errors import DeployRejected, FieldError, Forbidden, ValidationFaile
 from engine.runtime import inbound, instances, tasks
 from web.audit import event_filters
 from web.auth import csrf
+from web.errors import json_object
 from web.openapi import SPEC
 from web.store import MAX_ROW_ID, uow
 
@@ -31,11 +32,6 @@ def token_required(view):
     return wrapped
 
 
-def _body():
-    body = request.get_json(silent=True)
-    return body if isinstance(body, dict) else {}
-
-
 @bp.get("/openapi.json")
 def openapi():
     return jsonify(SPEC)
@@ -50,7 +46,7 @@ def list_processes():
 @bp.post("/processes/<key>/instances")
 @token_required
 def start_instance(key):
-    body = _body()
+    body = json_object()
     business_key, data = body.get("business_key"), body.get("data")
     wrong = [FieldError(name, "type", {"expected": expected}) for name, value, kind, expected
              in (("business_key", business_key, str, "string"), ("data", data, dict, "object"))
@@ -78,7 +74,7 @@ def get_instance(instance_id):
 @bp.post("/instances/<int:instance_id>/cancel")
 @token_required
 def cancel_instance(instance_id):
-    return jsonify(instances.cancel_instance(uow(), g.actor, instance_id, _body().get("reason")))
+    return jsonify(instances.cancel_instance(uow(), g.actor, instance_id, json_object().get("reason")))
 
 
 @bp.get("/instances/<int:instance_id>/history")
@@ -152,8 +148,10 @@ def unclaim_task(task_id):
 @bp.post("/tasks/<task_id>/complete")
 @token_required
 def complete_task(task_id):
-    data = _body().get("data")
-    return jsonify(tasks.complete_task(uow(), g.actor, task_id, data if isinstance(data, dict) else {}))
+    data = json_object().get("data")
+    if not isinstance(data, dict):  # a missing or null body completes nothing (it completed the task empty)
+        raise ValidationFailed([FieldError("data", "required")])
+    return jsonify(tasks.complete_task(uow(), g.actor, task_id, data))
 
 
 @bp.post("/deployments")
@@ -210,7 +208,7 @@ def check_migration(instance_id):
 @bp.post("/instances/<int:instance_id>/migrate")
 @token_required
 def migrate_instance(instance_id):
-    to_version = _body().get("to_version")
+    to_version = json_object().get("to_version")
     if to_version is not None and (not isinstance(to_version, int) or isinstance(to_version, bool)):
         raise ValidationFailed([FieldError("to_version", "type", {"expected": "integer"})])
     if to_version is not None and not 1 <= to_version <= MAX_ROW_ID:
@@ -228,7 +226,7 @@ def get_draft(key):
 @bp.put("/drafts/<key>")
 @token_required
 def save_draft(key):
-    body = _body()
+    body = json_object()
     files, revision = body.get("files"), body.get("revision")
     if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
         raise ValidationFailed([FieldError("files", "type", {"expected": "object"})])
@@ -252,7 +250,7 @@ def deploy_draft(key):
 @bp.post("/messages")
 @token_required
 def send_message():
-    body = _body()
+    body = json_object()
     return jsonify(inbound.send_message(uow(), g.actor, body.get("name"), business_key=body.get("business_key"),
                                         correlation=body.get("correlation"), payload=body.get("payload")))
 
@@ -260,6 +258,6 @@ def send_message():
 @bp.post("/signals")
 @token_required
 def send_signal():
-    body = _body()
+    body = json_object()
     return jsonify(inbound.send_signal(uow(), g.actor, body.get("name"), payload=body.get("payload"),
                                        business_key=body.get("business_key")))

@@ -9,6 +9,7 @@ from engine.audit.refusals import record_refusal
 from engine.errors import (
     Conflict,
     DeployRejected,
+    FieldError,
     FilesRejected,
     Forbidden,
     NotFound,
@@ -170,3 +171,12 @@ def _record_refusal(error):
         record_refusal(uow(), actor, error, page=request.path, method=request.method)
     except SQLAlchemyError:
         current_app.logger.exception("refused access to %s by %s not recorded", request.path, actor.username)
+
+
+def json_object():
+    """The request's JSON object ({} when it sent none); JSON nested too deeply to read is a 422."""
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        raise ValidationFailed([FieldError("", "too_deep")]) from None
+    return body if isinstance(body, dict) else {}

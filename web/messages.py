@@ -20,6 +20,7 @@ _MESSAGES = {
     ("maxLength", None): _("Saisissez au plus %(limit)s caractères."),
     ("field_name", None): _("Ce nom de champ n'est pas permis : une lettre puis des lettres, chiffres ou _ (80 au plus)."),
     ("too_large", None): _("Ces données sont trop grandes : %(limit)s Ko au plus."),
+    ("too_deep", None): _("Ce JSON est imbriqué trop profondément pour être lu."),
     ("pattern", None): _("Saisissez la valeur au format indiqué."),
     ("format", "date"): _("Saisissez une date au format AAAA-MM-JJ."),
     ("format", "email"): _("Saisissez une adresse électronique valide."),

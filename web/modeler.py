@@ -28,7 +28,7 @@ from engine.errors import EngineError, FilesRejected, Problem
 from web import downloads
 from web.auth import login_required
 from web.diagram_labels import problem_text
-from web.errors import json_error
+from web.errors import json_error, json_object
 from web.formfields import fields_for
 from web.store import uow
 
@@ -79,7 +79,7 @@ def with_texts(body):
 @bp.post("/diagrams/<key>/draft")
 @login_required
 def save(key):
-    body = request.get_json(silent=True) or {}
+    body = json_object()
     files = body.get("files") if isinstance(body.get("files"), dict) else {}
     return _json_call(lambda: _summary(drafts.save_draft(
         uow(), g.actor, key, {str(n): str(t) for n, t in files.items()}, revision=body.get("revision"))))
@@ -178,7 +178,7 @@ def form_editor(key, name):
 @login_required
 def form_preview(key, name):
     """The preview fragment for the editor's live preview (HTML), with the schema's problems."""
-    body = request.get_json(silent=True) or {}
+    body = json_object()
     preview = drafts.form_preview(uow(), g.actor, name, str(body.get("schema", "")), body.get("ui") or None)
     html = render_template("diagrams/_form_preview.html", preview=preview, fields=_preview_fields(preview))
     return jsonify(html=html, problems=preview["problems"])

@@ -74,5 +74,5 @@ def test_a_task_of_a_file_in_error_says_so_over_the_api(deployed, client):
     [task] = file["tasks"]
     detail = client.get(f"/api/v1/tasks/{task['id']}", headers=headers).get_json()
     assert detail["instance_status"] == "error" and detail["instance_error"]["element_id"] == "calcul"
-    done = client.post(f"/api/v1/tasks/{task['id']}/complete", json={"montant": 3}, headers=headers)
+    done = client.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": {"montant": 3}}, headers=headers)
     assert done.status_code == 200 and done.get_json()["status"] == "error"

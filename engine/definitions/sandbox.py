@@ -110,12 +110,12 @@ _ALL = []
 
 def _sandbox():
     """This thread's sandbox (a new one after a fork, or after the last one was killed)."""
-    box = getattr(_LOCAL, "box", None)
-    if box is None or box.pid != os.getpid() or not box.sandbox.alive():
+    pid, sandbox = getattr(_LOCAL, "box", (None, None))
+    if pid != os.getpid() or not sandbox.alive():
         sandbox = _Sandbox()
         _ALL.append(sandbox)
-        _LOCAL.box = type("Box", (), {"pid": os.getpid(), "sandbox": sandbox})
-    return _LOCAL.box.sandbox
+        _LOCAL.box = (os.getpid(), sandbox)
+    return sandbox
 
 
 @atexit.register

@@ -81,6 +81,16 @@ _PROBLEMS = [
 ]
 _PATTERNS = [(re.compile(pattern, re.DOTALL), text) for pattern, text in _PROBLEMS]
 
+# Reasons a piece of diagram code is refused (the `reason` of a problem above), in the reader's language.
+_REASONS = [(re.compile(pattern, re.DOTALL), text) for pattern, text in (
+    (r"code too long: (?P<length>\d+) characters, at most (?P<limit>\d+)",
+     _l("code trop long : %(length)s caractères, au plus %(limit)s ; découpez-le ou placez le calcul dans un "
+        "script")),
+    (r"code nested too deeply: more than (?P<limit>\d+) levels.*",
+     _l("code trop imbriqué : plus de %(limit)s niveaux (chaque opérateur de 1+1+… en ajoute un) ; découpez-le "
+        "en plusieurs instructions plus courtes")),
+)]
+
 MIGRATION_REASONS = {
     "finished": _l("le dossier est terminé"),
     "not_newer": _l("la version choisie n'est pas plus récente que celle du dossier"),
@@ -108,8 +118,19 @@ def problem_text(message):
     for pattern, text in _PATTERNS:
         match = pattern.fullmatch(message or "")
         if match:
-            return str(text) % match.groupdict()
+            found = match.groupdict()
+            if "reason" in found:
+                found["reason"] = _reason_text(found["reason"])
+            return str(text) % found
     return message
+
+
+def _reason_text(reason):
+    for pattern, text in _REASONS:
+        match = pattern.fullmatch(reason)
+        if match:
+            return str(text) % match.groupdict()
+    return reason
 
 
 def migration_reason(reason):

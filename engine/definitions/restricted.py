@@ -36,6 +36,11 @@ _BUILTINS = {**safe_builtins, **limited_builtins,
              "all": all, "enumerate": enumerate, "sorted": sorted, "reversed": reversed}
 ITERATION_BUDGET = 200_000  # loop items one run of a script or condition may go through
 SIZE_LIMIT = 10_000_000  # items of a repeated sequence; bits of an integer / 10
+# The size of the code itself: Python's parser and compiler recurse on nesting, so a 1,000-term
+# `1+1+...` or deeply nested brackets would break them; the bundled diagrams' longest code is
+# about 1,100 characters and 11 levels deep.
+MAX_CODE_LENGTH = 20_000  # characters of one script, condition or expression
+MAX_CODE_DEPTH = 100  # levels of nested syntax (each operator of `1+1+...` is one more)
 
 
 ERRORS = ("ScriptRejected", "IterationBudgetExceeded", "SizeLimitExceeded")  # raised again as such by the sandbox
@@ -126,10 +131,16 @@ def _budgeted_getiter():
 
 def compile_code(source, mode):
     """Compile `source` ('exec' for scripts, 'eval' for conditions) or raise ScriptRejected."""
+    if len(source or "") > MAX_CODE_LENGTH:
+        raise ScriptRejected(f"code too long: {len(source)} characters, at most {MAX_CODE_LENGTH}")
     try:
         tree = ast.parse(source or "", mode=mode)
     except SyntaxError as err:
         raise ScriptRejected(f"line {err.lineno}: {err.msg}") from None
+    except (RecursionError, MemoryError):
+        raise _too_deep() from None
+    if _depth(tree) > MAX_CODE_DEPTH:
+        raise _too_deep()
     for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             raise ScriptRejected(f"line {node.lineno}: imports are not allowed")
@@ -143,10 +154,27 @@ def compile_code(source, mode):
         with warnings.catch_warnings():  # "prints, but never reads 'printed'": the engine reads it
             warnings.simplefilter("ignore", SyntaxWarning)
             return compile_restricted(tree, filename="<script>", mode=mode, policy=_Policy)
+    except (RecursionError, MemoryError):
+        raise _too_deep() from None
     except SyntaxError as err:
         # RestrictedPython reports its refusals as a SyntaxError whose msg is a tuple of reasons.
         reasons = err.msg if isinstance(err.msg, tuple) else (str(err.msg),)
         raise ScriptRejected("; ".join(reasons)) from None
+
+
+def _too_deep():
+    return ScriptRejected(f"code nested too deeply: more than {MAX_CODE_DEPTH} levels; split it into "
+                          "several shorter statements")
+
+
+def _depth(tree):
+    """How deeply `tree` nests (counted without recursing, whatever its depth)."""
+    deepest, todo = 0, [(tree, 1)]
+    while todo:
+        node, depth = todo.pop()
+        deepest = max(deepest, depth)
+        todo += [(child, depth + 1) for child in ast.iter_child_nodes(node)]
+    return deepest
 
 
 def _refuse_recursion(tree):

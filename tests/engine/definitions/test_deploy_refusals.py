@@ -89,6 +89,14 @@ REFUSED = {
         task_between('<bpmn:adHocSubProcess id="tache">' + script_element("etape", "x = 1")
                      + "<bpmn:completionCondition>x.__class__</bpmn:completionCondition></bpmn:adHocSubProcess>"),
         [("tache", "completion condition refused")]),
+    "a script of 200,000 terms (it broke Python's parser)": (
+        task_between(script_element("tache", "x = " + "+".join(["1"] * 200_000))),
+        [("tache", "script refused: code too long: 400003 characters, at most 20000")]),
+    "a condition nested 500 levels deep": (
+        process('<bpmn:startEvent id="debut"/><bpmn:exclusiveGateway id="tache" default="sinon"/>'
+                '<bpmn:endEvent id="fin"/><bpmn:endEvent id="fin2"/>' + flow("debut", "tache")
+                + flow("tache", "fin", "+".join(["montant"] * 500) + " &gt; 1") + flow("tache", "fin2", flow_id="sinon")),
+        [("tache", "condition refused: code nested too deeply: more than 100 levels")]),
     "a call activity to a process not deployed with it": (
         task_between('<bpmn:callActivity id="tache" calledElement="absente"/>'),
         [("", "the called process 'absente' is not among the files deployed together")]),

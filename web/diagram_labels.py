@@ -76,6 +76,16 @@ _PROBLEMS = [
         "avec celui-ci")),
     (r"not valid BPMN at element '(?P<element>[^']*)': (?P<detail>.*)",
      _l("BPMN non valide à l'élément « %(element)s » : %(detail)s")),
+    (r"decision table '(?P<table>[^']*)', input '(?P<input>.*)': expression refused: (?P<reason>.*)",
+     _l("table de décision « %(table)s », entrée « %(input)s » : expression refusée : %(reason)s")),
+    (r"decision table '(?P<table>[^']*)', rule '(?P<rule>[^']*)' \(row (?P<row>\d+)\): input entry refused: "
+     r"(?P<reason>.*)",
+     _l("table de décision « %(table)s », règle « %(rule)s » (ligne %(row)s) : condition d'entrée refusée : "
+        "%(reason)s")),
+    (r"decision table '(?P<table>[^']*)', rule '(?P<rule>[^']*)' \(row (?P<row>\d+)\): output entry refused: "
+     r"(?P<reason>.*)",
+     _l("table de décision « %(table)s », règle « %(rule)s » (ligne %(row)s) : valeur de sortie refusée : "
+        "%(reason)s")),
     (r'No DMN Diagram available with id "(?P<decision>[^"]*)".*',
      _l("aucune décision DMN « %(decision)s » : téléversez le fichier .dmn qui la définit")),
 ]

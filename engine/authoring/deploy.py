@@ -9,8 +9,8 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from sqlalchemy import select
 
 from engine import audit
-from engine.audit import seals
-from engine.definitions import checks, unsupported
+from engine.audit import checksums
+from engine.definitions import checks, decisions, unsupported
 from engine.definitions.forms import parse_form, ui_filename
 from engine.definitions.workflows import spec_to_dict
 from engine.errors import DeployRejected, Problem
@@ -100,7 +100,7 @@ def _parse(files):
             continue
         result.texts[name] = content.decode("utf-8")
         result.trees[name] = tree
-        refused = unsupported.problems(tree) if suffix == ".bpmn" else []
+        refused = (unsupported if suffix == ".bpmn" else decisions).problems(tree)
         if refused:  # our words for them, not the parser's (or the BPMN schema's)
             result.problems += [Problem(name, element_id, reason) for element_id, reason in refused]
             continue
@@ -208,10 +208,12 @@ def _store(session, key, spec, subprocesses, parsed, forms, actor):
     decisions = _decision_files(parsed, spec, subprocesses)
     sources = {name: text for name, text in parsed.texts.items()
                if name == parsed.files_by_process[key] or name in decisions}
-    checksum = seals.version_checksum(sources, used_forms)
+    checksum = checksums.version_checksum(sources, used_forms)
     latest = session.scalars(select(ProcessVersion).where(ProcessVersion.process_key == key)
                              .order_by(ProcessVersion.version.desc()).limit(1)).first()
-    if latest and latest.checksum == checksum:
+    # The latest version's own files are put in canonical form again: one deployed before the
+    # checksum was canonical has the checksum of its exact text.
+    if latest and checksum in (latest.checksum, checksums.version_checksum(latest.sources, latest.forms)):
         return {"process_key": key, "version": latest.version, "created": False}
     version = ProcessVersion(process_key=key, version=(latest.version + 1) if latest else 1,
                              name=spec.description or key, checksum=checksum,

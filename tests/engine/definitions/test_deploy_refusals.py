@@ -1,6 +1,6 @@
 """What the engine does not run is refused at deploy, on its element, in our words (never the parser's or XML)."""
 import pytest
-from conftest import DCIM
+from conftest import BPMN_DIR, DCIM
 from offer_flow import snapshot
 from tiny_diagrams import (
     SIMPLE_FORM,
@@ -152,3 +152,29 @@ def test_a_refusal_reads_in_the_readers_language(app, case):
             english = problem_text(problem.message)
         assert french != problem.message  # a known kind, in French
         assert english != french
+
+
+DMN = BPMN_DIR / "resultat_tests_candidat.dmn"
+BROKEN_TABLE = {  # what is changed in a bundled table: the element then the start of its refusal
+    ("<text>&lt; note_minimale</text>", "<text>&lt; note_minimale.__class__</text>"):
+        ("regle_non_admis", "decision table 'table_resultat_tests_candidat', rule 'regle_non_admis' (row 3): "
+                            "input entry refused: Line 1: \"__class__\""),
+    ('<text>"absent"</text>', "<text>" + "+".join(["1"] * 200_000) + "</text>"):
+        ("regle_absent", "decision table 'table_resultat_tests_candidat', rule 'regle_absent' (row 1): "
+                         "output entry refused: code too long"),
+    ("<text>len([e for e", "<text>evaluation.__dict__ or len([e for e"):
+        ("entree_notes_manquantes", "decision table 'table_resultat_tests_candidat', input 'Épreuves organisées "
+                                    "sans note saisie': expression refused: "),
+}
+
+
+@pytest.mark.parametrize("change", BROKEN_TABLE, ids=["input entry", "output entry", "input expression"])
+def test_a_decision_tables_expressions_are_checked_at_deploy_naming_the_rule(app, change):
+    from web.diagram_labels import problem_text
+    text = DMN.read_text(encoding="utf-8").replace(*change)
+    [problem] = check({DMN.name: text.encode()})
+    element, start = BROKEN_TABLE[change]
+    assert (problem.element_id, problem.message[:len(start)]) == (element, start)
+    with app.test_request_context(headers={"Accept-Language": "fr"}):
+        assert problem_text(problem.message).startswith("table de décision « table_resultat_tests_candidat »")
+    assert [p.message for p in check({DMN.name: DMN.read_bytes()})] == ["no executable process found"]  # unchanged

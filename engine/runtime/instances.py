@@ -209,7 +209,10 @@ def retry_instance(uow, actor, instance_id):
         workflow = load_workflow(instance.version, instance.state)
         audit.record(session, "instance_retried", actor.username, instance,
                      element_id=instance.error_element)
-        run_step(session, instance, workflow, actor.username, step=retry_step(workflow))
+        def caught(task, sender, details):  # a letter whose catch had failed, caught now
+            audit.record(session, f"{details['type']}_received", sender, instance,
+                         element_id=task.task_spec.bpmn_id, **details)
+        run_step(session, instance, workflow, actor.username, step=retry_step(workflow, caught))
         uow.commit()
         return instance_dict(session, instance, actor=actor)
 

@@ -125,18 +125,57 @@ def catch_step(workflow, letter, reached):
     As SpiffWorkflow's own event manager does, every waiting element that catches it does
     (the boundary event interrupts its task, the gateway takes the branch); the correlation
     was checked when the file was chosen, so the file's own values go with the event.
+    An element whose catch fails (a correlation expression on the content) is reached all the
+    same: the letter stays with it, and retrying the file hands it over again (`redeliver_step`).
     """
     def catch():
         for task in _waiting_tasks(workflow):
             for definition in _definitions(task.task_spec.event_definition):
                 if kind_of(definition) != letter.kind or definition.name != letter.name:
                     continue
-                event = BpmnEvent(definition, _payload(letter), dict(task.workflow.correlations))
-                task.task_spec.catch(task, event)
-                task.task_spec._update(task)
                 reached.append(task.task_spec.bpmn_id)
+                _hand(task, definition, letter, _payload(letter), dict(task.workflow.correlations))
                 break
     return catch
+
+
+_KEPT = "djoliba_letter"  # internal data of a task catching a letter, until its catch succeeded
+
+
+def _hand(task, definition, letter, payload, correlations):
+    """`task` catches `letter` (with `payload`); the letter is kept on the task until the catch succeeded."""
+    details = letter.described()
+    if letter.kind == "message" and isinstance(task.task_spec, StartEvent):
+        details["message"] = letter.name
+    _catch(task, {"definition": definition.name, "payload": payload, "correlations": correlations,
+                  "sender": letter.sender, "details": details})
+
+
+def _catch(task, kept):
+    task.internal_data[_KEPT] = kept
+    definition = next(d for d in _definitions(task.task_spec.event_definition) if d.name == kept["definition"])
+    task.task_spec.catch(task, BpmnEvent(definition, kept["payload"], kept["correlations"]))
+    task.task_spec._update(task)
+    task.internal_data.pop(_KEPT, None)
+
+
+def holds_letter(task):
+    """Whether `task` holds a letter it failed to catch."""
+    return bool(task.internal_data.get(_KEPT))
+
+
+def redeliver_step(workflow, caught):
+    """Hand again to the failed elements of `workflow` the letters whose catch failed (see
+    `catch_step`, `start_event_step`); `caught(task, sender, details)` is called for each caught.
+
+    The element waits again, then catches the same letter (same content, same sender) as if it
+    had just arrived; if the catch fails again, the letter stays with it for the next retry.
+    """
+    for task in [t for t in workflow.get_tasks(state=TaskState.ERROR) if holds_letter(t)]:
+        kept = task.internal_data[_KEPT]
+        task._set_state(TaskState.WAITING)
+        _catch(task, kept)
+        caught(task, kept["sender"], kept["details"])
 
 
 def _payload(letter):
@@ -151,9 +190,8 @@ def start_event_step(workflow, letter, reached):
             if isinstance(task.task_spec, StartEvent):
                 definition = task.task_spec.event_definition
                 payload = _payload(letter) if kind_of(definition) == letter.kind else {}
-                task.task_spec.catch(task, BpmnEvent(definition, payload or {}, {}))
-                task.task_spec._update(task)
                 reached.append(task.task_spec.bpmn_id)
+                _hand(task, definition, letter, payload or {}, {})
                 return
     return start
 

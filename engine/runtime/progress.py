@@ -68,22 +68,28 @@ def advance(session, instance, workflow, actor, step=None):
     return requests
 
 
-def retry_step(workflow):
+def retry_step(workflow, caught=lambda _task, _sender, _details: None):
     """The step that runs again the elements of `workflow` left in ERROR (see `advance`).
 
     An element that failed while it ran (a script, a condition, a user task's
     post-script) is READY again with its data (and any fix made to it): the engine
     steps run it, or its person completes it again. One that failed while it was
     being prepared (its pre-script, its multi-instance copies, its sub-process) is
-    prepared again, as when the element before it completed.
+    prepared again, as when the element before it completed. One that failed catching
+    a message or signal (the start message of a file another one opened, a thrown
+    message) catches the same letter again (`messages.redeliver_step`; `caught` is told).
     """
     def rerun():
         for task in workflow.get_tasks(state=TaskState.ERROR):
-            if task.internal_data.pop(_FAILED_IN, "run") == "run":
+            failed_in = task.internal_data.pop(_FAILED_IN, "run")
+            if messages.holds_letter(task):
+                continue
+            if failed_in == "run":
                 task._set_state(TaskState.READY)
             else:
                 task._set_state(TaskState.FUTURE)
                 task.task_spec._update(task)
+        messages.redeliver_step(workflow, caught)
     return rerun
 
 

@@ -7,24 +7,18 @@ leaves the transaction is added to one of the transaction's events (`sealed`:
 {"instances:12": digest, ...}; None for a row deleted). `audit verify` then checks that
 every sealed row still matches its latest seal, and names the first that does not.
 """
-import hashlib
-import json
 from datetime import date, datetime
 
 from sqlalchemy import event as sa_event
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
+from engine.audit import checksums
 from engine.store.tables import ApiToken, Instance, Person, ProcessVersion, User, UserRole, as_utc
 
 TRACKED = (Instance, Person, User, ApiToken, ProcessVersion)
 KEY = "sealed"  # the details key of an event that carries seals
 _TOUCHED = "djoliba.audit.touched"
-
-
-def version_checksum(sources, forms):
-    """What a deployed version's checksum covers: its source files and the forms it uses."""
-    return hashlib.sha256(json.dumps([sources, forms], sort_keys=True).encode()).hexdigest()
 
 
 def key_of(table, row_id):
@@ -94,7 +88,7 @@ def check(session, sealed, digest):
         if row_digest(session, row, digest) != expected:
             return key, "changed"
     for version in session.scalars(select(ProcessVersion).order_by(ProcessVersion.id)):
-        if version_checksum(version.sources, version.forms) != version.checksum:
+        if not checksums.matches(version):
             return key_of(ProcessVersion.__tablename__, version.id), "checksum"
     return None
 

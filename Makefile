@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard web/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test test-sqlite test-postgres install translations bench
+.PHONY: run test test-sqlite test-postgres install translations bench bench-full
 
 install: $(BIN)/.installed $(MO_FILES) node_modules/.package-lock.json
 
@@ -56,4 +56,7 @@ test-postgres: install
 	fi
 
 bench: install
-	$(BIN)/python bench/offer_bench.py
+	POSTGRES_URL=$(POSTGRES_URL) $(BIN)/python bench/run.py
+
+bench-full: install
+	POSTGRES_URL=$(POSTGRES_URL) $(BIN)/python bench/run.py --full

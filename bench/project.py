@@ -1,0 +1,7 @@
+"""The project's root on the import path, so that a bench runs as `python bench/NAME.py`."""
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))

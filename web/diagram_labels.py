@@ -61,6 +61,16 @@ _PROBLEMS = [
     (r"multi-instance without a collection: .*",
      _l("multi-instance sans collection : indiquez la liste à parcourir (loopDataInputRef) ou le nombre "
         "d'exemplaires (loopCardinality)")),
+    (r"send task without a message: .*", _l("tâche d'envoi sans message : donnez le nom du message qu'elle "
+                                            "envoie (panneau latéral, Message)")),
+    (r"receive task without a message: .*", _l("tâche de réception sans message : donnez le nom du message "
+                                               "qu'elle attend (panneau latéral, Message)")),
+    (r"message event without a message: .*", _l("événement de message sans message : donnez le nom du message "
+                                                "qu'il envoie ou attend (panneau latéral, Message)")),
+    (r"(?:send task|receive task|message event) names the message '(?P<ref>[^']*)', declared nowhere.*",
+     _l("le message « %(ref)s » n'est déclaré nulle part dans le fichier : choisissez un message du fichier")),
+    (r"message '(?P<ref>[^']*)' without a name: .*",
+     _l("message « %(ref)s » sans nom : donnez-lui le nom qu'utilisent ceux qui l'envoient et l'attendent")),
     (r"service task without an operator: choose the operator (?P<known>.*)",
      _l("tâche de service sans opérateur : choisissez l'opérateur %(known)s")),
     (r"unknown service operation '(?P<name>.*)' \(known: (?P<known>.*)\)",

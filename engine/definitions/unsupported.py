@@ -27,6 +27,7 @@ _REFUSED = {
 def problems(tree):
     """(element id, reason) of each element of a .bpmn file's XML that the engine does not run."""
     found = []
+    messages = {message.get("id"): message.get("name") for message in tree.iter(f"{BPMN}message")}
     flows = list(tree.iter(f"{BPMN}sequenceFlow"))
     outgoing = {}
     for flow in flows:
@@ -44,6 +45,10 @@ def problems(tree):
                                                "(loopDataInputRef) or the number of copies (loopCardinality)")))
         elif name == "serviceTask":
             found += [(element.get("id"), reason) for reason in _service_problems(element)]
+        elif name in _MESSAGE_ELEMENTS:
+            reason = _message_problem(element, name, messages)
+            if reason:
+                found.append((_owner_id(element), reason))
         elif name == "correlationPropertyRetrievalExpression":
             for path in element:
                 reason = check_code(path.text or "", "eval")
@@ -84,6 +89,23 @@ def _subprocess_problems(element):
 def _collection(loop):
     return any(_local(child) in ("loopDataInputRef", "loopCardinality") and (child.text or "").strip()
                for child in loop)
+
+
+# Elements that send or wait on a message: SpiffWorkflow runs them with no message named (one it
+# calls after the element's or the process's label), which reaches nothing or waits forever.
+_MESSAGE_ELEMENTS = {"sendTask": ("send task", "sends"), "receiveTask": ("receive task", "waits on"),
+                     "messageEventDefinition": ("message event", "sends or waits on")}
+
+
+def _message_problem(element, name, messages):
+    (kind, verb), ref = _MESSAGE_ELEMENTS[name], element.get("messageRef")
+    if not ref:
+        return f"{kind} without a message: give the name of the message it {verb} (side panel, Message)"
+    if ref not in messages:
+        return f"{kind} names the message '{ref}', declared nowhere in the file: choose a message of the file"
+    if not (messages[ref] or "").strip():
+        return f"message '{ref}' without a name: give it the name its senders and receivers use"
+    return None
 
 
 def _service_problems(element):

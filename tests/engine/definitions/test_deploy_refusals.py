@@ -80,6 +80,17 @@ REFUSED = {
     "a service task without its parameters": (
         task_between(SERVICE.format('<spiffworkflow:serviceTaskOperator id="demarrer_procedure"/>')),
         [("tache", "demarrer_procedure: missing parameter(s) processus, reference")]),
+    "a send task naming no message (SpiffWorkflow would send one named after the process)": (
+        task_between('<bpmn:sendTask id="tache" name="Prévenir l\'employeur"/>'),
+        [("tache", "send task without a message: give the name of the message it sends")]),
+    "a receive task naming a message the file does not declare": (
+        task_between('<bpmn:receiveTask id="tache" messageRef="reponse"/>'),
+        [("tache", "receive task names the message 'reponse', declared nowhere in the file")]),
+    "a message event whose message has no name": (
+        process(chain(("tache", '<bpmn:intermediateThrowEvent id="tache"><bpmn:messageEventDefinition '
+                                'messageRef="reponse"/></bpmn:intermediateThrowEvent>')),
+                before='<bpmn:message id="reponse"/>'),
+        [("tache", "message 'reponse' without a name")]),
     "print() in a condition": (
         process('<bpmn:startEvent id="debut"/><bpmn:exclusiveGateway id="tache" default="sinon"/>'
                 '<bpmn:endEvent id="fin"/><bpmn:endEvent id="fin2"/>' + flow("debut", "tache")

@@ -22,8 +22,14 @@ PROJECTORS = {
 }
 
 
+# The files of an offer's chain that the employer's withdrawal (message `retrait_offre`) may close.
+OFFER_CHAIN = ("offre_internationale", "preselection", "mise_en_relation", "selection_finale")
+
+
 def project(session, instance):
     """Update the business records of `instance`'s procedure, if it has any."""
     projector = PROJECTORS.get(instance.process_key)
     if projector is not None:
         projector(session, instance)
+    if instance.process_key in OFFER_CHAIN:
+        offers.mark_withdrawn(session, instance)

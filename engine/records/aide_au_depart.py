@@ -3,18 +3,25 @@
 One row per candidate file; `offer_id` is the offer the file descends from (the
 root of its chain), None for a file a DCIM agent opened by hand. A cancelled
 departure keeps its cause (`cause_annulation`: contract not compliant, or
-departure given up), a confirmed one its arrival date. When the departure is
-recorded, the candidate's application to that offer reaches the stage `parti`.
+departure given up, withdrawal, visa refused), a confirmed one its arrival date.
+The candidate's application to that offer follows the file: `retenu` while it
+runs (a waiting-list candidate called to replace one who withdrew), `parti` once
+the departure is recorded, `desiste` when the candidate gave up, withdrew or was
+refused a visa — their post is free again and the offer's satisfaction is counted
+again (`offers.refresh_satisfaction`).
 """
 from sqlalchemy import select
 
 from engine.records.fields import as_date, as_int, upsert
+from engine.records.offers import refresh_satisfaction
 from engine.store.tables import Candidature, Departure, Person, utcnow
 
 # statut_depart as set by the diagram's scripts.
 STATUSES = ("en_preparation", "contrat_a_corriger", "parti", "annule")
 # cause_annulation as the closing scripts set it; a file cancelled outside the diagram has none of them.
-CAUSES = ("contrat_non_conforme", "depart_abandonne")
+CAUSES = ("contrat_non_conforme", "depart_abandonne", "desistement", "visa_refuse")
+# Causes that free the candidate's post (the contract refused by the employer does not reopen it).
+WITHDRAWALS = ("depart_abandonne", "desistement", "visa_refuse")
 CANCELLED_BY_HAND = "dossier_annule"
 
 
@@ -36,8 +43,13 @@ def project(session, instance):
            planned_on=as_date(data.get("date_depart_prevue")),
            departed_on=as_date(data.get("date_depart_effective")), status=status, cancellation_cause=cause,
            arrived_on=as_date(data.get("date_arrivee")))
-    if status == "parti" and person_id is not None and instance.root_id is not None:
-        candidature = session.scalars(select(Candidature).where(Candidature.offer_id == instance.root_id,
-                                                                Candidature.person_id == person_id)).first()
-        if candidature is not None and candidature.stage != "parti":
-            candidature.stage, candidature.updated_at = "parti", utcnow()
+    if person_id is None or instance.root_id is None:
+        return
+    stage = "parti" if status == "parti" else "desiste" if cause in WITHDRAWALS else None
+    if stage is None and status != "annule":
+        stage = "retenu"
+    candidature = session.scalars(select(Candidature).where(Candidature.offer_id == instance.root_id,
+                                                            Candidature.person_id == person_id)).first()
+    if stage is not None and candidature is not None and candidature.stage not in (stage, "parti"):
+        candidature.stage, candidature.updated_at = stage, utcnow()
+        refresh_satisfaction(session, instance)

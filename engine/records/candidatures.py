@@ -10,8 +10,9 @@ from sqlalchemy import select
 from engine.store.tables import Candidature, Offer, Person, utcnow
 
 STAGES = ("inscrit", "non_preselectionne", "preselectionne", "presente", "retenu", "non_retenu")
-# Set by the departure aid once the candidate has left: never taken back.
-FINAL = "parti"
+# Set by the departure aid, never taken back by these procedures: the candidate left, or withdrew after
+# being selected (or their departure was cancelled: refused visa).
+FINAL = ("parti", "desiste")
 
 
 def record_stages(session, instance):
@@ -36,12 +37,6 @@ def record_stages(session, instance):
         if row is None:
             session.add(Candidature(offer_id=offer_id, person_id=person_id, region=region, stage=stage,
                                     updated_at=utcnow()))
-        elif row.stage != FINAL and (row.stage, row.region) != (stage, region or row.region):
+        elif row.stage not in FINAL and (row.stage, row.region) != (stage, region or row.region):
             row.stage, row.region, row.updated_at = stage, region or row.region, utcnow()
 
-
-def mark_offer_satisfied(session, instance):
-    """The employer selected at least one candidate: the offer at the root of the chain is satisfied."""
-    offer = session.get(Offer, instance.root_id) if instance.root_id is not None else None
-    if offer is not None and offer.status not in ("satisfaite", "annulee"):
-        offer.status, offer.updated_at = "satisfaite", utcnow()

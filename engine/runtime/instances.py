@@ -239,13 +239,13 @@ def cancel_instance(uow, actor, instance_id, reason):
             raise Forbidden(f"instance {instance_id} is not yours to cancel", reason="cancel_not_allowed",
                             instance_id=instance.id)
         _refuse_cancelled(instance)
-        reason = _checked_reason(reason)
+        reason = checked_reason(reason)
         close(session, instance, actor.username, reason)
         uow.commit()
         return instance_dict(session, instance, actor=actor)
 
 
-def _checked_reason(reason):
+def checked_reason(reason):
     """The reason without surrounding spaces; ValidationFailed if it is not text, blank or too long."""
     if reason is not None and not isinstance(reason, str):
         raise ValidationFailed([FieldError("reason", "type", {"expected": "string"})])

@@ -211,12 +211,12 @@ def listeners(session, kind, name):
         spec, subprocesses = version_specs(version)
         for owner in (spec, *subprocesses.values()):
             for task_spec in owner.task_specs.values():
-                for element in _elements_waiting(task_spec, kind, name):
+                for element in elements_waiting(task_spec, kind, name):
                     found.append((version, element, isinstance(task_spec, StartEvent) and owner is spec))
     return found
 
 
-def _elements_waiting(task_spec, kind, name):
+def elements_waiting(task_spec, kind, name):
     """The elements `task_spec` stands for that wait on (kind, name): itself, or a gateway's branch event."""
     definition = getattr(task_spec, "event_definition", None)
     if definition is None or not isinstance(task_spec, CatchingEvent):

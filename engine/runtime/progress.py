@@ -1,6 +1,7 @@
 """Run an instance's engine steps and write down what happened."""
 import traceback
 
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.bpmn.specs.mixins.exclusive_gateway import ExclusiveGateway
 from SpiffWorkflow.bpmn.specs.mixins.inclusive_gateway import InclusiveGateway
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -106,7 +107,7 @@ def _run(workflow, step, noted):
             if step is not None:
                 step()
             workflow.do_engine_steps(will_complete_task=lambda task: _note_decision(task, noted),
-                                     did_complete_task=lambda task: _note_gateway(task, noted))
+                                     did_complete_task=lambda task: _completed(task, noted))
             return failures
         except Exception as err:  # any element's failure is the instance's (see advance)
             if _from_database(err):
@@ -140,9 +141,42 @@ def _note_decision(task, noted):
 
 def _note_gateway(task, noted):
     if isinstance(task.task_spec, _GATEWAYS):
-        targets = [child.task_spec.bpmn_id for child in task.children
-                   if not child.has_state(TaskState.CANCELLED) and child.task_spec.bpmn_id]
+        targets = [element for child in task.children if not child.has_state(TaskState.CANCELLED)
+                   for element in _elements(child.task_spec)]
         noted.append(("gateway_taken", task.task_spec.bpmn_id, {"to": targets}))
+
+
+def _completed(task, noted):
+    _note_gateway(task, noted)
+    if isinstance(task.task_spec, BoundaryEvent) and task.task_spec.cancel_activity:
+        _drop_orphans(task.workflow.top_workflow)
+
+
+def _drop_orphans(top):
+    """Cancel and forget the sub-processes whose task is gone.
+
+    SpiffWorkflow 3.2 drops the copies of a parallel multi-instance sub-process when an interrupting
+    boundary event cancels it (the employer withdraws the offer while each region preselects) but
+    leaves their sub-workflows running: its next engine step failed looking for their tasks.
+    """
+    while True:
+        known = {task.id for task in top.get_tasks()}
+        for subprocess in top.subprocesses.values():
+            known |= {task.id for task in subprocess.get_tasks()}
+        orphans = [key for key, sub in top.subprocesses.items()
+                   if sub.parent_task_id is not None and sub.parent_task_id not in known]
+        if not orphans:
+            return
+        for key in orphans:
+            top.subprocesses.pop(key).cancel()
+
+
+def _elements(spec):
+    """The diagram elements a flow leads to: the element itself, or for a task with boundary events
+    (SpiffWorkflow puts an unnamed split before it) the task the events are attached to."""
+    if spec.bpmn_id:
+        return [spec.bpmn_id]
+    return [output.bpmn_id for output in spec.outputs if output.bpmn_id and not isinstance(output, BoundaryEvent)]
 
 
 def _status(workflow, failures):

@@ -287,10 +287,12 @@ class Offer(Base):
     work_country: Mapped[str | None] = mapped_column(String(2), index=True)
     source: Mapped[str | None] = mapped_column(String(40))
     posts: Mapped[int | None] = mapped_column(Integer)
+    # Posts held by a selected or departed candidate (`satisfaite` when all are, `satisfaite_en_partie` else).
+    posts_filled: Mapped[int | None] = mapped_column(Integer)
     candidates_wanted: Mapped[int | None] = mapped_column(Integer)
     credible: Mapped[bool | None] = mapped_column(Boolean)
     status: Mapped[str] = mapped_column(String(20), index=True)
-    # Set when the offer's file was cancelled (status `annulee`): the reason given.
+    # Set when the offer's file was cancelled (status `annulee`) or the employer withdrew it (`retiree`): the reason.
     cancel_reason: Mapped[str | None] = mapped_column(String(500))
     received_on: Mapped[date | None] = mapped_column(Date, index=True)
     satisfy_by: Mapped[date | None] = mapped_column(Date)

@@ -480,7 +480,7 @@ def test_candidate_who_does_not_leave(depart, candidates):
     assert departure(depart, file_id)["departed_on"] is None
     assert (departure(depart, file_id)["cancellation_cause"], departure(depart, file_id)["arrived_on"]) == \
         ("depart_abandonne", None)
-    assert stage(depart, selection["id"], bamako_id) == "retenu"
+    assert stage(depart, selection["id"], bamako_id) == "desiste"  # the post is free again (§7.7)
     events = history(depart, file_id)
     assert [e["details"]["to"] for e in events if e["element_id"] == "gw_depart_effectue"] == \
         [["clore_depart_abandonne"]]

@@ -185,7 +185,7 @@ def test_a_partial_selection_is_closed_and_a_departed_candidate_stays_departed(d
     decide = complete(deployed, DCIM, sid, "enregistrer_selection", data.enregistrer_selection(bamako[:1]))
 
     assert decide["data"]["postes_restants"] == 39 and decide["status"] == "running"
-    assert offer_status(deployed, offer["id"]) == "satisfaite"
+    assert offer_status(deployed, offer["id"]) == "satisfaite_en_partie"  # one of its 40 posts (§7.7)
     [departure] = children(deployed, sid, "aide_au_depart")
     assert departure["data"]["candidat"] == bamako[0]
     # Meanwhile the departure aid records the candidate's departure.

@@ -1,6 +1,6 @@
 """The offer's row keeps the status the later procedures of its chain gave it when the offer is projected again
-(a retry, a migration of the offer's file): `satisfaite` comes from an employer's selection, not from the offer's
-own data."""
+(a retry, a migration of the offer's file): `satisfaite` (every post held by a selected candidate) or
+`satisfaite_en_partie` comes from an employer's selection, not from the offer's own data."""
 import preselection_data
 from conftest import BAMAKO
 from offer_flow import complete
@@ -8,7 +8,7 @@ from preselection_flow import candidatures, offer_status, preselection_of, regis
 from sqlalchemy import select
 
 from engine import records
-from engine.records.candidatures import mark_offer_satisfied
+from engine.records.offers import refresh_satisfaction
 from engine.store.tables import Candidature, Instance, Offer
 
 
@@ -29,14 +29,40 @@ def project_again(uow, instance_id):
         uow.commit()
 
 
-def test_an_offer_marked_satisfied_stays_satisfied_when_projected_again(deployed):
-    offer_id, preselection_id, _persons = preselected(deployed, "OFF-2025-0301")
-    assert offer_status(deployed, offer_id) == "diffusee"
-    with deployed:  # the employer's selection, recorded by a later procedure of the chain
-        mark_offer_satisfied(deployed.session, deployed.session.get(Instance, preselection_id))
-        deployed.commit()
-    assert offer_status(deployed, offer_id) == "satisfaite"
+def retain(uow, offer_id, person_id, stage="retenu"):
+    with uow:
+        uow.session.scalars(select(Candidature).where(Candidature.offer_id == offer_id,
+                                                      Candidature.person_id == person_id)).one().stage = stage
+        uow.commit()
 
+
+def posts(uow, offer_id):
+    with uow:
+        row = uow.session.get(Offer, offer_id)
+        return row.posts, row.posts_filled
+
+
+def test_an_offer_is_satisfied_in_part_then_in_full_and_stays_so_when_projected_again(deployed):
+    offer_id, preselection_id, persons = preselected(deployed, "OFF-2025-0301")
+    with deployed:
+        deployed.session.get(Offer, offer_id).posts = 2
+        deployed.commit()
+    assert offer_status(deployed, offer_id) == "diffusee"
+    retain(deployed, offer_id, persons[0])
+    with deployed:  # the employer's selection, recorded by a later procedure of the chain
+        refresh_satisfaction(deployed.session, deployed.session.get(Instance, preselection_id))
+        deployed.commit()
+    assert offer_status(deployed, offer_id) == "satisfaite_en_partie" and posts(deployed, offer_id) == (2, 1)
+    retain(deployed, offer_id, persons[1], "parti")
+    with deployed:
+        refresh_satisfaction(deployed.session, deployed.session.get(Instance, preselection_id))
+        deployed.commit()
+    assert offer_status(deployed, offer_id) == "satisfaite" and posts(deployed, offer_id) == (2, 2)
+
+    with deployed:  # the offer's own file says 40 posts: projected again, it counts against them
+        offer = deployed.session.get(Instance, offer_id)
+        offer.data = {**offer.data, "nombre_postes": 2}
+        deployed.commit()
     project_again(deployed, offer_id)
 
     assert offer_status(deployed, offer_id) == "satisfaite"
@@ -51,8 +77,8 @@ def test_a_retained_candidature_makes_the_offer_satisfied_when_projected_again(d
     for stage in ("retenu", "parti"):
         with deployed:
             deployed.session.get(Offer, offer_id).status = "diffusee"  # e.g. a row rebuilt from the offer's file
-            deployed.session.scalars(select(Candidature).where(Candidature.offer_id == offer_id,
-                                                               Candidature.person_id == persons[0])).one().stage = stage
             deployed.commit()
+        retain(deployed, offer_id, persons[0], stage)
         project_again(deployed, offer_id)
-        assert offer_status(deployed, offer_id) == "satisfaite"
+        assert offer_status(deployed, offer_id) == "satisfaite_en_partie"  # one of its 40 posts
+        assert posts(deployed, offer_id) == (40, 1)

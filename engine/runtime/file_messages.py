@@ -1,0 +1,65 @@
+"""Messages a person sends to one file from its page: the employer withdrew the offer, the candidate
+withdrew, the visa was refused (manual §7.4–7.8).
+
+`sendable` lists the messages a file waits on now that its reader may send: the waiting element names
+the roles allowed (`allowedSenders`), and only messages a diagram opens to people this way are offered.
+`send_to_file` sends one with its reason, by the file's reference, so that every file of the chain
+waiting on it catches it too (an offer's preselection, presentation or selection, whichever runs).
+The delivery is recorded on each file reached (`message_received`, with the sender and the reason).
+"""
+from sqlalchemy import select
+
+from engine.definitions.workflows import version_specs
+from engine.errors import Conflict, Forbidden
+from engine.runtime import messages
+from engine.runtime.inbound import send_message
+from engine.runtime.instances import checked_reason, load_readable
+from engine.store.tables import EventWait
+
+
+def sendable(session, actor, instance):
+    """[{"name": message, "label": the waiting element's name}] that `actor` may send to `instance` now."""
+    waits = session.execute(select(EventWait.name, EventWait.element_id).where(
+        EventWait.instance_id == instance.id, EventWait.kind == "message")).all()
+    elements = _elements(instance.version)
+    offered = {}
+    for name, element_id in waits:
+        waiting = elements.get(element_id)  # the catching element, or an event-based gateway and its branches
+        for element in messages.elements_waiting(waiting, "message", name) if waiting is not None else []:
+            if _opened_to_people(element) and messages.allowed_senders([element]) & set(actor.roles):
+                offered.setdefault(name, element.bpmn_name or name)
+    return [{"name": name, "label": label} for name, label in sorted(offered.items(), key=lambda item: item[1])]
+
+
+def send_to_file(uow, actor, instance_id, name, reason):
+    """Send the message `name` with `reason` (required) to the files carrying `instance_id`'s reference.
+
+    Raises NotFound or Forbidden (the reader may not read the file, or may not send this message),
+    Conflict `not_waiting` (the file does not wait on it any more: closed, or past that stage),
+    ValidationFailed (no reason, or longer than a cancel reason may be; checked after access).
+    Returns what the delivery reached ({"delivered_to", "started"}).
+    """
+    with uow:
+        session = uow.session
+        instance = load_readable(session, actor, instance_id)
+        waited = session.scalars(select(EventWait.element_id).where(
+            EventWait.instance_id == instance.id, EventWait.kind == "message", EventWait.name == name)).all()
+        if not waited:
+            raise Conflict(f"file {instance_id} does not wait on the message '{name}' any more",
+                           reason="not_waiting", name=name, instance_id=instance.id)
+        if name not in {offered["name"] for offered in sendable(session, actor, instance)}:
+            raise Forbidden(f"you may not send '{name}' to file {instance_id}", reason="sender_not_allowed",
+                            name=name, instance_id=instance.id)
+        business_key = instance.business_key
+    return send_message(uow, actor, name, business_key=business_key, payload={"motif": checked_reason(reason)})
+
+
+def _elements(version):
+    spec, subprocesses = version_specs(version)
+    return {task_spec.bpmn_id: task_spec for owner in (spec, *subprocesses.values())
+            for task_spec in owner.task_specs.values() if task_spec.bpmn_id}
+
+
+def _opened_to_people(element):
+    properties = (getattr(element, "extensions", None) or {}).get("properties") or {}
+    return bool((properties.get(messages.SENDERS_PROPERTY) or "").strip())

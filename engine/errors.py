@@ -24,6 +24,16 @@ class Forbidden(EngineError):
     code = "forbidden"
 
 
+class Hidden(Forbidden):
+    """Refused because the actor may not know that the file, task or person exists.
+
+    Answered exactly like NotFound (so that a refusal does not tell which ids exist),
+    and still recorded in the audit as a refused access, as every Forbidden is.
+    """
+
+    code = "not_found"
+
+
 class Conflict(EngineError):
     """Another writer got there first, or the object is not in the right state."""
 

@@ -12,13 +12,14 @@ from engine.errors import (
     FieldError,
     FilesRejected,
     Forbidden,
+    Hidden,
     NotFound,
     ValidationFailed,
 )
 from web.formfields import errors_by_field
 from web.store import uow
 
-STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, ValidationFailed: 422, DeployRejected: 422,
+STATUS = {NotFound: 404, Hidden: 404, Forbidden: 403, Conflict: 409, ValidationFailed: 422, DeployRejected: 422,
           FilesRejected: 422}
 
 
@@ -56,7 +57,7 @@ def message(error):
     }
     if reason in messages:
         return messages[reason]
-    if isinstance(error, NotFound):
+    if isinstance(error, (NotFound, Hidden)):  # alike: a refusal does not tell which ids exist
         return _("Introuvable.")
     if isinstance(error, Forbidden):
         return _("Vous n'avez pas accès à cet élément.")

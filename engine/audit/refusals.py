@@ -3,8 +3,9 @@
 The engine decides what someone may read or do, and says what it refused: a
 `Forbidden` carries the file, task, person or procedure concerned as the
 params `instance_id`, `task_id`, `person_id` or `process_key` (none for a
-page reserved to some roles, such as the audit pages). Every refusal ends up
-answered as a 403 by the web layer, which calls `record_refusal` once for it.
+page reserved to some roles, such as the audit pages). Every refusal is answered
+by the web layer, which calls `record_refusal` once for it: a 403, or a 404 like an
+id that does not exist when the actor may not see the file, task or person (`Hidden`).
 """
 from sqlalchemy import select
 

@@ -13,7 +13,7 @@ from engine import audit
 from engine.accounts.regions import regions
 from engine.accounts.roles import CENTRAL_ROLES, REGIONAL_ROLES
 from engine.definitions.forms import Choices, expand, validate
-from engine.errors import FieldError, Forbidden, NotFound, ValidationFailed
+from engine.errors import FieldError, Forbidden, Hidden, NotFound, ValidationFailed
 from engine.people import erasure
 from engine.store.tables import (
     AuditEvent,
@@ -84,7 +84,7 @@ def _readable(session, actor, person_id):
     if person is None:
         raise NotFound(f"no person {person_id}")
     if not can_read_person(actor, person):
-        raise Forbidden(f"person {person_id} is not in your region", person_id=person.id)
+        raise Hidden(f"person {person_id} is not in your region", person_id=person.id)
     return person
 
 

@@ -18,7 +18,7 @@ from engine.accounts.access import (
 from engine.accounts.roles import REGIONAL_ROLES
 from engine.definitions.catalog import latest_version
 from engine.definitions.workflows import load_workflow
-from engine.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from engine.errors import Conflict, FieldError, Forbidden, Hidden, NotFound, ValidationFailed
 from engine.people.sensitive import hidden_fields, redact
 from engine.runtime.cancel import REASON_LIMIT, close
 from engine.runtime.progress import retry_step
@@ -147,7 +147,7 @@ def load_readable(session, actor, instance_id):
     if instance is None:
         raise NotFound(f"no instance {instance_id}")
     if not can_read_instance(session, actor, instance):
-        raise Forbidden(f"instance {instance_id} is not one of your files", instance_id=instance.id)
+        raise Hidden(f"instance {instance_id} is not one of your files", instance_id=instance.id)
     return instance
 
 

@@ -12,7 +12,7 @@ from engine.accounts.roles import REGIONAL_ROLES
 from engine.definitions import forms
 from engine.definitions.forms import ui_filename
 from engine.definitions.workflows import load_workflow
-from engine.errors import Conflict, Forbidden, NotFound
+from engine.errors import Conflict, Forbidden, Hidden, NotFound
 from engine.people import transfers
 from engine.people.sensitive import hidden_fields, redact
 from engine.runtime.instances import instance_dict
@@ -191,14 +191,14 @@ def _task_row(session, task_id):
 def _readable_row(session, actor, task_id):
     row = _task_row(session, task_id)
     if not (can_work(actor, row) or sees_everything(actor)):
-        raise Forbidden(f"task {task_id} is not yours", task_id=row.id)
+        raise Hidden(f"task {task_id} is not yours", task_id=row.id)
     return row
 
 
 def _workable_row(session, actor, task_id):
     row = _task_row(session, task_id)
-    if not can_work(actor, row):
-        raise Forbidden(f"task {task_id} is not yours", task_id=row.id)
+    if not can_work(actor, row):  # one who may read the task is told it is not theirs; others, that it is not there
+        raise (Forbidden if sees_everything(actor) else Hidden)(f"task {task_id} is not yours", task_id=row.id)
     if row.state != "ready":
         if row.state == "cancelled" and session.get(Instance, row.instance_id).status == "cancelled":
             raise Conflict(f"the file of task {task_id} was cancelled", reason="instance_cancelled",

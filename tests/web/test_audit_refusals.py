@@ -33,8 +33,11 @@ def test_a_counsellor_refused_another_regions_file_is_recorded_naming_it(app, fi
     bamako = browser(app, "conseiller-bamako")
     before = stored_events(app)
     response = bamako.get(f"/instances/{files['kayes']}")
-    assert response.status_code == 403
-    assert "Vous n'avez pas accès à cet élément." in shown_text(response)
+    assert response.status_code == 404  # the same page as for a file that does not exist: no id is revealed
+    missing = bamako.get("/instances/999999").get_data(as_text=True)
+    assert response.get_data(as_text=True).replace(f"/{files['kayes']}?", "/999999?") == missing
+    before = stored_events(app)
+    bamako.get(f"/instances/{files['kayes']}")
 
     [event] = new_events(app, before)  # the refusal, and nothing else
     assert refusal(event) == ("access_refused", "conseiller-bamako", files["kayes"], None, "kayes", "GET",
@@ -63,11 +66,11 @@ def test_a_refused_task_person_letter_and_write_are_recorded_and_nothing_else_is
     bamako = browser(app, "conseiller-bamako")
     token = csrf_token(bamako, "/")
     before = stored_events(app)
-    assert bamako.get(f"/tasks/{task['id']}").status_code == 403
+    assert bamako.get(f"/tasks/{task['id']}").status_code == 404  # as if none of them existed
     assert bamako.post(f"/tasks/{task['id']}", data={"csrf_token": token,
-                                                      **offer_data.confirmer_affichage()}).status_code == 403
-    assert bamako.get(f"/personnes/{person}").status_code == 403
-    assert bamako.get(f"/personnes/{person}/export.json").status_code == 403
+                                                      **offer_data.confirmer_affichage()}).status_code == 404
+    assert bamako.get(f"/personnes/{person}").status_code == 404
+    assert bamako.get(f"/personnes/{person}/export.json").status_code == 404
 
     written = new_events(app, before)
     assert [refusal(e) for e in written] == [
@@ -94,7 +97,7 @@ def test_a_refusal_over_the_api_is_recorded_too(app, files):
     before = stored_events(app)
     response = app.test_client().get(f"/api/v1/instances/{files['kayes']}",
                                      headers={"Authorization": f"Bearer {token}"})
-    assert response.status_code == 403 and response.get_json()["error"] == "forbidden"
+    assert response.status_code == 404 and response.get_json() == {"error": "not_found", "message": "Introuvable."}
     [event] = new_events(app, before)
     assert refusal(event) == ("access_refused", "conseiller-bamako", files["kayes"], None, "kayes", "GET",
                               f"/api/v1/instances/{files['kayes']}")

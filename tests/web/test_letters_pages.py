@@ -38,4 +38,4 @@ def test_the_letter_is_not_for_other_regions_counsellors(app, client):
         _offer, _preselection, presentation, _candidates = presentation_of(uow(), "OFF-LETTRE-2", {"bamako": 1},
                                                                             posts=1)
     login(client, "conseiller-kayes")
-    assert client.get(f"/instances/{presentation['id']}/courrier").status_code == 403
+    assert client.get(f"/instances/{presentation['id']}/courrier").status_code == 404  # as for no such file

@@ -283,13 +283,13 @@ def test_agreement_sends_the_offer_to_each_region_whose_counsellors_confirm(app,
     assert f"/tasks/{by_region['bamako']}" in inbox
     assert f"/tasks/{by_region['kayes']}" not in inbox
     refused = bamako.get(f"/tasks/{by_region['kayes']}")
-    assert refused.status_code == 403
-    assert "Vous n'avez pas accès à cet élément." in shown_text(refused)
+    assert refused.status_code == 404  # as for a task that does not exist
+    assert "Introuvable." in shown_text(refused)
     assert post_task_form(bamako, by_region["bamako"], offer_data.confirmer_affichage()).status_code == 302
     # ...and he cannot confirm for Kayes by posting to its task either.
     forged = form_fields(offer_data.confirmer_affichage())
     forged["csrf_token"] = csrf_token(bamako, "/")
-    assert bamako.post(f"/tasks/{by_region['kayes']}", data=forged).status_code == 403
+    assert bamako.post(f"/tasks/{by_region['kayes']}", data=forged).status_code == 404
 
     assert f"/tasks/{by_region['kayes']}" in page(kayes, "/").links()
     assert complete(kayes, by_region["kayes"], offer_data.confirmer_sans_affichage()) == "/"
@@ -602,13 +602,13 @@ def test_counsellors_read_only_their_region_files_and_direction_reads_all(app):
 
     bamako = browser(app, "conseiller-bamako")
     refused = bamako.get(f"/instances/{kayes_only['id']}")
-    assert refused.status_code == 403
-    assert "Vous n'avez pas accès à cet élément." in shown_text(refused)
-    assert bamako.get(f"/instances/{early['id']}").status_code == 403
+    assert refused.status_code == 404  # as for a file that does not exist
+    assert "Introuvable." in shown_text(refused)
+    assert bamako.get(f"/instances/{early['id']}").status_code == 404
     assert bamako.get(f"/instances/{both['id']}").status_code == 200
     assert {row[0] for row in page(bamako, "/instances").rows()} == {"OFF-WEB-17"}
     kayes_task = next(t["id"] for t in kayes_only["tasks"])
-    assert bamako.get(f"/tasks/{kayes_task}").status_code == 403
+    assert bamako.get(f"/tasks/{kayes_task}").status_code == 404
 
     kayes = browser(app, "conseiller-kayes")
     assert kayes.get(f"/instances/{kayes_only['id']}").status_code == 200

@@ -188,4 +188,12 @@ def modeler_texts():
         "duration": _("durée"), "date": _("date"), "cycle": _("cycle"),
         "decision": _("Décision DMN (identifiant)"), "lane_name": _("Nom du couloir (rôle)"),
         "select": _("Sélectionnez un élément du diagramme pour le modifier."),
+        "message_section": _("Message"), "message_name": _("Nom du message (le même chez qui l'envoie et qui l'attend)"),
+        "message_variable": _("Donnée qui reçoit le contenu du message"),
+        "message_payload": _("Contenu du message (expression, ex. {\"motif\": motif})"),
+        "allowed_senders": _("Qui peut l'envoyer de l'extérieur (rôles séparés par des virgules, ex. dcim)"),
+        "correlation_property": _("Corrélation : nom de la propriété (vide : par la référence du dossier)"),
+        "correlation_in_message": _("Corrélation : valeur lue dans le contenu du message (expression)"),
+        "correlation_in_file": _("Corrélation : valeur du dossier qui attend (expression sur ses données)"),
+        "signal_section": _("Signal"), "signal_name": _("Nom du signal"),
     }

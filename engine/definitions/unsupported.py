@@ -47,8 +47,8 @@ def problems(tree):
             found += [(element.get("id"), reason) for reason in _service_problems(element)]
         elif name in _MESSAGE_ELEMENTS:
             reason = _message_problem(element, name, messages)
-            if reason:
-                found.append((_owner_id(element), reason))
+            if reason:  # on the event, not its definition (which bpmn-js gives an id of its own)
+                found.append((_owner_id(element if name != "messageEventDefinition" else element.getparent()), reason))
         elif name == "correlationPropertyRetrievalExpression":
             for path in element:
                 reason = check_code(path.text or "", "eval")

@@ -83,7 +83,22 @@ def sync(session, instance, workflow):
     for task in _waiting_tasks(workflow):
         for definition in _definitions(task.task_spec.event_definition):
             session.add(EventWait(instance_id=instance.id, kind=kind_of(definition), name=definition.name,
-                                  element_id=task.task_spec.bpmn_id, correlation=_flat(task.workflow.correlations)))
+                                  element_id=task.task_spec.bpmn_id, correlation=_own_values(task, definition)))
+
+
+def _own_values(task, definition):
+    """The waiting file's correlation values: those SpiffWorkflow keeps, and those of the element's own
+    `processVariableCorrelation`, which SpiffWorkflow reads itself for a catch event but never for an
+    event-based gateway's branch (its gateway waits in its place)."""
+    values = _flat(task.workflow.correlations)
+    own = [prop for prop in getattr(definition, "process_correlations", None) or [] if prop.name not in values]
+    if own:
+        try:
+            computed = definition.calculate_correlations(task.workflow.script_engine, own, task.data)
+        except Exception:  # noqa: BLE001 - a value the data cannot give: the file waits by its reference only
+            computed = {}
+        values.update(_flat(computed))
+    return values
 
 
 def thrown(workflow, instance, actor):

@@ -24,6 +24,14 @@
         properties: [{ name: "value", type: "String", isBody: true }] },
       { name: "MessageVariable", superClass: ["Element"],
         properties: [{ name: "value", type: "String", isBody: true }] },
+      { name: "MessagePayload", superClass: ["Element"],
+        properties: [{ name: "value", type: "String", isBody: true }] },
+      { name: "ProcessVariableCorrelation", superClass: ["Element"],
+        properties: [{ name: "propertyId", type: "String" }, { name: "expression", type: "String" }] },
+      { name: "PayloadExpression", superClass: ["Element"],
+        properties: [{ name: "value", type: "String", isBody: true }] },
+      { name: "VariableName", superClass: ["Element"],
+        properties: [{ name: "value", type: "String", isBody: true }] },
       { name: "ServiceTaskOperator", superClass: ["Element"],
         properties: [{ name: "id", type: "String", isAttr: true }, { name: "resultVariable", type: "String", isAttr: true },
                      { name: "parameters", type: "Parameters" }, { name: "retry", type: "Retry" }] },
@@ -58,12 +66,13 @@
   function extensionValues(bo) {
     return (bo.extensionElements && bo.extensionElements.values) || [];
   }
-  function ensureExtensions(element) {
-    var bo = element.businessObject;
-    if (!bo.extensionElements) {
-      modeling.updateProperties(element, { extensionElements: moddle.create("bpmn:ExtensionElements", { values: [] }) });
+  // `owner`: the element's business object by default, or a part of it (a message event definition).
+  function ensureExtensions(element, owner) {
+    owner = owner || element.businessObject;
+    if (!owner.extensionElements) {
+      modeling.updateModdleProperties(element, owner, { extensionElements: moddle.create("bpmn:ExtensionElements", { values: [] }) });
     }
-    return bo.extensionElements;
+    return owner.extensionElements;
   }
   function propertiesOf(bo) {
     return extensionValues(bo).filter(function (v) { return v.$type === "spiffworkflow:Properties"; })[0];
@@ -93,8 +102,8 @@
     var found = extensionValues(bo).filter(function (v) { return v.$type === type; })[0];
     return found ? found.value || "" : "";
   }
-  function setBody(element, type, value) {
-    var ext = ensureExtensions(element), values = ext.get("values");
+  function setBody(element, type, value, owner) {
+    var ext = ensureExtensions(element, owner), values = ext.get("values");
     var found = values.filter(function (v) { return v.$type === type; })[0];
     if (!value) {
       if (found) { modeling.updateModdleProperties(element, ext, { values: values.filter(function (v) { return v !== found; }) }); }
@@ -216,7 +225,19 @@
     }
     var timer = timerOf(bo);
     if (timer) { timerFields(element, timer); }
+    eventFields(element);
   }
+
+  function heading(text) {
+    var h = document.createElement("h3");
+    h.textContent = text;
+    panel.appendChild(h);
+  }
+  var eventFields = window.djolibaEventFields(modeler, {
+    texts: T, field: field, heading: heading, extensionValues: extensionValues, ensureExtensions: ensureExtensions,
+    getBody: getBody, setBody: setBody, getProperty: getProperty, setProperty: setProperty,
+    refresh: function (element) { showPanel(element); }
+  });
 
   function timerFields(element, timer) {
     var kinds = [["timeDuration", T.duration], ["timeDate", T.date], ["timeCycle", T.cycle]];

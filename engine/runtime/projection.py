@@ -96,7 +96,8 @@ def _due_at(task, info, now):
 def task_dicts(session, rows):
     """The API shape of several tasks, each with the label of the person it is about."""
     ids = {int(row.subject) for row in rows if row.subject}
-    return [task_dict(row, people.labels(session, ids)) for row in rows] if ids else [task_dict(r) for r in rows]
+    labels = people.labels(session, ids) if ids else {}  # one query for the whole list
+    return [task_dict(row, labels) for row in rows]
 
 
 def task_dict(row, labels=None):

@@ -14,6 +14,13 @@ def as_int(value):
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+def file_status(instance):
+    """Where a file stands, for the records: `annule` (cancelled by hand), `termine` or `en_cours`."""
+    if instance.status == "cancelled":
+        return "annule"
+    return "termine" if instance.status == "completed" else "en_cours"
+
+
 def upsert(session, model, key, **values):
     """Create or update the row of `model` whose primary key is `key`."""
     row = session.get(model, key)

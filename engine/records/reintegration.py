@@ -1,9 +1,10 @@
 """The reintegrations table, from the reintegration procedure (manual §9.2).
 
 One row per reintegration file: the path followed (salaried work or
-self-employment) and the outcome of the last follow-up.
+self-employment), the outcome of the last follow-up, and whether the file is
+under way, finished or cancelled by hand (with the reason).
 """
-from engine.records.fields import upsert
+from engine.records.fields import file_status, upsert
 from engine.records.retour_migrant import registered_person
 from engine.store.tables import Reintegration, utcnow
 
@@ -18,4 +19,4 @@ def project(session, instance):
            person_id=registered_person(session, data.get("migrant")),
            region=data.get("region") or data.get("region_initiateur"),
            path=path if path in PATHS else None, outcome=outcome if outcome in OUTCOMES else None,
-           updated_at=utcnow())
+           updated_at=utcnow(), status=file_status(instance), cancel_reason=instance.cancel_reason)

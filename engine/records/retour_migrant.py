@@ -1,11 +1,12 @@
 """The returns table, from the return procedure (manual §9.1).
 
-One row per return file: who came back, when (the date of the return to Mali,
+One row per return file (under way, finished or cancelled by hand with the
+reason: `status`, `cancel_reason`): who came back, when (the date of the return to Mali,
 as recorded; `registered_on` is the day the file was opened), to which regional
 directorate, from which country, and the category the decision table gave the
 return.
 """
-from engine.records.fields import as_date, as_int, upsert
+from engine.records.fields import as_date, as_int, file_status, upsert
 from engine.store.tables import Person, ReturnRecord
 
 CATEGORIES = ("volontaire", "involontaire")
@@ -19,7 +20,8 @@ def project(session, instance):
            region=data.get("region") or data.get("region_initiateur"),
            category=data.get("categorie_retour") if data.get("categorie_retour") in CATEGORIES else None,
            reason=data.get("motif_retour"), country_from=country if _iso2(country) else None,
-           registered_on=as_date(instance.started_at), returned_on=as_date(data.get("date_retour")))
+           registered_on=as_date(instance.started_at), returned_on=as_date(data.get("date_retour")),
+           status=file_status(instance), cancel_reason=instance.cancel_reason)
 
 
 def registered_person(session, value):

@@ -54,6 +54,8 @@ def _indicators():
     # A file cancelled by hand (a duplicate, an offer withdrawn) is counted only among the cancelled ones.
     received = (Offer.status != "annulee",)
     going = (served.status != "annule",)
+    returned = (ReturnRecord.status.is_distinct_from("annule"),)
+    reintegrated = (Reintegration.status.is_distinct_from("annule"),)
     return [
         Indicator("offres_recues", N_("Offres reçues"), Offer, Offer.received_on, received, columns=offer_cols),
         Indicator("offres_diffusees", N_("Offres diffusées aux directions régionales"), Offer, Offer.received_on,
@@ -102,12 +104,20 @@ def _indicators():
                   columns={"pays": Departure.destination_country, "categorie": Departure.cancellation_cause}),
         Indicator("arrivees", N_("Arrivées confirmées dans le pays d'accueil"), Departure, Departure.arrived_on,
                   (Departure.arrived_on.is_not(None),), columns={"pays": Departure.destination_country}),
-        Indicator("retours", N_("Migrants de retour"), ReturnRecord, ReturnRecord.registered_on, (),
+        Indicator("retours", N_("Migrants de retour"), ReturnRecord, ReturnRecord.registered_on, returned,
                   ReturnRecord.region, returns),
         Indicator("retours_par_date", N_("Migrants de retour, par date du retour au Mali"), ReturnRecord,
-                  ReturnRecord.returned_on, (ReturnRecord.returned_on.is_not(None),), ReturnRecord.region, returns),
-        Indicator("reinsertions", N_("Parcours de réinsertion"), Reintegration, Reintegration.updated_at, (),
-                  Reintegration.region, {"region": Reintegration.region, "categorie": Reintegration.path}),
+                  ReturnRecord.returned_on, (*returned, ReturnRecord.returned_on.is_not(None)), ReturnRecord.region,
+                  returns),
+        Indicator("retours_annules", N_("Dossiers de retour annulés, par motif"), ReturnRecord,
+                  ReturnRecord.registered_on, (ReturnRecord.status == "annule",), ReturnRecord.region,
+                  {**returns, "categorie": ReturnRecord.cancel_reason}),
+        Indicator("reinsertions", N_("Parcours de réinsertion"), Reintegration, Reintegration.updated_at,
+                  reintegrated, Reintegration.region,
+                  {"region": Reintegration.region, "categorie": Reintegration.path}),
+        Indicator("reinsertions_annulees", N_("Parcours de réinsertion annulés, par motif"), Reintegration,
+                  Reintegration.updated_at, (Reintegration.status == "annule",), Reintegration.region,
+                  {"region": Reintegration.region, "categorie": Reintegration.cancel_reason}),
         Indicator("rapports_agences", N_("Rapports annuels des agences privées"), AgencyReport, AgencyReport.due_on,
                   columns={"categorie": AgencyReport.status}),
     ]

@@ -337,6 +337,9 @@ class ReturnRecord(Base):
     registered_on: Mapped[date | None] = mapped_column(Date, index=True)
     # The day the migrant came back to Mali, as declared; registered_on is when the file was opened.
     returned_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # en_cours, termine, or annule (cancelled by hand, with its reason): a cancelled one is not counted.
+    status: Mapped[str | None] = mapped_column(String(20), index=True)
+    cancel_reason: Mapped[str | None] = mapped_column(String(500))
 
 
 class CandidateService(Base):
@@ -371,6 +374,9 @@ class Reintegration(Base):
     path: Mapped[str | None] = mapped_column(String(20), index=True)
     outcome: Mapped[str | None] = mapped_column(String(60))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # en_cours, termine, or annule (cancelled by hand, with its reason): a cancelled one is not counted.
+    status: Mapped[str | None] = mapped_column(String(20), index=True)
+    cancel_reason: Mapped[str | None] = mapped_column(String(500))
 
 
 class AgencyReport(Base):

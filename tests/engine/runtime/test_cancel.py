@@ -16,7 +16,7 @@ from engine.records import statistics
 from engine.runtime import instances, tasks
 from engine.runtime.cancel import REASON_LIMIT
 from engine.runtime.timers import fire_due_timers
-from engine.store.tables import CandidateService, Instance, Offer, Timer
+from engine.store.tables import CandidateService, Instance, Offer, Reintegration, ReturnRecord, Timer
 
 ADMIN = actor("admin", "admin")
 OWNER = actor("proprietaire", "proprietaire")
@@ -172,12 +172,29 @@ def test_cancelling_a_return_closes_its_reintegration_and_the_timer_it_waits_on(
     waiting = complete(deployed, BAMAKO, rid, "suivre_resultat", retour_migrant_data.suivre("en_formation"))
     assert waiting["status"] == "waiting" and ("bpmn", "pending") in timers(deployed, rid)
 
+    kept = start_return(deployed, "RET-2025-0431")["id"]
+    complete(deployed, BAMAKO, kept, "enregistrer_retour", retour_migrant_data.enregistrer_retour(migrant, "tout_perdu"))
+    [kept_reintegration] = children(deployed, kept, "reintegration")
+    counted = ("retours", "retours_par_date", "reinsertions")
+    assert [statistics.count(deployed, key) for key in counted] == [[("total", 2)]] * 3
+
     cancel(deployed, BAMAKO, started["id"], "Le migrant est reparti.")
 
     assert instances.get_instance(deployed, BAMAKO, rid)["status"] == "cancelled"
     assert ("bpmn", "pending") not in timers(deployed, rid)
-    assert _fired(deployed, datetime.now(timezone.utc) + timedelta(days=91)) == []
+    assert rid not in _fired(deployed, datetime.now(timezone.utc) + timedelta(days=91))  # the other file's only
     assert instances.get_instance(deployed, BAMAKO, rid)["status"] == "cancelled"
+    # The records say so, and the statistics count the return and its reintegration as cancelled, with the reason.
+    with deployed:
+        assert [(row.status, row.cancel_reason) for row in (deployed.session.get(ReturnRecord, started["id"]),
+                                                            deployed.session.get(Reintegration, rid))] == \
+            [("annule", "Le migrant est reparti.")] * 2
+        assert (deployed.session.get(ReturnRecord, kept).status,
+                deployed.session.get(Reintegration, kept_reintegration["id"]).status) == ("termine", "en_cours")
+    assert [statistics.count(deployed, key) for key in counted] == [[("total", 1)]] * 3
+    for key in ("retours_annules", "reinsertions_annulees"):
+        assert statistics.count(deployed, key, by="categorie") == [("Le migrant est reparti.", 1)]
+        assert statistics.count(deployed, key, region="bamako") == [("total", 1)]
 
 
 def test_a_cancelled_candidate_file_is_not_counted_among_those_served(deployed):

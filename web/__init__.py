@@ -3,7 +3,7 @@ from flask import Flask
 from flask_compress import Compress
 
 from web import (admin, api, audit, auth, config, diagram_labels, diagrams, display, errors, i18n, instances, labels,
-                 letters, modeler, notifications, people, security_headers, statistics, store, tasks)
+                 letters, modeler, notifications, people, security_headers, statistics, store, tasks, tokens)
 
 
 def create_app(test_config=None):
@@ -21,6 +21,6 @@ def create_app(test_config=None):
     errors.init_app(app)
     security_headers.init_app(app)
     for blueprint in (auth.bp, tasks.bp, instances.bp, letters.bp, notifications.bp, people.bp, statistics.bp, diagrams.bp,
-                      modeler.bp, audit.bp, admin.bp, api.bp):
+                      modeler.bp, audit.bp, admin.bp, tokens.bp, api.bp):
         app.register_blueprint(blueprint)
     return app

@@ -255,6 +255,19 @@ def send_message():
                                         correlation=body.get("correlation"), payload=body.get("payload")))
 
 
+@bp.get("/tokens")
+@token_required
+def list_tokens():
+    return jsonify(accounts.tokens_of(uow(), g.actor, request.args.get("user")))
+
+
+@bp.delete("/tokens/<int:token_id>")
+@token_required
+def revoke_token(token_id):
+    accounts.revoke_token(uow(), g.actor, token_id)
+    return "", 204
+
+
 @bp.post("/signals")
 @token_required
 def send_signal():

@@ -13,8 +13,9 @@ def _json(schema, description="OK"):
 
 
 def _errors(*codes):
-    texts = {401: "Missing or invalid token", 403: "Not allowed for your roles or region",
-             404: "Not found", 409: "Conflict: claimed by someone else, already completed, stale",
+    texts = {401: "Missing or invalid token", 403: "Not allowed for your roles, or on a file you may read",
+             404: "Not found; also what you may not see (a file, task, person or token of others): the answer "
+                  "is the same, so that it does not tell which ids exist", 409: "Conflict: claimed by someone else, already completed, stale",
              422: "Invalid data: per-field messages"}
     return {str(code): _json(_ref("Error"), texts[code]) for code in codes}
 
@@ -30,7 +31,8 @@ def _op(summary, response, *errors, body=None, params=()):
 _PARAMS = {
     name: {"name": name, "in": where, "required": where == "path", "schema": {"type": kind}}
     for name, where, kind in [("key", "path", "string"), ("instance_id", "path", "integer"),
-                              ("task_id", "path", "string"), ("process", "query", "string"),
+                              ("task_id", "path", "string"), ("token_id", "path", "integer"),
+                              ("user", "query", "string"), ("process", "query", "string"),
                               ("status", "query", "string"), ("business_key", "query", "string"),
                               ("mine", "query", "string"), ("dry_run", "query", "string"),
                               ("from", "query", "integer"), ("to", "query", "integer"),
@@ -44,6 +46,7 @@ _PARAMS["limit"]["schema"].update(minimum=1, maximum=MAX_PAGE_SIZE, default=PAGE
 _PARAMS["cursor"]["description"] = "The `next_cursor` of the previous page: the page starts just before that event"
 for _name in ("cursor", "from", "to", "to_version"):  # numbers of rows: the API refuses others with a 422
     _PARAMS[_name]["schema"].update(minimum=1, maximum=MAX_ROW_ID)
+_PARAMS["user"]["description"] = "Another account's tokens (administrators only); yours without it"
 _PARAMS["from"]["required"] = _PARAMS["to"]["required"] = True  # only the diff takes them, and needs both
 _NULLABLE_STRING = {"type": ["string", "null"]}
 _TASK = {"id": {"type": "string"}, "instance_id": {"type": "integer"}, "process_key": {"type": "string"},
@@ -144,6 +147,12 @@ SPEC = {
                 "base_version": {"type": ["integer", "null"]}, "saved_by": {"type": ["string", "null"]},
                 "saved_at": {"type": ["string", "null"]}, "checked_at": {"type": ["string", "null"]},
                 "problems": {"type": ["array", "null"]}, "saved": {"type": "boolean"}}},
+            "Token": {"type": "object", "required": ["id", "created_at", "expires_at", "works"], "properties": {
+                "id": {"type": "integer"}, "created_at": {"type": "string", "format": "date-time"},
+                "expires_at": {"type": ["string", "null"], "format": "date-time"},
+                "revoked_at": {"type": ["string", "null"], "format": "date-time"}, "revoked_by": _NULLABLE_STRING,
+                "works": {"type": "boolean", "description": "Neither revoked nor expired"}},
+                "description": "An API token as listed: never its secret, shown once when it is made"},
             "MigrationPlan": {"type": "object", "properties": {
                 "instance_id": {"type": "integer"}, "from": {"type": "integer"}, "to": {"type": "integer"},
                 "possible": {"type": "boolean"}, "reasons": {"type": "array", "items": {"type": "object"}}}},
@@ -252,6 +261,13 @@ SPEC = {
                 "name": {"type": "string", "minLength": 1}, "business_key": {"type": "string", "maxLength": 120},
                 "correlation": {"type": "object", "description": "correlation property: value"},
                 "payload": {"type": "object"}}}}})},
+        "/tokens": {"get": _op("Your API tokens, newest first (an administrator: anyone's, with `user`)",
+                               {"200": _json({"type": "array", "items": _ref("Token")})}, 403, 404,
+                               params=["user"])},
+        "/tokens/{token_id}": {"delete": _op(
+            "Revoke an API token: your own, or anyone's for an administrator (audited, `token_revoked`); it opens "
+            "nothing from then on. 409: revoked already",
+            {"204": {"description": "Revoked"}}, 404, 409, params=["token_id"])},
         "/signals": {"post": _op(
             "Broadcast a BPMN signal to every file waiting on it and open the procedures it starts (their files "
             "get `business_key`, by default the signal's name and time); same senders and answers as /messages",

@@ -8,6 +8,7 @@ from engine.accounts.credentials import (  # noqa: F401 (the package's public su
     authenticate,
     create_token,
     list_tokens,
+    tokens_of,
     revoke_token,
     create_user,
     end_session,

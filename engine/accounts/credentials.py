@@ -10,7 +10,7 @@ from engine import audit
 from engine.accounts import passwords, throttle
 from engine.accounts.access import Actor
 from engine.accounts.roles import REGIONAL_ROLES, ROLES
-from engine.errors import Conflict, EngineError, FieldError, Forbidden, NotFound, ValidationFailed
+from engine.errors import Conflict, EngineError, FieldError, Forbidden, Hidden, NotFound, ValidationFailed
 from engine.store.tables import ApiToken, LoginSession, User, UserRole, as_utc, utcnow
 
 
@@ -174,16 +174,29 @@ def list_tokens(uow, username):
                  "revoked_by": row.revoked_by, "works": _works(row, now)} for row in rows]
 
 
+def tokens_of(uow, actor, username=None):
+    """The API tokens of `actor`, or of `username` for an administrator (`list_tokens`); Forbidden otherwise,
+    NotFound for no such account."""
+    username = username or actor.username
+    if username != actor.username:
+        if "admin" not in actor.roles:
+            raise Forbidden("only administrators read others' tokens", reason="admin_only")
+        with uow:
+            if uow.session.scalar(select(User.id).where(User.username == username)) is None:
+                raise NotFound(f"no user '{username}'")
+    return list_tokens(uow, username)
+
+
 def revoke_token(uow, by, token_id):
-    """Revoke API token `token_id`: its owner may, `admin` may revoke anyone's. Audited; NotFound,
-    Forbidden, or Conflict when it was revoked already."""
+    """Revoke API token `token_id`: its owner may, `admin` may revoke anyone's. Audited; NotFound
+    (Hidden, answered alike, for another's token), or Conflict when it was revoked already."""
     with uow:
         row = uow.session.get(ApiToken, token_id)
         owner = uow.session.get(User, row.user_id) if row else None
         if owner is None:
             raise NotFound(f"no API token {token_id}")
         if by.username != owner.username and "admin" not in by.roles:
-            raise Forbidden("only its owner or an administrator revokes a token", reason="token_not_yours")
+            raise Hidden("only its owner or an administrator revokes a token", reason="token_not_yours")
         if row.revoked_at is not None:
             raise Conflict(f"API token {token_id} was revoked already", reason="token_revoked")
         row.revoked_at, row.revoked_by = utcnow(), by.username

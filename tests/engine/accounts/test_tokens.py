@@ -61,3 +61,11 @@ def test_the_command_line_lists_and_revokes(uow, database_url, monkeypatch, caps
     assert "révoqué" in capsys.readouterr().err
     assert accounts.actor_for_token(uow, token) is None
     assert cli.main(["token", "--revoke", str(token_id)]) == 1
+
+
+def test_one_reads_ones_own_tokens_an_administrator_anyones(uow):
+    accounts.create_token(uow, "dcim")
+    assert [t["works"] for t in accounts.tokens_of(uow, DCIM)] == [True]
+    assert accounts.tokens_of(uow, ADMIN, "dcim") == accounts.list_tokens(uow, "dcim")
+    with pytest.raises(Forbidden):
+        accounts.tokens_of(uow, DIRECTION, "dcim")

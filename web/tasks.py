@@ -20,7 +20,9 @@ bp = Blueprint("tasks", __name__)
 @login_required
 def inbox():
     mine = request.args.get("mine") == "1"
-    return render_template("inbox.html", tasks=tasks.list_open_tasks(uow(), g.actor, mine=mine), mine=mine)
+    page = request.args.get("page", "1")
+    inbox = tasks.inbox_page(uow(), g.actor, mine=mine, page=int(page) if page.isdigit() and len(page) < 7 else 1)
+    return render_template("inbox.html", inbox=inbox, tasks=inbox["tasks"], mine=mine)
 
 
 @bp.get("/tasks/<task_id>")

@@ -3,7 +3,7 @@ from dataclasses import replace
 from uuid import UUID
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from engine import audit, people
 from engine.accounts.access import can_work, sees_everything, work_filter
@@ -23,14 +23,31 @@ from engine.store.tables import Instance, TaskRow, utcnow
 from engine.store.uow import first_writer_wins
 
 
+INBOX_PAGE = 50  # tasks on one page of an inbox
+
+
 def list_open_tasks(uow, actor, mine=False):
-    """READY tasks the actor may work on (their roles; regional roles only their region)."""
+    """READY tasks the actor may work on (their roles; regional roles only their region), soonest due first."""
+    with uow:
+        return task_dicts(uow.session, uow.session.scalars(_open_tasks(actor, mine)).all())
+
+
+def inbox_page(uow, actor, mine=False, page=1, per_page=INBOX_PAGE):
+    """One page of `list_open_tasks`: {"tasks", "total", "page", "pages", "per_page"} (past the last: the last)."""
+    with uow:
+        session = uow.session
+        total = session.scalar(_open_tasks(actor, mine).order_by(None).with_only_columns(func.count()))
+        pages = max(1, -(-total // per_page))
+        page = min(max(1, page), pages)
+        rows = session.scalars(_open_tasks(actor, mine).limit(per_page).offset((page - 1) * per_page)).all()
+        return {"tasks": task_dicts(session, rows), "total": total, "page": page, "pages": pages, "per_page": per_page}
+
+
+def _open_tasks(actor, mine):
     query = select(TaskRow).where(TaskRow.state == "ready", work_filter(actor))
     if mine:
         query = query.where(TaskRow.assignee == actor.username)
-    query = query.order_by(TaskRow.due_at.is_(None), TaskRow.due_at, TaskRow.created_at)
-    with uow:
-        return task_dicts(uow.session, uow.session.scalars(query).all())
+    return query.order_by(TaskRow.due_at.is_(None), TaskRow.due_at, TaskRow.created_at, TaskRow.id)
 
 
 def get_task(uow, actor, task_id, value_text=None):

@@ -526,6 +526,18 @@ def test_inbox_shows_due_dates_and_marks_overdue_tasks(app, dcim):
     assert page(dcim, f"/instances/{instance['id']}").find("tr", class_="overdue")
 
 
+
+def test_a_long_inbox_comes_in_pages_with_the_count_of_all(app, dcim):
+    with app.app_context():
+        for number in range(tasks.INBOX_PAGE + 1):
+            instances.start_instance(uow(), DCIM, PROCESS, f"OFF-WEB-P{number}")
+    first, second = page(dcim, "/"), page(dcim, "/?page=2")
+    assert len(first.rows()) == tasks.INBOX_PAGE and len(second.rows()) == 1
+    assert any("Tâches 1 à 50 sur 51" in text for text in first.text("nav"))
+    assert any("Tâches 51 à 51 sur 51" in text for text in second.text("nav"))
+    for odd in ("abc", "0", "-3", "99999999999999999999"):  # a page nobody links to is still a page
+        assert len(page(dcim, f"/?page={odd}").rows()) in (1, tasks.INBOX_PAGE)
+
 # --- the file's page and the list of files --------------------------------------------------------
 
 def test_instance_page_shows_status_current_tasks_and_history_with_old_and_new_values(app, dcim):

@@ -341,3 +341,8 @@ def test_inbox_lists_the_most_urgent_tasks_first(deployed):
         (recording, "enregistrer_offre"),
     ]
     assert inbox[-1]["due_at"] is None
+    # An inbox page holds the next tasks in the same order, with the count of them all.
+    pages = [tasks.inbox_page(deployed, DCIM, page=number, per_page=3) for number in (1, 2, 3)]
+    assert [t["id"] for page in pages[:2] for t in page["tasks"]] == [t["id"] for t in inbox]
+    assert [(p["page"], p["pages"], p["total"], len(p["tasks"])) for p in pages] == [(1, 2, 4, 3), (2, 2, 4, 1),
+                                                                                     (2, 2, 4, 1)]

@@ -526,7 +526,6 @@ def test_inbox_shows_due_dates_and_marks_overdue_tasks(app, dcim):
     assert page(dcim, f"/instances/{instance['id']}").find("tr", class_="overdue")
 
 
-
 def test_a_long_inbox_comes_in_pages_with_the_count_of_all(app, dcim):
     with app.app_context():
         for number in range(tasks.INBOX_PAGE + 1):

@@ -7,9 +7,11 @@ from collections.abc import Mapping
 from datetime import date, datetime, timezone
 
 from babel.dates import format_date as babel_format_date
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from engine.definitions import reference
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
@@ -93,6 +95,9 @@ def value_text(prop, value):
         properties = prop.get("properties", {})
         return " ; ".join(f"{field_label(properties.get(key), key)} : {value_text(properties.get(key), item)}"
                           for key, item in value.items())
+    title = _reference_name(prop, value)
+    if title is not None:
+        return title
     title = _choice_title(prop, value)
     if title is not None:
         return title
@@ -107,6 +112,28 @@ def value_text(prop, value):
     if isinstance(value, str) and _ISO_DATETIME.match(value):
         return moment(value)
     return str(value)
+
+
+def language(code):
+    """A language (ISO 639-3 code, or the two letters of earlier versions) by its name in the reader's
+    language: bam → Bambara (bamanankan); anything else as it is."""
+    name = reference.language_name(code, _language()) if isinstance(code, str) else None
+    return name or ("" if code is None else str(code))
+
+
+def _reference_name(prop, value):
+    """A language of a form's reference list by its name in the reader's language (also by the two-letter
+    code earlier versions stored: bm → Bambara), or None."""
+    if not isinstance(value, str):
+        return None
+    if prop.get("x-reference") == "languages":
+        return reference.language_name(value, _language())
+    return None
+
+
+def _language():
+    locale = get_locale()
+    return locale.language if locale else "fr"
 
 
 def field_label(prop, key):
@@ -226,6 +253,6 @@ def _as_date(value):
 def init_app(app):
     """Filters and helpers for the templates."""
     app.jinja_env.filters.update(day=day, moment=moment, number=number, value_text=value_text,
-                                 letter_day=letter_day, element_name_of=element_name)
+                                 language=language, letter_day=letter_day, element_name_of=element_name)
     app.jinja_env.globals.update(change_rows=change_rows, changed_labels=changed_labels, element_name=element_name,
                                  detail_items=detail_items)

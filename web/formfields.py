@@ -2,12 +2,14 @@
 
 import math
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
 
+from engine.definitions import reference
 from web.messages import field_message
 
 _TYPED_INTEGER = re.compile(r"[+-]?[0-9]+")
@@ -20,6 +22,11 @@ _HTML_VALUES = {
 }
 _INPUT_KINDS = ("number", "date", "email")
 _STRUCTURED_KINDS = {"object": "group", "array": "checkboxes", "boolean": "boolean"}
+# A choice list longer than this is a text field searching a <datalist> (one field per value for a list of
+# choices), not a <select> or boxes to tick: 184 languages as boxes made a form 5,866 px long on a phone.
+LONG_LIST = 20
+# Empty fields a long list of choices offers besides the values already chosen.
+_MORE_VALUES = 3
 
 
 @dataclass
@@ -37,6 +44,7 @@ class Field:
     value: str | list[str] | None = None
     errors: list[str] = field(default_factory=list)
     children: list["Field"] = field(default_factory=list)
+    max_items: int | None = None  # a list's maxItems
 
     @property
     def id(self) -> str:
@@ -59,6 +67,26 @@ class Field:
         return self.value if isinstance(self.value, list) else [self.value]
 
     @property
+    def inputs(self) -> list[tuple[str, str]]:
+        """(id, value) of each text field of a long list of choices: the values chosen, then empty ones."""
+        values = self.selected if self.kind == "search" else self.selected + [""] * self.more
+        return [(self.id if self.kind == "search" else f"{self.id}-{n}", value)
+                for n, value in enumerate(values or [""], start=1)]
+
+    @property
+    def more(self) -> int:
+        """How many empty fields a long list of choices adds (fewer when `maxItems` says so)."""
+        more = _MORE_VALUES if self.selected else _MORE_VALUES + 1
+        return max(0, min(more, self.max_items - len(self.selected))) if self.max_items else more
+
+    @property
+    def target(self) -> str:
+        """The id an error summary's link leads to: the control itself, or the first of a group's."""
+        if self.kind in ("radio", "boolean", "checkboxes", "searchlist"):
+            return self.id + "-1"
+        return self.id
+
+    @property
     def input_type(self) -> str:
         """The <input> type; "text" when a browser would blank the value ("abc" as a number)."""
         html_value = _HTML_VALUES.get(self.kind)
@@ -76,8 +104,22 @@ def fields_for(schema: dict, ui: dict | None = None, values: Any = None,
 
 
 def data_from_form(schema: dict, form: Any) -> dict:
-    """Turn a submitted MultiDict into data typed after the schema, keeping bad input as typed."""
+    """Turn a submitted MultiDict into data typed after the schema, keeping bad input as typed.
+
+    A choice typed by its title (the searchable field of a long list) becomes its code when the schema
+    lists its choices (oneOf const/title), whatever the case and accents: "bambara (Bamanankan)" → "bam".
+    """
     return _object_from_form(schema, form, prefix="")
+
+
+def error_summary(fields: list[Field]) -> list[tuple[str, str, str]]:
+    """(target id, label, message) of each field in error, in the form's order, groups walked into."""
+    items = []
+    for built in fields:
+        if built.errors:
+            items.append((built.target, built.label, " ".join(built.errors)))
+        items += error_summary(built.children)
+    return items
 
 
 def errors_by_field(field_errors: list[dict]) -> dict[str, list[str]]:
@@ -108,7 +150,7 @@ def _fields(schema: dict, ui: dict, values: Mapping, errors: dict, prefix: str,
 def _field(name: str, prop: dict, required: bool, group_required: bool, ui: dict,
            value: Any, errors: dict) -> Field:
     """Build one field, recursing into the properties of an object."""
-    kind = _kind(prop, ui.get(name, {}).get("ui:widget"))
+    kind = _long_list(_kind(prop, ui.get(name, {}).get("ui:widget")), prop)
     built = Field(
         name=name, label=prop.get("title") or name.rsplit(".", 1)[-1], kind=kind,
         description=prop.get("description", ""), required=required,
@@ -120,7 +162,38 @@ def _field(name: str, prop: dict, required: bool, group_required: bool, ui: dict
         built.children = _fields(prop, ui, nested, errors, name + ".", built.required_attr)
     else:
         built.value = _display(value)
+    if kind in ("search", "searchlist"):
+        built.value = _titles(built.choices, built.value, prop.get("items", {}) if kind == "searchlist" else prop)
+    elif kind in ("select", "radio") and built.value is None and required and len(built.choices) == 1:
+        built.value = built.choices[0][0]  # the one possible answer (the evaluator's one candidate) is chosen
+    if kind == "searchlist" and isinstance(prop.get("maxItems"), int):
+        built.max_items = prop["maxItems"]
     return built
+
+
+def _long_list(kind: str, prop: dict) -> str:
+    """"search" for a select or radio buttons, "searchlist" for boxes to tick, over LONG_LIST choices."""
+    if kind in ("select", "radio") and len(_choices(prop)) > LONG_LIST:
+        return "search"
+    if kind == "checkboxes" and len(_choices(prop.get("items", {}))) > LONG_LIST:
+        return "searchlist"
+    return kind
+
+
+def _titles(choices: list[tuple[str, str]], value: str | list[str] | None, prop: dict) -> str | list[str] | None:
+    """A long list's chosen codes as the titles its text fields show; a code of an earlier version's list
+    (a language's two letters) by its title today; what was typed and matches nothing, as typed."""
+    titles = dict(choices)
+
+    def title(code):
+        if code in titles:
+            return titles[code]
+        if prop.get("x-reference") == "languages":
+            return titles.get(reference.language_code(code), code)
+        return code
+    if isinstance(value, list):
+        return [title(code) for code in value]
+    return None if value is None else title(value)
 
 
 def _kind(prop: dict, widget: str | None) -> str:
@@ -141,7 +214,7 @@ def _choices_for(prop: dict, kind: str) -> list[tuple[str, str]]:
     """The (value, label) choices a field offers, if any."""
     if kind == "boolean":
         return [("true", _("Oui")), ("false", _("Non"))]
-    return _choices(prop.get("items", {}) if kind == "checkboxes" else prop)
+    return _choices(prop.get("items", {}) if kind in ("checkboxes", "searchlist") else prop)
 
 
 def _choices(prop: dict) -> list[tuple[str, str]]:
@@ -201,8 +274,31 @@ def _object_from_form(schema: dict, form: Any, prefix: str) -> dict:
         else:
             value = _typed(prop, form.get(name))
         if value is not None:
-            data[key] = value
+            data[key] = _coded(prop.get("items", {}) if type_ == "array" else prop, value)
     return data
+
+
+def _coded(prop: dict, value: Any) -> Any:
+    """Choices typed by their title as their codes (a list item by item); anything else unchanged."""
+    if isinstance(value, list):
+        return [_coded(prop, item) for item in value]
+    options = prop.get("oneOf") or prop.get("anyOf") or []
+    if not isinstance(value, str) or not options or any(o.get("const") == value for o in options if "const" in o):
+        return value
+    earlier = reference.language_code(value) if prop.get("x-reference") == "languages" else None
+    if earlier and any(o.get("const") == earlier for o in options):
+        return earlier  # the two letters of earlier versions: "bm" → "bam"
+    typed = _folded(value)
+    for option in options:
+        if "const" in option and typed in (_folded(option.get("title") or ""), _folded(str(option["const"]))):
+            return option["const"]
+    return value
+
+
+def _folded(text: str) -> str:
+    """Text compared without case, accents or repeated spaces."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(char for char in text if not unicodedata.combining(char)).split())
 
 
 def _typed(prop: dict, raw: str | None) -> Any:

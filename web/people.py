@@ -9,7 +9,7 @@ from engine.errors import ValidationFailed
 from web import downloads
 from web.auth import login_required
 from web.errors import message
-from web.formfields import data_from_form, errors_by_field, fields_for
+from web.formfields import data_from_form, error_summary, errors_by_field, fields_for
 from web.store import uow
 
 bp = Blueprint("people", __name__, url_prefix="/personnes")
@@ -34,9 +34,10 @@ def register():
     try:
         person_id = people.register_person(uow(), g.actor, data)
     except ValidationFailed as error:
-        flash(message(error), "error")
         errors = errors_by_field([e.as_dict() for e in error.errors])
-        return render_template("people/register.html", fields=fields_for(schema, values=data, errors=errors)), 422
+        fields = fields_for(schema, values=data, errors=errors)
+        return render_template("people/register.html", fields=fields, refused=message(error),
+                               error_items=error_summary(fields), form_errors=errors.get("", [])), 422
     flash(_("Personne inscrite."), "success")
     return redirect(url_for("people.show", person_id=person_id))
 

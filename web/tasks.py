@@ -10,7 +10,7 @@ from engine.runtime import tasks
 from web.auth import login_required
 from web.display import data_rows, value_text
 from web.errors import message
-from web.formfields import data_from_form, errors_by_field, fields_for
+from web.formfields import data_from_form, error_summary, errors_by_field, fields_for
 from web.store import uow
 
 bp = Blueprint("tasks", __name__)
@@ -43,14 +43,17 @@ def complete(task_id):
     try:
         instance = tasks.complete_task(uow(), g.actor, task_id, data)
     except (ValidationFailed, Conflict) as error:
-        errors = errors_by_field([e.as_dict() for e in error.errors]) if isinstance(error, ValidationFailed) else {}
-        flash(message(error), "error")
+        refused = isinstance(error, ValidationFailed)
+        errors = errors_by_field([e.as_dict() for e in error.errors]) if refused else {}
+        if not refused:  # a refused form says what to fix in its summary, at the top of the form
+            flash(message(error), "error")
         task = tasks.get_task(uow(), g.actor, task_id, value_text=value_text)
         fields = fields_for(task["form"]["schema"], task["form"]["ui"], values=data, errors=errors)
         # Someone else completed it meanwhile: no form any more, what was typed is shown to copy.
         typed = data_rows(task["form"]["schema"], data) if task["state"] != "ready" else []
-        return render_template("task.html", task=task, fields=fields, form_errors=errors.get("", []), typed=typed), \
-            422 if isinstance(error, ValidationFailed) else 409
+        return render_template("task.html", task=task, fields=fields, form_errors=errors.get("", []), typed=typed,
+                               refused=message(error) if refused else None, error_items=error_summary(fields)), \
+            422 if refused else 409
     flash(_("Tâche « %(title)s » terminée.", title=submitted["title"]), "success")
     if instance["status"] == "error":  # the step after it failed: the file says why, and offers to retry
         flash(_("Le dossier s'est arrêté en erreur à l'étape « %(element)s » : %(message)s",

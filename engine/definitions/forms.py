@@ -4,8 +4,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
+from jsonschema import Draft202012Validator, validators
+from jsonschema.exceptions import SchemaError, ValidationError
 
 from engine.definitions import reference
 from engine.errors import FieldError, ValidationFailed
@@ -85,9 +85,33 @@ def expand(schema, choices, labelled=True):
     return expanded
 
 
+def choices_from_data(schema):
+    """Whether some field of `schema` takes its choices from the task's data (`x-choices-from`)."""
+    if isinstance(schema, dict):
+        return "x-choices-from" in schema or any(choices_from_data(value) for value in schema.values())
+    return isinstance(schema, list) and any(choices_from_data(item) for item in schema)
+
+
+TEXT_LIMIT = 10_000  # characters of a text field whose form sets no maxLength
+
+
+def _type_and_length(validator, types, instance, schema):
+    """JSON Schema's `type`, and at most TEXT_LIMIT characters for a text whose schema sets no maxLength."""
+    yield from Draft202012Validator.VALIDATORS["type"](validator, types, instance, schema)
+    if isinstance(instance, str) and "maxLength" not in schema and len(instance) > TEXT_LIMIT:
+        yield ValidationError(f"longer than {TEXT_LIMIT} characters", validator="maxLength",
+                              validator_value=TEXT_LIMIT)
+
+
+_BoundedValidator = validators.extend(Draft202012Validator, {"type": _type_and_length})
+
+
 def validate(schema, data):
-    """Check `data` against an expanded `schema`; raise ValidationFailed listing each field's problem."""
-    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    """Check `data` against an expanded `schema`; raise ValidationFailed listing each field's problem.
+
+    A text field is at most TEXT_LIMIT characters unless its schema says otherwise (maxLength).
+    """
+    validator = _BoundedValidator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
     errors = [_field_error(err) for err in validator.iter_errors(data)]
     if errors:
         raise ValidationFailed(_unique(errors))

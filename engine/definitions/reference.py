@@ -1,4 +1,5 @@
-"""Reference data as data: countries, currencies and languages (ISO, from pycountry), regions."""
+"""Reference data as data: countries and currencies (ISO, from pycountry), languages (ISO 639-3, from
+data/languages.json, with Mali's national languages), regions."""
 import gettext
 import json
 from functools import lru_cache
@@ -7,6 +8,9 @@ from pathlib import Path
 import pycountry
 
 REGIONS_FILE = Path(__file__).parent / "data" / "regions.json"
+# ISO 639-3 codes with their French and English names; `iso639_1` is the two-letter code earlier versions
+# stored for the same language, `mali` marks Mali's national languages.
+LANGUAGES_FILE = Path(__file__).parent / "data" / "languages.json"
 
 
 @lru_cache
@@ -19,8 +23,7 @@ def _iso_choices(name):
         tr = _translation("iso4217")
         pairs = [(c.alpha_3, f"{c.alpha_3} — {tr(c.name)}") for c in pycountry.currencies]
     elif name == "languages":
-        tr = _translation("iso639-3")
-        pairs = [(lang.alpha_2, tr(lang.name)) for lang in pycountry.languages if hasattr(lang, "alpha_2")]
+        pairs = [(lang["code"], lang["fr"]) for lang in languages()]
     else:
         raise KeyError(name)
     return sorted(pairs, key=lambda pair: pair[1].casefold())
@@ -40,3 +43,28 @@ def choices(name, regions):
 def bundled_regions():
     """The regional directorates shipped with Djoliba, as a list of {code, name}."""
     return json.loads(REGIONS_FILE.read_text(encoding="utf-8"))
+
+
+@lru_cache
+def languages():
+    """The languages forms offer: {code (ISO 639-3), fr, en, [iso639_1], [mali]}, as in LANGUAGES_FILE."""
+    return json.loads(LANGUAGES_FILE.read_text(encoding="utf-8"))
+
+
+@lru_cache
+def language_code(code):
+    """The ISO 639-3 code of a language code as stored, also the two-letter codes of earlier versions
+    ("bm" → "bam"); the code itself when it is not one of those."""
+    earlier = {lang["iso639_1"]: lang["code"] for lang in languages() if "iso639_1" in lang}
+    return earlier.get(code, code)
+
+
+def language_name(code, locale="fr"):
+    """A language's name in French or English ("fr", "en"), also for a two-letter code stored by earlier
+    versions; None for a code the list does not know."""
+    code = language_code(code)
+    for lang in languages():
+        if lang["code"] == code:
+            return lang["en"] if locale == "en" else lang["fr"]
+    return None
+

@@ -8,32 +8,32 @@ from datetime import date
 
 # key: (last name, first names, sex, age, birthday, region, education, occupation, languages, more fields)
 PERSONS = {
-    "aminata": ("Kanté", "Aminata", "F", 28, "03-14", "bamako", "secondaire", "Ouvrière maraîchère", ["fr", "bm"],
+    "aminata": ("Kanté", "Aminata", "F", 28, "03-14", "bamako", "secondaire", "Ouvrière maraîchère", ["fra", "bam"],
                 {"telephone": "+223 76 41 18 02", "adresse": "Sébénikoro, rue 512, Bamako"}),
     "souleymane": ("Traoré", "Souleymane", "M", 33, "08-02", "bamako", "fondamental", "Ouvrier agricole",
-                   ["bm", "fr"], {"telephone": "+223 66 20 57 91"}),
-    "rokia": ("Coulibaly", "Rokia", "F", 24, "11-09", "bamako", "secondaire", "Aide maraîchère", ["bm", "fr"], {}),
-    "ousmane": ("Diakité", "Ousmane", "M", 35, "01-25", "bamako", "secondaire", "Cuisinier", ["fr", "bm"],
+                   ["bam", "fra"], {"telephone": "+223 66 20 57 91"}),
+    "rokia": ("Coulibaly", "Rokia", "F", 24, "11-09", "bamako", "secondaire", "Aide maraîchère", ["bam", "fra"], {}),
+    "ousmane": ("Diakité", "Ousmane", "M", 35, "01-25", "bamako", "secondaire", "Cuisinier", ["fra", "bam"],
                 {"telephone": "+223 79 08 33 64", "email": "ousmane.diakite@example.ml"}),
     "fatoumata": ("Bagayoko", "Fatoumata", "F", 30, "06-30", "bamako", "secondaire", "Commis de cuisine",
-                  ["fr", "bm"], {}),
-    "ibrahima": ("Samaké", "Ibrahima", "M", 37, "09-17", "bamako", "superieur", "Comptable", ["fr", "en", "bm"],
+                  ["fra", "bam"], {}),
+    "ibrahima": ("Samaké", "Ibrahima", "M", 37, "09-17", "bamako", "superieur", "Comptable", ["fra", "eng", "bam"],
                  {"handicap": True, "telephone": "+223 76 90 12 48", "email": "i.samake@example.ml",
                   "adresse": "Hamdallaye ACI 2000, Bamako"}),
-    "bakary": ("Doumbia", "Bakary", "M", 38, "07-03", "bamako", "secondaire", "Maçon carreleur", ["bm", "fr"],
+    "bakary": ("Doumbia", "Bakary", "M", 38, "07-03", "bamako", "secondaire", "Maçon carreleur", ["bam", "fra"],
                {"telephone": "+223 65 77 01 39"}),
-    "nana": ("Konaré", "Nana", "F", 52, "02-11", "bamako", "fondamental", "Aide à domicile", ["bm", "fr"],
+    "nana": ("Konaré", "Nana", "F", 52, "02-11", "bamako", "fondamental", "Aide à domicile", ["bam", "fra"],
              {"adresse": "Magnambougou, chez sa sœur, Bamako"}),
-    "mamadou": ("Sissoko", "Mamadou", "M", 31, "04-18", "kayes", "fondamental", "Ouvrier agricole", ["fr", "bm"],
+    "mamadou": ("Sissoko", "Mamadou", "M", 31, "04-18", "kayes", "fondamental", "Ouvrier agricole", ["fra", "bam"],
                 {"telephone": "+223 75 12 66 80", "adresse": "Quartier Khasso, Kayes"}),
-    "kadidia": ("Diallo", "Kadidia", "F", 29, "12-05", "kayes", "fondamental", "Ouvrière agricole", ["ff", "fr"],
+    "kadidia": ("Diallo", "Kadidia", "F", 29, "12-05", "kayes", "fondamental", "Ouvrière agricole", ["ful", "fra"],
                 {}),
-    "demba": ("Camara", "Demba", "M", 34, "10-22", "kayes", "secondaire", "Cuisinier", ["fr", "bm"],
+    "demba": ("Camara", "Demba", "M", 34, "10-22", "kayes", "secondaire", "Cuisinier", ["fra", "bam"],
               {"telephone": "+223 74 55 03 17"}),
-    "assitan": ("Tounkara", "Assitan", "F", 26, "05-13", "kayes", "secondaire", "Pâtissière", ["fr", "bm"], {}),
-    "sekou": ("Kanouté", "Sékou", "M", 23, "01-08", "kayes", "secondaire", "Mécanicien automobile", ["fr", "bm"],
+    "assitan": ("Tounkara", "Assitan", "F", 26, "05-13", "kayes", "secondaire", "Pâtissière", ["fra", "bam"], {}),
+    "sekou": ("Kanouté", "Sékou", "M", 23, "01-08", "kayes", "secondaire", "Mécanicien automobile", ["fra", "bam"],
               {"telephone": "+223 70 31 92 05"}),
-    "lassana": ("Soumaré", "Lassana", "M", 42, "08-29", "kayes", "aucun", "Soudeur", ["bm", "ar"],
+    "lassana": ("Soumaré", "Lassana", "M", 42, "08-29", "kayes", "aucun", "Soudeur", ["bam", "ara"],
                 {"adresse": "Légal Ségou, Kayes"}),
 }
 
@@ -64,7 +64,7 @@ def serres_espagne(d):
         "description_activites": "Plantation, palissage et récolte sous serre ; tri et mise en caisse ; "
                                  "entretien de l'irrigation au goutte-à-goutte.",
         "competences_attendues": "Soin dans la récolte, résistance à la chaleur, travail en équipe",
-        "langues_requises": ["fr"], "niveau_langue_requis": "notions",
+        "langues_requises": ["fra"], "niveau_langue_requis": "notions",
         "salaire": {"montant": 1381.0, "devise": "EUR"}, "periodicite_salaire": "mensuel",
         "avantages": ["billet_avion", "logement", "transport"],
         "lieu_travail_ville": "Níjar", "lieu_travail_pays": "ES",
@@ -108,7 +108,7 @@ def cuisine_maroc(d):
         "description_activites": "Mise en place, préparation des entrées et des garnitures, cuissons sous la "
                                  "conduite du chef de partie, respect des règles d'hygiène (HACCP).",
         "competences_attendues": "Gestes de base de la cuisine, hygiène, rapidité pendant le service",
-        "langues_requises": ["fr"], "niveau_langue_requis": "intermediaire",
+        "langues_requises": ["fra"], "niveau_langue_requis": "intermediaire",
         "salaire": {"montant": 4800, "devise": "MAD"}, "periodicite_salaire": "mensuel",
         "avantages": ["logement", "restauration", "assurance_maladie"],
         "lieu_travail_ville": "Marrakech", "lieu_travail_pays": "MA",
@@ -249,7 +249,7 @@ def controle_contrat(day, missing=()):
                 "modalites_retour")
     data = {"date_reception_contrat": day, "mentions_contrat": {m: m not in missing for m in mentions},
             "remuneration_nette": {"montant": 1210.0, "devise": "EUR"}, "duree_contrat_mois": 6,
-            "langues_contrat": ["es", "fr"], "contrat_compris_par_candidat": True,
+            "langues_contrat": ["spa", "fra"], "contrat_compris_par_candidat": True,
             "frais_a_charge_travailleur": False}
     if missing:
         data["observations_contrat"] = "Le contrat ne dit rien des congés payés de la campagne."

@@ -79,15 +79,21 @@ def get_task(uow, actor, task_id, value_text=None):
 
 
 def submission_form(uow, actor, task_id):
-    """A task's title and raw form schema: enough to read a submission, without loading the workflow.
+    """A task's title and form schema with its choices: enough to read a submission, whose long lists
+    of choices are typed by their titles.
 
-    Raises NotFound or Forbidden like `get_task`; the choices are not filled in (types are
-    all a submission needs), and nothing is recorded as read.
+    Raises NotFound or Forbidden like `get_task`. The workflow is loaded only when the form takes
+    choices from the task's data (`x-choices-from`); nothing is recorded as read.
     """
     with uow:
-        row = _readable_row(uow.session, actor, task_id)
-        forms = uow.session.get(Instance, row.instance_id).version.forms
-        return {"title": row.title, "schema": forms.get(row.form) or {"type": "object", "properties": {}}}
+        session = uow.session
+        row = _readable_row(session, actor, task_id)
+        instance = session.get(Instance, row.instance_id)
+        schema = instance.version.forms.get(row.form) or {"type": "object", "properties": {}}
+        data = {}
+        if row.state == "ready" and forms.choices_from_data(schema):
+            data = load_workflow(instance.version, instance.state).get_task_from_id(UUID(row.id)).data
+        return {"title": row.title, "schema": forms.expand(schema, _choices(session, row, data))}
 
 
 def task_form(version, filename, choices):

@@ -7,7 +7,7 @@ Each function returns a fresh dict, so callers may change it freely.
 def personne(region="bamako", nom="Keïta", prenoms="Fatoumata", sexe="F"):
     """A candidate to migration registered at a regional directorate."""
     return {"nom": nom, "prenoms": prenoms, "sexe": sexe, "region": region, "date_naissance": "1998-02-20",
-            "niveau_etudes": "superieur", "metier": "Infirmière", "langues": ["fr", "en"], "consentement": True}
+            "niveau_etudes": "superieur", "metier": "Infirmière", "langues": ["fra", "eng"], "consentement": True}
 
 
 def analyser(candidat, diplomes=True):

@@ -13,13 +13,13 @@ def personne_bamako():
     """A candidate registered at the Bamako directorate."""
     return {"nom": "Traoré", "prenoms": "Aminata", "sexe": "F", "region": "bamako", "date_naissance": "1996-04-12",
             "telephone": "+223 76 12 34 56", "niveau_etudes": "secondaire", "metier": "Ouvrière agricole",
-            "langues": ["fr", "bm"], "consentement": True}
+            "langues": ["fra", "bam"], "consentement": True}
 
 
 def personne_kayes():
     """A candidate registered at the Kayes directorate."""
     return {"nom": "Diallo", "prenoms": "Moussa", "sexe": "M", "region": "kayes", "date_naissance": "1991-11-02",
-            "niveau_etudes": "fondamental", "metier": "Maçon", "langues": ["fr"], "consentement": True}
+            "niveau_etudes": "fondamental", "metier": "Maçon", "langues": ["fra"], "consentement": True}
 
 
 def donnees_selection(candidat, offre="OFF-2025-0100"):
@@ -60,7 +60,7 @@ def contrat(manquantes=(), frais=False, compris=True):
     """A contract check; the mentions in `manquantes` are missing, `frais` means fees charged to the worker."""
     data = {"date_reception_contrat": "2025-04-18",
             "mentions_contrat": {mention: mention not in manquantes for mention in MENTIONS},
-            "duree_contrat_mois": 5, "langues_contrat": ["es", "fr"], "contrat_compris_par_candidat": compris,
+            "duree_contrat_mois": 5, "langues_contrat": ["spa", "fra"], "contrat_compris_par_candidat": compris,
             "frais_a_charge_travailleur": frais}
     if "remuneration_avantages" not in manquantes:
         data["remuneration_nette"] = {"montant": 1250.0, "devise": "EUR"}

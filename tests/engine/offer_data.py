@@ -25,7 +25,7 @@ def enregistrer_saisonnier_espagne():
         "description_activites": "Cueillette, tri et conditionnement des fraises sous serre, "
                                  "entretien des plants et chargement des caisses.",
         "competences_attendues": "Endurance physique, rapidité, respect des consignes d'hygiène",
-        "langues_requises": ["es", "fr"],
+        "langues_requises": ["spa", "fra"],
         "niveau_langue_requis": "notions",
         "salaire": {"montant": 1323.0, "devise": "EUR"},
         "periodicite_salaire": "mensuel",
@@ -59,7 +59,7 @@ def enregistrer_chantier_cote_divoire():
         "description_activites": "Coffrage, ferraillage et coulage de dalles sur un chantier "
                                  "d'immeubles d'habitation à Cocody.",
         "competences_attendues": "Lecture de plans, maîtrise du coffrage bois et métallique",
-        "langues_requises": ["fr"],
+        "langues_requises": ["fra"],
         "niveau_langue_requis": "intermediaire",
         "salaire": {"montant": 250000, "devise": "XOF"},
         "periodicite_salaire": "mensuel",
@@ -105,7 +105,7 @@ def negocier_accord():
         "diffusion": "affichage",
         "analyse_besoins": "Besoin réel de 40 cueilleurs pour la campagne de mars à juillet.",
         "tests_requis": ["test_linguistique", "test_technique"],
-        "langues_a_tester": ["es"],
+        "langues_a_tester": ["spa"],
         "modalites_presentation": ["envoi_cv", "entretien_visioconference"],
         "services_employeur": ["salle_conference", "bureau_entretien"],
         "accord_employeur": True,

@@ -18,7 +18,7 @@ def person(region, index):
     """The registration form of the `index`-th candidate of `region`, with consent."""
     last, first, sex, born, occupation = CANDIDATES[region][index]
     return {"nom": last, "prenoms": first, "sexe": sex, "date_naissance": born, "region": region,
-            "metier": occupation, "niveau_etudes": "fondamental", "langues": ["fr", "bm"], "consentement": True}
+            "metier": occupation, "niveau_etudes": "fondamental", "langues": ["fra", "bam"], "consentement": True}
 
 
 def negocier_sans_tests():
@@ -68,7 +68,7 @@ def preparer_tests(epreuves=("test_linguistique", "test_technique"), note_minima
             "date_tests": "2025-02-24", "modalite_tests": "presentiel",
             "lieu_tests": "Centre de formation professionnelle de Bamako"}
     if "test_linguistique" in epreuves:
-        data["langues_testees"] = ["es"]
+        data["langues_testees"] = ["spa"]
     return data
 
 

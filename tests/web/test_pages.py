@@ -322,7 +322,8 @@ def test_bad_form_is_refused_with_french_messages_and_keeps_what_was_typed(app, 
     before = instance_of_task(app, task_id)
     typed = MultiDict([("metier", "Maçon coffreur"), ("nombre_postes", "abc"),
                        ("date_reception_offre", "2025-13-45"), ("salaire.montant", "mille"),
-                       ("salaire.devise", "XOF"), ("langues_requises", "fr"), ("langues_requises", "bm"),
+                       ("salaire.devise", "XOF"), ("langues_requises", "français"), ("langues_requises", "bam"),
+                       ("langues_requises", "Tamacheq"),
                        ("type_contrat", "temps_plein"), ("employeur_email", "pas-une-adresse")])
     response = post_task_form(dcim, task_id, typed)
     assert response.status_code == 422
@@ -364,10 +365,21 @@ def test_bad_form_is_refused_with_french_messages_and_keeps_what_was_typed(app, 
     assert control("salaire.montant")["value"] == "mille"
     assert control("metier")["value"] == "Maçon coffreur"
     assert control("employeur_email")["value"] == "pas-une-adresse"
-    assert [o["attrs"]["value"] for o in form.find("option") if "selected" in o["attrs"]
-            and o["parent"]["attrs"].get("name") == "salaire.devise"] == ["XOF"]
-    checked = {e["attrs"]["value"] for e in form.named("langues_requises") if "checked" in e["attrs"]}
-    assert checked == {"fr", "bm"}
+    # Long lists (170 currencies, the languages) are text fields searching a list, showing the titles; one
+    # typed by its title, whatever the case, or by its code is kept; an unknown one is kept as typed.
+    assert control("salaire.devise")["value"] == "XOF — Franc CFA (BCEAO)"
+    assert control("salaire.devise")["list"] == "field-salaire-devise-list"
+    typed_languages = [e["attrs"]["value"] for e in form.named("langues_requises")]
+    assert typed_languages == ["Français", "Bambara (bamanankan)", "Tamacheq", "", "", ""]
+    assert error_of("langues_requises") == "Choisissez une valeur de la liste."
+    # The summary at the top names each field in error and links to it; the page opens on it.
+    summary = form.by_id("error-summary")
+    assert "autofocus" in summary["attrs"] and summary["attrs"]["tabindex"] == "-1"
+    links = {a["attrs"]["href"]: a["text"] for a in form.find("a") if a["parent"]["parent"]["parent"] is summary}
+    assert links["#field-nombre_postes"] == "Nombre de postes à pourvoir : Saisissez un nombre entier."
+    assert links["#field-langues_requises-1"].endswith(": Choisissez une valeur de la liste.")
+    assert {"#field-salaire-montant", "#field-source_offre-1", "#field-employeur_email"} <= set(links)
+    assert all(form.by_id(href[1:]) for href in links)  # each link leads to a field of the page
     assert [e["attrs"]["value"] for e in form.named("type_contrat") if "checked" in e["attrs"]] == ["temps_plein"]
 
     after = instance_of_task(app, task_id)

@@ -6,13 +6,19 @@ def test_register_then_read_a_person(client):
     login(client, "conseiller-bamako")
     form = client.get("/personnes/nouvelle").get_data(as_text=True)
     assert 'name="consentement"' in form and 'value="bamako" selected' in form
+    # Languages (ISO 639-3, Mali's national languages among them) are typed and searched, not 198 boxes to tick.
+    assert 'type="checkbox" id="field-langues' not in form and form.count('name="langues"') == 4
+    assert all(f'<option value="{name}">' in form for name in ("Bambara (bamanankan)", "Soninké", "Tamasheq",
+                                                                "Hassaniyya", "Dogon (toro so)", "Français"))
 
     answer = client.post("/personnes/nouvelle", data={
         "csrf_token": csrf_token(form), "nom": "Traoré", "prenoms": "Moussa", "sexe": "M", "region": "bamako",
-        "date_naissance": "1990-01-31", "consentement": "true"})
+        "date_naissance": "1990-01-31", "consentement": "true",
+        "langues": ["bambara (BAMANANKAN)", "Soninke", "fra", ""]})
     assert answer.status_code == 302
     page = client.get(answer.location).get_data(as_text=True)
     assert "TRAORÉ Moussa, né en 1990" in page and "Chaque consultation de cette fiche est enregistrée." in page
+    assert "Bambara (bamanankan), Soninké, Français" in page
     assert "TRAORÉ Moussa" in client.get("/personnes/?q=tra").get_data(as_text=True)
 
 
@@ -21,11 +27,17 @@ def test_a_refused_registration_keeps_what_was_typed(client):
     form = client.get("/personnes/nouvelle").get_data(as_text=True)
     answer = client.post("/personnes/nouvelle", data={
         "csrf_token": csrf_token(form), "nom": "Coulibaly", "prenoms": "Fanta", "sexe": "F", "region": "bamako",
-        "date_naissance": "31/01/1990"})
+        "date_naissance": "31/01/1990", "langues": ["Bambara (bamanankan)", "Klingon"]})
     page = answer.get_data(as_text=True)
     assert answer.status_code == 422
     assert 'value="Coulibaly"' in page and 'value="31/01/1990"' in page
+    assert 'value="Bambara (bamanankan)"' in page and 'value="Klingon"' in page
     assert "Saisissez une date au format AAAA-MM-JJ." in page
+    # The summary at the top links each field in error, and the page opens on it.
+    assert 'id="error-summary" role="alert" tabindex="-1" autofocus' in page
+    assert '<a href="#field-date_naissance">Date de naissance : Saisissez une date au format AAAA-MM-JJ.</a>' in page
+    assert '<a href="#field-langues-1">Langues parlées : Choisissez une valeur de la liste.</a>' in page
+    assert '<a href="#field-consentement-1">' in page
 
 
 def test_other_regions_and_other_roles_cannot_read(client, app):

@@ -73,6 +73,7 @@ def test_preselection_and_tests_through_the_pages(app):
         shown = page(evaluator, f"/tasks/{task_id}")
         # The one candidate of this evaluation is the only choice, so the evaluator knows whom they assess.
         assert [e["attrs"]["value"] for e in shown.named("candidat_evalue")] == [str(candidate)]
+        assert all("checked" in e["attrs"] for e in shown.named("candidat_evalue"))  # and it is chosen already
         complete(evaluator, task_id, preselection_data.evaluer(candidate, test_linguistique=13, test_technique=11))
 
     with app.app_context():

@@ -11,7 +11,7 @@ from engine.store.tables import AuditEvent
 def awa(**changes):
     data = {"nom": "Keïta", "prenoms": "Awa", "sexe": "F", "date_naissance": "1994-05-12", "region": "bamako",
             "telephone": "+223 76 12 34 56", "niveau_etudes": "secondaire", "metier": "Aide-soignante",
-            "langues": ["fr", "bm"], "consentement": True}
+            "langues": ["fra", "bam"], "consentement": True}
     data.update(changes)
     return data
 
@@ -26,7 +26,7 @@ def test_a_counsellor_registers_in_their_region_with_consent(uow):
     person_id = people.register_person(uow, BAMAKO, awa())
     person = people.get_person(uow, BAMAKO, person_id)
 
-    assert person["nom"] == "Keïta" and person["region"] == "bamako" and person["langues"] == ["fr", "bm"]
+    assert person["nom"] == "Keïta" and person["region"] == "bamako" and person["langues"] == ["fra", "bam"]
     assert person["consentement"]["date"] is not None
     assert person["consentement"]["finalite"].startswith("Placement à l'international")
     assert person["label"] == f"KEÏTA Awa, née en 1994 (n° {person_id})"

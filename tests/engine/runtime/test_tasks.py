@@ -132,7 +132,7 @@ RECORDING_MISTAKES = {
                        [("source_offre", "enum", {})]),
     "unknown country": ({**offer_data.enregistrer_saisonnier_espagne(), "lieu_travail_pays": "ESP"},
                         [("lieu_travail_pays", "enum", {})]),
-    "unknown language in a list": ({**offer_data.enregistrer_saisonnier_espagne(), "langues_requises": ["es", "xx"]},
+    "unknown language in a list": ({**offer_data.enregistrer_saisonnier_espagne(), "langues_requises": ["spa", "xx"]},
                                    [("langues_requises", "enum", {})]),
     "nested field": ({**offer_data.enregistrer_saisonnier_espagne(), "salaire": {"montant": -5, "devise": "EUR"}},
                      [("salaire.montant", "minimum", {"limit": 0})]),

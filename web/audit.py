@@ -6,20 +6,22 @@ from flask_babel import gettext as _
 
 from engine.accounts import users
 from engine.accounts.access import can_audit
-from engine.audit.search import EventFilter, export_events, search_events
+from engine.audit.search import EventFilter, export_events, require_audit, search_events
 from engine.audit.timeline import timeline
 from engine.errors import FieldError
 from engine.runtime import instances
 from engine.runtime.vocabulary import vocabularies
 from web import csv_export, display
 from web.auth import login_required
+from web.errors import error_page
 from web.instances import diagram_of
 from web.labels import EVENTS
 from web.messages import field_message
 from web.store import MAX_ROW_ID, uow
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
-_TEXT_FILTERS = ("person", "process", "region", "kind", "business_key")
+# Text filters, each at most as long as the column it searches (an export records its filters in the audit).
+_TEXT_FILTERS = {"person": 80, "process": 100, "region": 40, "kind": 40, "business_key": 120}
 # Spreadsheets run a cell starting with one of these as a formula: such text is quoted.
 
 
@@ -33,6 +35,10 @@ def event_filters(args):
     """The search filters from a query string (the pages' and the API's), and a FieldError for each
     invalid one (that filter is then left out)."""
     values, errors = {name: args.get(name, "").strip() or None for name in _TEXT_FILTERS}, []
+    for name, limit in _TEXT_FILTERS.items():
+        if values[name] and len(values[name]) > limit:
+            values[name] = None
+            errors.append(FieldError(name, "maxLength", {"limit": limit}))
     for name in ("date_from", "date_to"):
         text = args.get(name, "").strip()
         try:
@@ -66,7 +72,10 @@ def search():
 @bp.get("/events.csv")
 @login_required
 def export():
-    filters, _errors = _filters()
+    filters, errors = _filters()
+    if errors:  # rather than an export of more than was asked for
+        require_audit(g.actor)
+        return error_page(422, " ".join(f"{name} : {text}" for name, text in errors.items()))
     rows = export_events(uow(), g.actor, filters)
     header = [_("N°"), _("Date (UTC)"), _("Personne"), _("Événement"), _("Code"), _("Dossier"),
               _("N° interne du dossier"), _("Procédure"), _("Région"), _("Élément"), _("Champs modifiés"),

@@ -93,6 +93,8 @@ def test_the_search_pages_by_cursor_and_new_events_do_not_shift_the_pages(app, a
                               "limit": ["Saisissez une valeur supérieure ou égale à 1."]}),
     ("limit=501", {"limit": ["Saisissez une valeur inférieure ou égale à 500."]}),
     ("limit=dix&cursor=x", {"limit": ["Saisissez un nombre entier."], "cursor": ["Saisissez un nombre entier."]}),
+    ("person=" + "x" * 81 + "&kind=" + "k" * 41, {"person": ["Saisissez au plus 80 caractères."],
+                                                  "kind": ["Saisissez au plus 40 caractères."]}),
 ])
 def test_wrong_filters_are_a_422_naming_each_field(api, spec, files, query, fields):
     error = conforms(spec, "Error", search(api, query, status=422))
@@ -218,3 +220,12 @@ def test_the_timeline_hides_health_data_from_managers_as_the_pages_do(api, depar
     assert health_seen(answer(api("GET", f"/instances/{file_id}/timeline", "direction-bamako"), 200)) == HEALTH
     page = answer(api("GET", "/audit/events?kind=task_completed&business_key=DEP-API-SANTE", "direction"), 200)
     assert all("changes" not in e["details"] for e in page["events"])  # the search gives field names only
+
+
+def test_an_export_with_a_filter_too_long_is_refused_and_records_nothing(app, files):
+    from test_pages import browser
+    direction = browser(app, "direction")
+    before = stored_events(app)
+    refused = direction.get("/audit/events.csv?business_key=" + "x" * 121)
+    assert refused.status_code == 422 and "Saisissez au plus 120 caractères." in refused.get_data(as_text=True)
+    assert stored_events(app)[len(before):] == []  # no export, so no audit_export with 121 characters in it

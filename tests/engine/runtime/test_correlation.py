@@ -73,6 +73,32 @@ SENDING = _diagram("corr_suivi", ["debut", "annoncer", "fin"], """
     <bpmn:sequenceFlow id="f2" sourceRef="annoncer" targetRef="fin" />""")
 
 
+# The same wait as a branch of an event-based gateway, beside a 30-day timer.
+AT_GATEWAY = _diagram("corr_passerelle", ["debut", "attendre", "desiste", "delai", "clore", "fin", "fin_delai"], """
+    <bpmn:startEvent id="debut"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:eventBasedGateway id="attendre"><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
+      <bpmn:outgoing>f5</bpmn:outgoing></bpmn:eventBasedGateway>
+    <bpmn:intermediateCatchEvent id="desiste"><bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing>
+      <bpmn:messageEventDefinition messageRef="message_desistement"><bpmn:extensionElements>
+        <spiffworkflow:messageVariable>desistement</spiffworkflow:messageVariable>
+        <spiffworkflow:processVariableCorrelation><spiffworkflow:propertyId>candidat</spiffworkflow:propertyId>
+          <spiffworkflow:expression>candidat</spiffworkflow:expression></spiffworkflow:processVariableCorrelation>
+      </bpmn:extensionElements></bpmn:messageEventDefinition></bpmn:intermediateCatchEvent>
+    <bpmn:intermediateCatchEvent id="delai"><bpmn:incoming>f5</bpmn:incoming><bpmn:outgoing>f6</bpmn:outgoing>
+      <bpmn:timerEventDefinition><bpmn:timeDuration>"P30D"</bpmn:timeDuration></bpmn:timerEventDefinition>
+    </bpmn:intermediateCatchEvent>
+    <bpmn:scriptTask id="clore"><bpmn:incoming>f3</bpmn:incoming><bpmn:outgoing>f4</bpmn:outgoing>
+      <bpmn:script>cause = desistement["motif"]</bpmn:script></bpmn:scriptTask>
+    <bpmn:endEvent id="fin"><bpmn:incoming>f4</bpmn:incoming></bpmn:endEvent>
+    <bpmn:endEvent id="fin_delai"><bpmn:incoming>f6</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="debut" targetRef="attendre" />
+    <bpmn:sequenceFlow id="f2" sourceRef="attendre" targetRef="desiste" />
+    <bpmn:sequenceFlow id="f3" sourceRef="desiste" targetRef="clore" />
+    <bpmn:sequenceFlow id="f4" sourceRef="clore" targetRef="fin" />
+    <bpmn:sequenceFlow id="f5" sourceRef="attendre" targetRef="delai" />
+    <bpmn:sequenceFlow id="f6" sourceRef="delai" targetRef="fin_delai" />""")
+
+
 def _bare(bpmn, pid, data):
     parser = SpiffBpmnParser()
     parser.add_bpmn_io(io.BytesIO(bpmn), "d.bpmn")
@@ -148,3 +174,16 @@ def test_a_message_thrown_by_a_file_correlates_on_its_content(uow):
         [received] = uow.session.scalars(select(AuditEvent).where(AuditEvent.kind == "message_received",
                                                                   AuditEvent.instance_id == first["id"])).all()
         assert received.details["sender_id"] == sender["id"]
+
+
+def test_a_file_waiting_at_an_event_based_gateway_is_found_by_its_correlation_values(uow):
+    # SpiffWorkflow reads a branch's processVariableCorrelation for no one: the engine does, when it notes the wait.
+    deploy(uow, {"passerelle.bpmn": AT_GATEWAY}, "test")
+    first = instances.start_instance(uow, DCIM, "corr_passerelle", "DEP-1", {"candidat": "P-7"})
+    second = instances.start_instance(uow, DCIM, "corr_passerelle", "DEP-2", {"candidat": "P-9"})
+    answer = inbound.send_message(uow, ADMIN, "desistement", correlation={"candidat": "P-7"},
+                                  payload={"numero_candidat": "P-7", "motif": "malade"})
+    assert answer["delivered_to"] == [first["id"]]
+    done = instances.get_instance(uow, DCIM, first["id"])
+    assert (done["status"], done["data"]["cause"]) == ("completed", "malade")
+    assert instances.get_instance(uow, DCIM, second["id"])["status"] == "waiting"

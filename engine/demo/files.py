@@ -299,11 +299,15 @@ class _Demo:
         file_id = self.file("reintegration", "RET-2026-008/reintegration")
         self.do("conseiller-bamako", file_id, "inscrire_profiler", entry.profil_carreleur(d, ids["bakary"]), on=-58)
         self.do("conseiller-bamako", file_id, "informer_orienter", entry.orientation(d(-55), "auto_emploi"), on=-55)
-        self.do("conseiller-bamako", file_id, "presenter_programmes_appui", entry.appui_carrelage(d), on=-20)
-        self.do("conseiller-bamako", file_id, "orienter_apej", entry.apej(d), on=-2)
-        # An involuntary return: reintegration opens at once; the evaluator is to validate his experience.
+        # He is 38: the APEJ is proposed before the self-employment programmes.
+        self.do("conseiller-bamako", file_id, "orienter_apej", entry.apej(d), on=-52)
+        self.do("conseiller-bamako", file_id, "presenter_programmes_appui", entry.appui_carrelage(d), on=-48)
+        # An involuntary return: received first, informed, he asks for support; the evaluator is to validate
+        # his experience.
         back = self.start("conseiller-kayes", "retour_migrant", "RET-2026-011", on=-20)
         self.do("conseiller-kayes", back, "enregistrer_retour", entry.retour_algerie(d, ids["lassana"]), on=-20)
+        self.do("conseiller-kayes", back, "proposer_accompagnement_prioritaire", entry.programmes_prioritaires(d),
+                on=-18)
         file_id = self.file("reintegration", "RET-2026-011/reintegration")
         self.do("conseiller-kayes", file_id, "inscrire_profiler", entry.profil_soudeur(d, ids["lassana"]), on=-17)
         self.do("conseiller-kayes", file_id, "informer_orienter", entry.orientation(

@@ -330,7 +330,7 @@ def analyse_mecanicien(d, candidat):
 def retour_france_fin_contrat(d, migrant):
     return {"migrant": migrant, "date_retour": d(-70), "pays_provenance": "FR", "duree_sejour_mois": 72,
             "metier_exerce_etranger": "Maçon puis chef d'équipe sur des chantiers de rénovation",
-            "motif_retour": "contrat_termine",
+            "motifs_retour": ["contrat_termine", "investissement_expertise"],
             "circonstances_retour": "Fin de son contrat en Île-de-France ; rentré avec ses économies pour "
                                     "s'installer à son compte."}
 
@@ -370,16 +370,22 @@ def appui_carrelage(d):
 
 
 def apej(d):
-    return {"date_orientation_apej": d(-44), "services_apej": ["financement_projet", "accompagnement_creation"],
+    return {"date_orientation_apej": d(-52), "services_apej": ["financement_projet", "accompagnement_creation"],
             "observations_apej": "Dossier de financement déposé au guichet APEJ de Bamako."}
 
 
 def retour_algerie(d, migrant):
     return {"migrant": migrant, "date_retour": d(-25), "pays_provenance": "DZ", "duree_sejour_mois": 30,
             "metier_exerce_etranger": "Soudeur sur des chantiers de construction métallique",
-            "motif_retour": "expulsion_rapatriement",
+            "motifs_retour": ["expulsion_rapatriement", "tout_perdu"],
             "circonstances_retour": "Reconduit à la frontière puis rapatrié à Kayes en convoi, sans ressources.",
             "besoins_immediats": ["subsistance", "documents", "sante"]}
+
+
+def programmes_prioritaires(d):
+    return {"date_information": d(-18), "programmes_presentes": ["accompagnement_anpe", "validation_acquis",
+                                                                  "emploi_salarie"],
+            "accompagnement_souhaite": True, "orientation_souhaitee": "salarie"}
 
 
 def profil_soudeur(d, migrant):
@@ -396,23 +402,28 @@ def profil_soudeur(d, migrant):
 def retour_france_titre_expire(d, migrant):
     return {"migrant": migrant, "date_retour": d(-4), "pays_provenance": "FR", "duree_sejour_mois": 180,
             "metier_exerce_etranger": "Aide à domicile auprès de personnes âgées",
-            "motif_retour": "titre_sejour_expire",
+            "motifs_retour": ["titre_sejour_expire"],
             "circonstances_retour": "Titre de séjour non renouvelé ; rentrée par ses propres moyens.",
             "besoins_immediats": ["hebergement"]}
 
 
 # --- Private placement agencies ---------------------------------------------------------------------------
 
+MINISTERE_EMPLOI = "Ministère de l'Entrepreneuriat national, de l'Emploi et de la Formation professionnelle"
+
+
 def agence_horizon(year):
     return {"agence_nom": "Horizon Placement International SARL", "numero_agrement": "AGR-2023-041/MTFP",
-            "date_agrement": "2023-06-15", "agence_adresse": "Avenue de l'OUA, immeuble Kanaga, Faladié, Bamako",
+            "date_agrement": "2023-06-15", "ministere_agrement": MINISTERE_EMPLOI,
+            "agence_adresse": "Avenue de l'OUA, immeuble Kanaga, Faladié, Bamako",
             "agence_telephone": "+223 20 22 61 75", "agence_email": "direction@horizon-placement.example.ml",
             "responsable_agence": "Modibo Tangara", "membre_conabem": True, "premiere_annee_rapport": year}
 
 
 def agence_kenedougou(year):
     return {"agence_nom": "Kénédougou Recrutement Conseil", "numero_agrement": f"AGR-{year}-006/MTFP",
-            "date_agrement": date(year, 3, 4).isoformat(), "agence_adresse": "Quartier Wayerma II, Sikasso",
+            "date_agrement": date(year, 3, 4).isoformat(), "ministere_agrement": MINISTERE_EMPLOI,
+            "agence_adresse": "Quartier Wayerma II, Sikasso",
             "agence_telephone": "+223 21 62 03 88", "responsable_agence": "Salif Berthé",
             "membre_conabem": False, "premiere_annee_rapport": year}
 

@@ -3,8 +3,8 @@
 One row per return file (under way, finished or cancelled by hand with the
 reason: `status`, `cancel_reason`): who came back, when (the date of the return to Mali,
 as recorded; `registered_on` is the day the file was opened), to which regional
-directorate, from which country, and the category the decision table gave the
-return.
+directorate, from which country, for which reasons (several may apply, joined by
+commas) and the category the decision table gave the return.
 """
 from engine.records.fields import as_date, as_int, file_status, upsert
 from engine.store.tables import Person, ReturnRecord
@@ -19,9 +19,17 @@ def project(session, instance):
            person_id=registered_person(session, data.get("migrant")),
            region=data.get("region") or data.get("region_initiateur"),
            category=data.get("categorie_retour") if data.get("categorie_retour") in CATEGORIES else None,
-           reason=data.get("motif_retour"), country_from=country if _iso2(country) else None,
+           reason=_reasons(data), country_from=country if _iso2(country) else None,
            registered_on=as_date(instance.started_at), returned_on=as_date(data.get("date_retour")),
            status=file_status(instance), cancel_reason=instance.cancel_reason)
+
+
+def _reasons(data):
+    """The return's reasons joined by commas; a file of an older version has a single `motif_retour`."""
+    reasons = data.get("motifs_retour")
+    if isinstance(reasons, list):
+        return ",".join(str(r) for r in reasons)[:200] or None
+    return data.get("motif_retour")
 
 
 def registered_person(session, value):

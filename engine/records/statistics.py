@@ -12,6 +12,7 @@ from statistics import median
 from sqlalchemy import literal, select
 
 from engine.store.tables import (
+    AgencyPlacement,
     AgencyReport,
     CandidateService,
     Candidature,
@@ -115,11 +116,21 @@ def _indicators():
         Indicator("reinsertions", N_("Parcours de réinsertion"), Reintegration, Reintegration.updated_at,
                   reintegrated, Reintegration.region,
                   {"region": Reintegration.region, "categorie": Reintegration.path}),
+        # DOM box (§9): what became of the returnees accompanied, by the outcome of their last follow-up.
+        Indicator("resultats_reinsertion", N_("Résultats de la réinsertion (dernier suivi)"), Reintegration,
+                  Reintegration.updated_at, (*reintegrated, Reintegration.outcome.is_not(None)), Reintegration.region,
+                  {"region": Reintegration.region, "categorie": Reintegration.outcome}),
         Indicator("reinsertions_annulees", N_("Parcours de réinsertion annulés, par motif"), Reintegration,
                   Reintegration.updated_at, (Reintegration.status == "annule",), Reintegration.region,
                   {"region": Reintegration.region, "categorie": Reintegration.cancel_reason}),
         Indicator("rapports_agences", N_("Rapports annuels des agences privées"), AgencyReport, AgencyReport.due_on,
                   columns={"categorie": AgencyReport.status}),
+        # §5.3: the placements the private agencies report, by sex, destination and occupation (a national count).
+        Indicator("placements_agences", N_("Travailleurs placés à l'étranger par les agences privées"),
+                  AgencyPlacement, AgencyPlacement.year_end, columns={
+                      "pays": AgencyPlacement.country, "metier": AgencyPlacement.occupation,
+                      "sexe": AgencyPlacement.sex, "categorie": AgencyPlacement.agency},
+                  total=AgencyPlacement.workers),
     ]
 
 
@@ -156,7 +167,9 @@ def count(uow, key, by=None, start=None, end=None, region=None, today=None):
     with uow:
         for amount, moment, grouped, sex, born, disabled in uow.session.execute(query):
             person = {"sexe": sex, "age": born, "handicap": disabled}
-            totals[_label(by, moment, grouped, person, today or date.today())] += amount or 0
+            # A table with its own column for the dimension (an agency's placements by sex) is grouped by it.
+            own = by is not None and by in (indicator.columns or {})
+            totals[_label("colonne" if own else by, moment, grouped, person, today or date.today())] += amount or 0
     return sorted(totals.items(), key=lambda pair: (pair[0] is None, str(pair[0])))
 
 

@@ -332,7 +332,7 @@ class ReturnRecord(Base):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
     region: Mapped[str | None] = mapped_column(String(40), index=True)
     category: Mapped[str | None] = mapped_column(String(20), index=True)
-    reason: Mapped[str | None] = mapped_column(String(60))
+    reason: Mapped[str | None] = mapped_column(String(200))  # the reasons, joined by commas
     country_from: Mapped[str | None] = mapped_column(String(2))
     registered_on: Mapped[date | None] = mapped_column(Date, index=True)
     # The day the migrant came back to Mali, as declared; registered_on is when the file was opened.
@@ -392,6 +392,24 @@ class AgencyReport(Base):
     received_on: Mapped[date | None] = mapped_column(Date)
     placements: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20), index=True)
+
+
+class AgencyPlacement(Base):
+    """Workers a private placement agency placed abroad in a year, as its report gives them (manual §8.2.4, §5.3).
+
+    One row per line of the report (destination country, occupation) and sex, with the number of workers.
+    """
+
+    __tablename__ = "agency_placements"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), index=True)
+    agency: Mapped[str] = mapped_column(String(200))
+    year: Mapped[int] = mapped_column(Integer)
+    year_end: Mapped[date] = mapped_column(Date, index=True)  # 31 December of `year`: the statistics' date
+    country: Mapped[str | None] = mapped_column(String(2), index=True)
+    occupation: Mapped[str | None] = mapped_column(String(200), index=True)
+    sex: Mapped[str] = mapped_column(String(1), index=True)
+    workers: Mapped[int] = mapped_column(Integer)
 
 
 class DiagramDraft(Base):

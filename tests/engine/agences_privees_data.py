@@ -10,6 +10,7 @@ def enregistrer_agence(premiere_annee):
         "agence_nom": "Sahel Emploi International SARL",
         "numero_agrement": "AGR-2024-017/MTFP",
         "date_agrement": "2024-09-12",
+        "ministere_agrement": MINISTERE,
         "agence_adresse": "Hamdallaye ACI 2000, rue 390, porte 112, Bamako",
         "agence_telephone": "+223 20 29 44 10",
         "agence_email": "contact@sahel-emploi.ml",
@@ -19,24 +20,42 @@ def enregistrer_agence(premiere_annee):
     }
 
 
-def rapport(recu_le, femmes=12, hommes=30, suite="maintien"):
+def rapport(recu_le, placements=True):
     """The yearly activity report, received on `recu_le` (ISO date)."""
-    data = {
-        "date_reception_rapport": recu_le,
-        "placements_femmes": femmes,
-        "placements_hommes": hommes,
-        "offres_prospectees": 9,
-        "candidats_prepares": 60,
-        "operations_selection": 4,
-        "frais_factures_travailleurs": False,
-        "suite_controle": suite,
-    }
-    if femmes or hommes:
-        data["pays_destination"] = ["SA", "QA"]
-        data["metiers_places"] = "Aides-soignantes (12, Arabie saoudite)\nChauffeurs poids lourds (30, Qatar)"
-    if suite == "retrait_agrement":
-        data["motif_retrait_agrement"] = "Frais de placement réclamés aux travailleurs placés au Qatar."
+    return {"date_reception_rapport": recu_le, "placements_realises": placements, "offres_prospectees": 9,
+            "candidats_prepares": 60, "operations_selection": 4}
+
+
+# Two lines of placements: 12 care assistants (women) in Saudi Arabia, 30 lorry drivers (men) in Qatar.
+LIGNES = (("SA", "Aides-soignantes", 12, 0), ("QA", "Chauffeurs poids lourds", 0, 30))
+
+
+def ligne(pays, metier, femmes, hommes, autre):
+    return {"pays_placement": pays, "metier_placement": metier, "femmes_placees": femmes, "hommes_places": hommes,
+            "autre_ligne_placements": autre}
+
+
+def controle(suite="maintien", frais=False, discrimination=False):
+    """The DCIM's control of the report: fees charged to workers, discrimination (ILO C181 art. 5)."""
+    data = {"frais_factures_travailleurs": frais, "discrimination_constatee": discrimination, "suite_controle": suite}
+    if discrimination:
+        data["motifs_discrimination"] = ["sexe", "age"]
+    if frais or discrimination:
+        data["observations_controle"] = "Annonces réservées aux hommes de moins de 30 ans ; frais de dossier de " \
+                                        "50 000 FCFA demandés aux candidats."
+    if suite == "proposition_retrait":
+        data["motif_proposition_retrait"] = "Frais de placement réclamés aux travailleurs placés au Qatar."
     return data
+
+
+def decision(choix="retrait"):
+    """The licensing ministry's decision on the DCIM's proposal, as the DCIM records it."""
+    return {"date_transmission_proposition": "2026-02-10", "ministere_agrement": MINISTERE,
+            "autorite_decision": "Le Ministre, Mme Assétou Sangaré", "decision_ministere": choix,
+            "reference_decision": "Arrêté n° 2026-0315/MEFP-SG", "date_decision": "2026-03-02"}
+
+
+MINISTERE = "Ministère de l'Entrepreneuriat national, de l'Emploi et de la Formation professionnelle"
 
 
 def relance(date):
@@ -49,7 +68,7 @@ def mise_en_demeure(date, nouvelle_limite):
             "suite_retard": "mise_en_demeure", "date_limite_mise_en_demeure": nouvelle_limite}
 
 
-def retrait(date):
+def proposition_retrait(date):
     return {"date_mise_en_demeure": date, "reference_mise_en_demeure": "Lettre n° 0051/ANPE-DCIM",
-            "suite_retard": "retrait_agrement",
-            "motif_retrait_agrement": "Aucun rapport d'activités depuis deux ans malgré les relances."}
+            "suite_retard": "proposition_retrait",
+            "motif_proposition_retrait": "Aucun rapport d'activités depuis deux ans malgré les relances."}

@@ -19,18 +19,19 @@ def personne(nom="Diarra", prenoms="Moussa", sexe="M", region="bamako", date_nai
 
 
 def enregistrer_retour(migrant, motif="contrat_termine"):
-    """A counsellor records the return of `migrant` (a person id) for `motif`."""
+    """A counsellor records the return of `migrant` (a person id) for `motif` (one reason, or a tuple of them)."""
+    motifs = [motif] if isinstance(motif, str) else list(motif)
     data = {
         "migrant": migrant,
         "date_retour": "2025-03-02",
         "pays_provenance": "ES",
         "duree_sejour_mois": 30,
         "metier_exerce_etranger": "Ouvrier agricole sous serre",
-        "motif_retour": motif,
+        "motifs_retour": motifs,
         "circonstances_retour": "Retour par avion à Bamako à la fin de la campagne agricole, hébergé par sa famille.",
         "besoins_immediats": ["subsistance"],
     }
-    if motif == "programme_retour_assiste":
+    if "programme_retour_assiste" in motifs:
         data["programme_retour"] = "Aide au retour volontaire de l'OFII"
     return data
 
@@ -104,8 +105,8 @@ def presenter_appui(modules=("trie", "cree")):
     return data
 
 
-def orienter_apej():
-    return {"date_orientation_apej": "2025-04-05", "services_apej": ["financement_projet"]}
+def orienter_apej(service="financement_projet"):
+    return {"date_orientation_apej": "2025-04-05", "services_apej": [service]}
 
 
 def former_entrepreneuriat():

@@ -25,6 +25,9 @@ def test_a_return_and_its_reintegration_through_the_pages(app, deployed):
     complete(bamako, open_task(deployed, file["id"], "enregistrer_retour"),
              retour.enregistrer_retour(migrant, "force_majeure"))
 
+    # An involuntary return: received first and asked what they want, not opened a file automatically.
+    complete(bamako, open_task(deployed, file["id"], "proposer_accompagnement_prioritaire"),
+             retour.proposer_accompagnement())
     returned = instances.get_instance(deployed, DCIM, file["id"])
     assert returned["status"] == "completed" and returned["data"]["categorie_retour"] == "involontaire"
     [related] = returned["related"]
@@ -35,8 +38,8 @@ def test_a_return_and_its_reintegration_through_the_pages(app, deployed):
     complete(bamako, open_task(deployed, child, "informer_orienter"),
              retour.orienter("auto_emploi", vae=True, date="2025-03-14"))
     complete(evaluator, open_task(deployed, child, "evaluer_acquis"), retour.evaluer_acquis("partiellement_confirmees"))
-    complete(bamako, open_task(deployed, child, "presenter_programmes_appui"), retour.presenter_appui())
     complete(bamako, open_task(deployed, child, "orienter_apej"), retour.orienter_apej())  # 32 years old
+    complete(bamako, open_task(deployed, child, "presenter_programmes_appui"), retour.presenter_appui())
     complete(centre, open_task(deployed, child, "former_entrepreneuriat"), retour.former_entrepreneuriat())
     complete(bamako, open_task(deployed, child, "suivre_resultat"), retour.suivre("entreprise_creee"))
 
@@ -53,11 +56,14 @@ def test_an_agency_report_received_through_the_pages(app, deployed):
     complete(dcim, open_task(deployed, file_id, "enregistrer_agence"), agences.enregistrer_agence(year))
     fire_due_timers(deployed, datetime(year + 1, 1, 2, tzinfo=timezone.utc))
 
-    report = page(dcim, f"/tasks/{open_task(deployed, file_id, 'receptionner_rapport')}")
-    countries = [e["attrs"]["value"] for e in report.named("pays_destination")]
-    assert "SA" in countries and "QA" in countries  # destinations are ticked among the countries
-    complete(dcim, open_task(deployed, file_id, "receptionner_rapport"),
-             agences.rapport(f"{year + 1}-01-20", femmes=3, hommes=5))
+    complete(dcim, open_task(deployed, file_id, "receptionner_rapport"), agences.rapport(f"{year + 1}-01-20"))
+    line = page(dcim, f"/tasks/{open_task(deployed, file_id, 'detailler_placements')}")
+    assert line.named("pays_placement") and line.named("femmes_placees")  # one line of the report
+    complete(dcim, open_task(deployed, file_id, "detailler_placements"),
+             agences.ligne("SA", "Aides-soignantes", 3, 0, True))
+    complete(dcim, open_task(deployed, file_id, "detailler_placements"),
+             agences.ligne("QA", "Chauffeurs poids lourds", 0, 5, False))
+    complete(dcim, open_task(deployed, file_id, "controler_rapport"), agences.controle())
 
     waiting = instances.get_instance(deployed, DCIM, file_id)
     assert waiting["status"] == "waiting"

@@ -90,7 +90,7 @@ def test_retention_erases_the_personal_fields_of_the_persons_finished_files(depl
     file = instances.get_instance(deployed, DCIM, returned, with_history=True)
     assert file["data"]["migrant"] == migrant and file["data"]["pays_provenance"] == "ES"
     assert file["data"]["circonstances_retour"] == file["data"]["motif_refus"] == ERASED
-    assert file["data"]["metier_exerce_etranger"] == ERASED and file["data"]["motif_retour"] == "emploi_local"
+    assert file["data"]["metier_exerce_etranger"] == ERASED and file["data"]["motifs_retour"] == ["emploi_local"]
     changes = [e["changes"] for e in file["history"] if e["kind"] == "task_completed"]
     assert changes[0]["circonstances_retour"] == {"old": None, "new": ERASED}
     assert changes[0]["date_retour"] == {"old": None, "new": "2025-03-02"}

@@ -1,11 +1,14 @@
 """Every path of the private placement agencies procedure (manual §8.2.4): the yearly report awaited after the
-activity year, the reminder a week before the deadline, the formal notice of a late report, reports on time and
-late over consecutive years, and the withdrawal of the licence that ends the follow-up.
+activity year on the day the calendar table gives, the reminder before the deadline, the formal notice of a late
+report, the report's placements by country, occupation and sex, its control (fees, non-discrimination, ILO C181
+art. 5), reports on time and late over consecutive years, and the withdrawal of the licence, proposed by DCIM and
+decided by the licensing ministry, that ends the follow-up.
 
 Timers fire through `fire_due_timers(uow, now)` with `now` given; the years are taken after the current one so
 that the real clock never fires them.
 """
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 import agences_privees_data as data
 import pytest
@@ -13,19 +16,23 @@ from conftest import BAMAKO, DCIM, deploy_bundled
 from offer_flow import complete, history, kinds, task_rows, the_task
 from sqlalchemy import select
 
-from engine.errors import Forbidden
+from engine.authoring.deploy import deploy
+from engine.errors import Forbidden, ValidationFailed
 from engine.runtime import instances, tasks
 from engine.runtime.timers import fire_due_timers
-from engine.store.tables import AgencyReport, Timer, as_utc
+from engine.records import statistics
+from engine.store.tables import AgencyPlacement, AgencyReport, Timer, as_utc
 
 PROCESS = "agences_privees"
+BUNDLED = Path(__file__).resolve().parents[3] / "bpmn"
+FORMS = BUNDLED.parent / "forms"
 YEAR = date.today().year + 1  # the first activity year reported on
 AGENCY = "Sahel Emploi International SARL"
 
 
 @pytest.fixture
 def agencies(uow):
-    deploy_bundled(uow, "agences_privees.bpmn")
+    deploy_bundled(uow, "agences_privees.bpmn", "agences_privees.dmn")
     return uow
 
 
@@ -55,10 +62,31 @@ def reports(uow, instance_id):
             select(AgencyReport).where(AgencyReport.instance_id == instance_id).order_by(AgencyReport.year))]
 
 
+def placements(uow, instance_id):
+    with uow:
+        return sorted((p.year, p.country, p.occupation, p.sex, p.workers) for p in uow.session.scalars(
+            select(AgencyPlacement).where(AgencyPlacement.instance_id == instance_id)))
+
+
+def report(uow, instance_id, recu_le, lines=data.LIGNES, control=None):
+    """DCIM records the report received on `recu_le`, its placement lines, then its control."""
+    after = complete(uow, DCIM, instance_id, "receptionner_rapport", data.rapport(recu_le, placements=bool(lines)))
+    for number, (country, occupation, women, men) in enumerate(lines, start=1):
+        after = complete(uow, DCIM, instance_id, "detailler_placements",
+                         data.ligne(country, occupation, women, men, autre=number < len(lines)))
+    return complete(uow, DCIM, instance_id, "controler_rapport", control or data.controle())
+
+
 def registered(uow, key="AGR-2024-017/MTFP"):
     instance_id = instances.start_instance(uow, DCIM, PROCESS, key)["id"]
     complete(uow, DCIM, instance_id, "enregistrer_agence", data.enregistrer_agence(YEAR))
     return instance_id
+
+
+def only(after, name):
+    [task] = after["tasks"]
+    assert task["name"] == name, after["tasks"]
+    return task
 
 
 def open_report(uow, instance_id, year):
@@ -108,11 +136,25 @@ def test_two_years_one_report_on_time_after_a_reminder_then_one_late_after_a_for
     reminded = complete(agencies, DCIM, instance_id, "relancer_agence", data.relance(f"{YEAR + 1}-01-24"))
     assert reminded["status"] == "running" and [t["id"] for t in reminded["tasks"]] == [report_task["id"]]
 
-    after = tasks.complete_task(agencies, DCIM, report_task["id"], data.rapport(f"{YEAR + 1}-01-28"))
+    lines = complete(agencies, DCIM, instance_id, "receptionner_rapport", data.rapport(f"{YEAR + 1}-01-28"))
+    line_task = only(lines, "detailler_placements")
+    assert (line_task["title"], line_task["manual_section"]) == (
+        "Saisir les placements du rapport par pays, métier et sexe", "8.2.4, 5.3")
+    complete(agencies, DCIM, instance_id, "detailler_placements", data.ligne("SA", "Aides-soignantes", 12, 0, True))
+    again = the_task(agencies, DCIM, instance_id, "detailler_placements")
+    assert tasks.get_task(agencies, DCIM, again["id"])["data"]["pays_placement"] is None  # a fresh line
+    control = only(complete(agencies, DCIM, instance_id, "detailler_placements",
+                            data.ligne("QA", "Chauffeurs poids lourds", 0, 30, False)), "controler_rapport")
+    assert (control["title"], control["manual_section"]) == (
+        "Contrôler le rapport : frais et non-discrimination", "8.2.4, 8.2.7")
+    after = complete(agencies, DCIM, instance_id, "controler_rapport", data.controle())
     assert after["status"] == "waiting"
     assert after["data"]["rapports_annuels"][str(YEAR)] == {
         "annee": YEAR, "echeance": f"{YEAR + 1}-01-31", "recu_le": f"{YEAR + 1}-01-28", "placements": 42,
-        "femmes": 12, "hommes": 30, "statut": "a_temps", "mises_en_demeure": 0}
+        "femmes": 12, "hommes": 30, "lignes": [
+            {"pays": "SA", "metier": "Aides-soignantes", "femmes": 12, "hommes": 0},
+            {"pays": "QA", "metier": "Chauffeurs poids lourds", "femmes": 0, "hommes": 30}],
+        "frais_factures": False, "discrimination": False, "statut": "a_temps", "mises_en_demeure": 0}
     assert after["data"]["date_reception_rapport"] is None  # the next year's form starts empty
     assert reports(agencies, instance_id) == [
         (YEAR, AGENCY, date(YEAR + 1, 1, 31), date(YEAR + 1, 1, 28), 42, "a_temps"),
@@ -141,8 +183,7 @@ def test_two_years_one_report_on_time_after_a_reminder_then_one_late_after_a_for
     assert waiting_on(agencies, instance_id) == [("rappel_avant_echeance", at(YEAR + 2, 2, 20, 0)),
                                                  ("retard_rapport", at(YEAR + 2, 2, 20, 23, 59, 59))]
 
-    after = complete(agencies, DCIM, instance_id, "receptionner_rapport",
-                     data.rapport(f"{YEAR + 2}-02-15", femmes=0, hommes=8))
+    after = report(agencies, instance_id, f"{YEAR + 2}-02-15", lines=[("CI", "Maçons", 0, 8)])
     assert after["status"] == "waiting"
     assert after["data"]["rapports_annuels"][str(YEAR + 1)]["statut"] == "en_retard"
     assert after["data"]["rapports_annuels"][str(YEAR + 1)]["mises_en_demeure"] == 1
@@ -156,39 +197,103 @@ def test_two_years_one_report_on_time_after_a_reminder_then_one_late_after_a_for
         "attendre_fin_annee", "rappel_avant_echeance", "attendre_fin_annee", "rappel_avant_echeance",
         "retard_rapport"]
     assert [e["details"]["to"] for e in events if e["element_id"] == "gw_agrement"] == [
-        ["passer_annee_suivante"], ["passer_annee_suivante"]]
+        ["gw_vers_annee_suivante"], ["gw_vers_annee_suivante"]]
     assert [e["details"]["to"] for e in events if e["element_id"] == "gw_suite_retard"] == [["gw_attente_rapport"]]
     completed = [e for e in events if e["kind"] == "task_completed"]
     assert [e["element_id"] for e in completed] == [
-        "enregistrer_agence", "relancer_agence", "receptionner_rapport", "relancer_agence", "mettre_en_demeure",
-        "receptionner_rapport"]
-    assert completed[2]["changes"]["placements_hommes"] == {"old": None, "new": 30}
-    assert completed[5]["changes"]["placements_hommes"] == {"old": None, "new": 8}
-    assert completed[4]["changes"]["suite_retard"] == {"old": None, "new": "mise_en_demeure"}
+        "enregistrer_agence", "relancer_agence", "receptionner_rapport", "detailler_placements",
+        "detailler_placements", "controler_rapport", "relancer_agence", "mettre_en_demeure", "receptionner_rapport",
+        "detailler_placements", "controler_rapport"]
+    assert completed[4]["changes"]["hommes_places"] == {"old": None, "new": 30}
+    assert completed[9]["changes"]["hommes_places"] == {"old": None, "new": 8}
+    assert completed[10]["changes"]["suite_controle"] == {"old": None, "new": "maintien"}
+    assert completed[7]["changes"]["suite_retard"] == {"old": None, "new": "mise_en_demeure"}
+    # The placements of each closed year, by country, occupation and sex, and the statistics drawn from them.
+    assert placements(agencies, instance_id) == [
+        (YEAR, "QA", "Chauffeurs poids lourds", "M", 30), (YEAR, "SA", "Aides-soignantes", "F", 12),
+        (YEAR + 1, "CI", "Maçons", "M", 8)]
+    assert statistics.count(agencies, "placements_agences", by="sexe") == [("F", 12), ("M", 38)]
+    assert statistics.count(agencies, "placements_agences", by="pays", start=date(YEAR, 1, 1),
+                            end=date(YEAR, 12, 31)) == [("QA", 30), ("SA", 12)]
+    assert statistics.count(agencies, "placements_agences", by="metier") == [
+        ("Aides-soignantes", 12), ("Chauffeurs poids lourds", 30), ("Maçons", 8)]
 
 
-def test_withdrawing_the_licence_after_the_report_ends_the_follow_up(agencies):
+def test_a_control_finding_discrimination_proposes_a_withdrawal_the_ministry_decides(agencies):
     instance_id = registered(agencies)
     open_report(agencies, instance_id, YEAR)
-    done = complete(agencies, DCIM, instance_id, "receptionner_rapport",
-                    data.rapport(f"{YEAR + 1}-01-30", suite="retrait_agrement"))
+    complete(agencies, DCIM, instance_id, "receptionner_rapport", data.rapport(f"{YEAR + 1}-01-30", placements=False))
+    control = the_task(agencies, DCIM, instance_id, "controler_rapport")  # no placement: no line to enter
+    refused = data.controle(discrimination=True)
+    del refused["motifs_discrimination"], refused["observations_controle"]
+    with pytest.raises(ValidationFailed) as error:
+        tasks.complete_task(agencies, DCIM, control["id"], refused)
+    assert sorted(e.field for e in error.value.errors) == ["motifs_discrimination", "observations_controle"]
+    proposed = tasks.complete_task(agencies, DCIM, control["id"],
+                                   data.controle("proposition_retrait", frais=True, discrimination=True))
+
+    # DCIM proposes; the licence is the ministry's to withdraw: the file waits for its decision.
+    decide = only(proposed, "enregistrer_decision_ministere")
+    assert (decide["title"], decide["role"], decide["manual_section"]) == (
+        "Enregistrer la décision du ministère sur le retrait de l'agrément", "dcim", "8.2.4, 4")
+    assert proposed["data"]["statut_agence"] == "agreee"
+    assert tasks.get_task(agencies, DCIM, decide["id"])["data"]["ministere_agrement"] == data.MINISTERE
+    done = complete(agencies, DCIM, instance_id, "enregistrer_decision_ministere", data.decision("retrait"))
 
     assert done["status"] == "completed" and done["tasks"] == []
     assert done["data"]["statut_agence"] == "agrement_retire"
-    assert kinds(history(agencies, instance_id))[-4:] == [
-        ("task_completed", "receptionner_rapport"), ("gateway_taken", "gw_agrement"),
-        ("gateway_taken", "gw_retrait"), ("instance_completed", "fin_agrement_retire")]
-    assert history(agencies, instance_id)[-3]["details"]["to"] == ["gw_retrait"]
+    assert done["data"]["retrait_agrement"] == {"ministere": data.MINISTERE, "autorite": "Le Ministre, Mme Assétou "
+                                                "Sangaré", "reference": "Arrêté n° 2026-0315/MEFP-SG",
+                                                "date": "2026-03-02"}
+    assert done["data"]["rapports_annuels"][str(YEAR)]["discrimination"] is True
+    events = history(agencies, instance_id)
+    assert kinds(events)[-3:] == [
+        ("task_completed", "enregistrer_decision_ministere"), ("gateway_taken", "gw_decision_ministere"),
+        ("instance_completed", "fin_agrement_retire")]
+    decided = [e for e in events if e["element_id"] == "enregistrer_decision_ministere"][-1]
+    assert decided["actor"] == "dcim"
+    assert decided["changes"]["reference_decision"] == {"old": None, "new": "Arrêté n° 2026-0315/MEFP-SG"}
+    assert [e["details"]["to"] for e in events if e["element_id"] == "gw_agrement"] == [["gw_retrait"]]
     assert reports(agencies, instance_id) == [
-        (YEAR, AGENCY, date(YEAR + 1, 1, 31), date(YEAR + 1, 1, 30), 42, "a_temps")]
+        (YEAR, AGENCY, date(YEAR + 1, 1, 31), date(YEAR + 1, 1, 30), 0, "a_temps")]
+    assert placements(agencies, instance_id) == []
     assert waiting_on(agencies, instance_id) == []
+
+
+def test_when_the_ministry_keeps_the_licence_the_follow_up_goes_on(agencies):
+    instance_id = registered(agencies)
+    open_report(agencies, instance_id, YEAR)
+    report(agencies, instance_id, f"{YEAR + 1}-01-30", control=data.controle("proposition_retrait", frais=True))
+    after = complete(agencies, DCIM, instance_id, "enregistrer_decision_ministere", data.decision("maintien"))
+
+    assert after["status"] == "waiting" and after["data"]["statut_agence"] == "agreee"
+    assert waiting_on(agencies, instance_id) == [("attendre_fin_annee", at(YEAR + 2, 1, 1, 0))]
+    assert [e["details"]["to"] for e in history(agencies, instance_id) if e["element_id"] == "gw_suite_maintien"] == [
+        ["gw_vers_annee_suivante"]]
+
+
+def test_the_report_calendar_is_a_setting_of_the_decision_table(agencies):
+    """A process owner moves the deadline to 31 March (reminder on the 15th) by editing the table and deploying."""
+    table = (BUNDLED / "agences_privees.dmn").read_text(encoding="utf-8")
+    edited = table.replace('"01-31"', '"03-31"').replace('"01-24"', '"03-15"')
+    assert edited != table
+    deploy(agencies, {"agences_privees.bpmn": (BUNDLED / "agences_privees.bpmn").read_bytes(),
+                      "agences_privees.dmn": edited.encode()}, "proprietaire", forms_dir=FORMS)
+    instance_id = registered(agencies)
+    assert fire(agencies, at(YEAR + 1, 1, 1, 0, 30)) == ["attendre_fin_annee"]
+    task = the_task(agencies, DCIM, instance_id, "receptionner_rapport")
+    assert datetime.fromisoformat(task["due_at"]) == at(YEAR + 1, 3, 31, 23, 59, 59)
+    assert waiting_on(agencies, instance_id) == [("rappel_avant_echeance", at(YEAR + 1, 3, 15, 0)),
+                                                 ("retard_rapport", at(YEAR + 1, 3, 31, 23, 59, 59))]
+    [decision] = [e for e in history(agencies, instance_id) if e["kind"] == "decision_taken"]
+    assert decision["element_id"] == "calendrier_rapport"
 
 
 def test_a_reminder_done_after_the_report_changes_nothing_recorded(agencies):
     instance_id = registered(agencies)
     open_report(agencies, instance_id, YEAR)
     assert fire(agencies, at(YEAR + 1, 1, 24, 9)) == ["rappel_avant_echeance"]
-    complete(agencies, DCIM, instance_id, "receptionner_rapport", data.rapport(f"{YEAR + 1}-01-27"))
+    report(agencies, instance_id, f"{YEAR + 1}-01-27")
     expected = [(YEAR, AGENCY, date(YEAR + 1, 1, 31), date(YEAR + 1, 1, 27), 42, "a_temps"),
                 (YEAR + 1, AGENCY, date(YEAR + 2, 1, 31), None, None, "en_attente")]
     assert reports(agencies, instance_id) == expected
@@ -218,14 +323,24 @@ def test_an_agency_ignoring_the_notice_is_reminded_escalated_again_and_loses_its
     assert fire(agencies, at(YEAR + 1, 2, 20, 7)) == ["rappel_avant_echeance"]
     reminder = the_task(agencies, DCIM, instance_id, "relancer_agence")
     assert fire(agencies, at(YEAR + 1, 2, 21, 8)) == ["retard_rapport"]
-    done = complete(agencies, DCIM, instance_id, "mettre_en_demeure", data.retrait(f"{YEAR + 1}-02-21"))
+    proposed = complete(agencies, DCIM, instance_id, "mettre_en_demeure",
+                        data.proposition_retrait(f"{YEAR + 1}-02-21"))
+    assert proposed["data"]["statut_agence"] == "agreee"
+    # The ministry keeps the licence at first: a new formal notice, then a second proposal it accepts.
+    kept = complete(agencies, DCIM, instance_id, "enregistrer_decision_ministere", data.decision("maintien"))
+    only_names = sorted(t["name"] for t in kept["tasks"])
+    assert only_names == ["mettre_en_demeure", "relancer_agence"]
+    complete(agencies, DCIM, instance_id, "mettre_en_demeure", data.proposition_retrait(f"{YEAR + 1}-03-10"))
+    done = complete(agencies, DCIM, instance_id, "enregistrer_decision_ministere", data.decision("retrait"))
 
     # Withdrawing the licence ends the follow-up, and the reminder nobody sent with it.
     assert done["status"] == "completed" and done["tasks"] == []
-    assert done["data"]["mises_en_demeure"] == 2 and done["data"]["statut_agence"] == "agrement_retire"
+    assert done["data"]["mises_en_demeure"] == 1 and done["data"]["statut_agence"] == "agrement_retire"
     events = history(agencies, instance_id)
     assert [e["details"]["to"] for e in events if e["element_id"] == "gw_suite_retard"] == [
-        ["gw_attente_rapport"], ["gw_retrait"]]
+        ["gw_attente_rapport"], ["gw_retrait"], ["gw_retrait"]]
+    assert [e["details"]["to"] for e in events if e["element_id"] == "gw_suite_maintien"] == [
+        ["gw_vers_mise_en_demeure"]]
     assert kinds(events)[-1] == ("instance_completed", "fin_agrement_retire")
     assert reports(agencies, instance_id) == [(YEAR, AGENCY, date(YEAR + 1, 1, 31), None, None, "en_retard")]
     assert waiting_on(agencies, instance_id) == []

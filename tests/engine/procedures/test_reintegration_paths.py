@@ -1,5 +1,6 @@
 """Every path of the reintegration procedure (manual §9.2): salaried work or self-employment, validation of
-experience, training at the centre, the APEJ age rule on the registry's birth date, and the follow-up loop."""
+experience, training at the centre, the APEJ orientation on both paths by the age bounds of the decision table
+`eligibilite_apej` (the registry's birth date), and the follow-up loop."""
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -20,7 +21,7 @@ CPR = actor("cpr", "cpr")
 
 @pytest.fixture
 def reintegrations(uow):
-    deploy_bundled(uow, "reintegration.bpmn")
+    deploy_bundled(uow, "reintegration.bpmn", "reintegration.dmn")
     return uow
 
 
@@ -80,6 +81,11 @@ def test_salaried_path_straight_to_a_job(reintegrations):
     migrant = register(reintegrations)
     instance_id, after = oriented(reintegrations, migrant, "salarie")
 
+    # 34 years old on the orientation day: the APEJ is proposed on the salaried path too.
+    apej = only(after, "orienter_apej")
+    assert (apej["title"], apej["region"], apej["manual_section"]) == (
+        "Orienter le migrant vers l'APEJ", "bamako", "9.2.2, 9.2.3, 4")
+    after = complete(reintegrations, BAMAKO, instance_id, "orienter_apej", data.orienter_apej("insertion_emploi"))
     accompany = only(after, "accompagner_salarie")
     assert (accompany["role"], accompany["region"], accompany["manual_section"]) == ("conseiller", "bamako", "9.2.2")
     assert due_delay(accompany) == timedelta(days=30)
@@ -97,6 +103,10 @@ def test_salaried_path_straight_to_a_job(reintegrations):
         ("task_completed", "informer_orienter"),
         ("gateway_taken", "gw_vae"),
         ("gateway_taken", "gw_vae_fin"),
+        ("decision_taken", "eligibilite_apej"),
+        ("gateway_taken", "gw_apej"),
+        ("task_completed", "orienter_apej"),
+        ("gateway_taken", "gw_apej_fin"),
         ("gateway_taken", "gw_parcours"),
         ("task_completed", "accompagner_salarie"),
         ("gateway_taken", "gw_formation_salarie"),
@@ -115,7 +125,7 @@ def test_salaried_path_straight_to_a_job(reintegrations):
 
 
 def test_salaried_path_with_validation_of_experience_and_reconversion_then_dropping_out(reintegrations):
-    migrant = register(reintegrations)
+    migrant = register(reintegrations, date_naissance="1979-01-20")  # 46: no APEJ
     instance_id, after = oriented(reintegrations, migrant, "salarie", vae=True)
 
     evaluate = only(after, "evaluer_acquis")
@@ -140,6 +150,7 @@ def test_salaried_path_with_validation_of_experience_and_reconversion_then_dropp
     events = history(reintegrations, instance_id)
     gateways = {e["element_id"]: e["details"]["to"] for e in events if e["kind"] == "gateway_taken"}
     assert gateways["gw_vae"] == ["evaluer_acquis"] and gateways["gw_formation_salarie"] == ["former_adaptation"]
+    assert gateways["gw_apej"] == ["gw_apej_fin"]
     assert gateways["gw_resultat"] == ["fin_abandon"]
     assert kinds(events)[-1] == ("instance_completed", "fin_abandon")
     by_task = {e["element_id"]: e for e in events if e["kind"] == "task_completed"}
@@ -156,18 +167,16 @@ def test_self_employment_for_a_migrant_of_35_goes_through_apej_and_the_modules(r
     migrant = register(reintegrations, date_naissance="1990-04-12")
     instance_id, after = oriented(reintegrations, migrant, "auto_emploi", date="2025-03-14")
 
+    assert after["data"]["date_naissance_migrant"] == "1990-04-12"
+    assert after["data"]["age_migrant"] == 34 and after["data"]["eligible_apej"] is True
+    apej = only(after, "orienter_apej")
+    assert due_delay(apej) == timedelta(days=10)
+    after = complete(reintegrations, BAMAKO, instance_id, "orienter_apej", data.orienter_apej())
+
     present = only(after, "presenter_programmes_appui")
     assert (present["role"], present["region"], present["manual_section"]) == ("conseiller", "bamako", "9.2.3")
     assert due_delay(present) == timedelta(days=15)
     after = complete(reintegrations, BAMAKO, instance_id, "presenter_programmes_appui", data.presenter_appui())
-
-    assert after["data"]["date_naissance_migrant"] == "1990-04-12"
-    assert after["data"]["age_migrant"] == 34 and after["data"]["eligible_apej"] is True
-    apej = only(after, "orienter_apej")
-    assert (apej["title"], apej["region"], apej["manual_section"]) == (
-        "Orienter le migrant vers l'APEJ", "bamako", "9.2.3, 4")
-    assert due_delay(apej) == timedelta(days=10)
-    after = complete(reintegrations, BAMAKO, instance_id, "orienter_apej", data.orienter_apej())
 
     modules = only(after, "former_entrepreneuriat")
     assert (modules["title"], modules["role"], modules["region"], modules["manual_section"]) == (
@@ -188,11 +197,10 @@ def test_self_employment_for_a_migrant_of_35_goes_through_apej_and_the_modules(r
 
 def test_self_employment_over_40_without_modules_and_a_second_follow_up_three_months_later(reintegrations):
     migrant = register(reintegrations, date_naissance="1979-01-20")
-    instance_id, _ = oriented(reintegrations, migrant, "auto_emploi", date="2025-03-14")
+    instance_id, after = oriented(reintegrations, migrant, "auto_emploi", date="2025-03-14")
+    assert after["data"]["age_migrant"] == 46 and after["data"]["eligible_apej"] is False
     after = complete(reintegrations, BAMAKO, instance_id, "presenter_programmes_appui",
                      data.presenter_appui(modules=()))
-
-    assert after["data"]["age_migrant"] == 46 and after["data"]["eligible_apej"] is False
     only(after, "suivre_resultat")
     gateways = {e["element_id"]: e["details"]["to"] for e in history(reintegrations, instance_id)
                 if e["kind"] == "gateway_taken"}
@@ -225,18 +233,21 @@ def test_self_employment_over_40_without_modules_and_a_second_follow_up_three_mo
     assert record(reintegrations, instance_id) == (migrant, "bamako", "auto_emploi", "entreprise_creee")
 
 
-@pytest.mark.parametrize("born, oriented_on, age, eligible", [
-    ("2007-03-15", "2025-03-14", 17, False),   # turns 18 the next day
-    ("2007-03-14", "2025-03-14", 18, True),    # 18 on the day
-    ("1984-03-14", "2025-03-14", 41, False),   # 41 on the day
-    ("1984-03-15", "2025-03-14", 40, True),    # still 40, 41 the next day
-    (None, "2025-03-14", None, False),         # no birth date in the registry
+@pytest.mark.parametrize("born, oriented_on, path, age, row", [
+    ("2007-03-15", "2025-03-14", "auto_emploi", 17, "regle_hors_tranche"),  # turns 18 the next day
+    ("2007-03-14", "2025-03-14", "salarie", 18, "regle_tranche_apej"),      # 18 on the day
+    ("1984-03-14", "2025-03-14", "salarie", 41, "regle_hors_tranche"),      # 41 on the day
+    ("1984-03-15", "2025-03-14", "auto_emploi", 40, "regle_tranche_apej"),  # still 40, 41 the next day
+    (None, "2025-03-14", "salarie", None, "regle_age_inconnu"),             # no birth date in the registry
 ])
-def test_the_apej_age_rule_reads_the_birth_date_of_the_registry(reintegrations, born, oriented_on, age, eligible):
+def test_the_apej_age_bounds_are_a_decision_table_on_the_registry_birth_date(reintegrations, born, oriented_on,
+                                                                              path, age, row):
     migrant = register(reintegrations, date_naissance=born)
-    instance_id, _ = oriented(reintegrations, migrant, "auto_emploi", date=oriented_on)
-    after = complete(reintegrations, BAMAKO, instance_id, "presenter_programmes_appui",
-                     data.presenter_appui(modules=()))
+    instance_id, after = oriented(reintegrations, migrant, path, date=oriented_on)
 
+    eligible = row == "regle_tranche_apej"
     assert after["data"]["age_migrant"] == age and after["data"]["eligible_apej"] is eligible
-    assert [t["name"] for t in after["tasks"]] == (["orienter_apej"] if eligible else ["suivre_resultat"])
+    next_task = "accompagner_salarie" if path == "salarie" else "presenter_programmes_appui"
+    assert [t["name"] for t in after["tasks"]] == (["orienter_apej"] if eligible else [next_task])
+    [decision] = [e for e in history(reintegrations, instance_id) if e["kind"] == "decision_taken"]
+    assert (decision["element_id"], [r["id"] for r in decision["details"]["rules"]]) == ("eligibilite_apej", [row])

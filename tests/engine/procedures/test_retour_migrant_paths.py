@@ -1,5 +1,6 @@
-"""Every path of the return procedure (manual §9.1): registration, the decision table's nine rules,
-the voluntary and involuntary routes, and the reintegration file it opens."""
+"""Every path of the return procedure (manual §9.1): registration with one or several reasons, the decision
+table's nine rules, the voluntary and the involuntary (priority) routes, where the returnee is informed of the
+programmes and asked what they want, and the reintegration file it opens."""
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -14,7 +15,7 @@ from engine.runtime import instances, tasks
 from engine.store.tables import Instance, ReturnRecord
 
 PROCESS = "retour_migrant"
-DIAGRAMS = ("retour_migrant.bpmn", "retour_migrant.dmn", "reintegration.bpmn")
+DIAGRAMS = ("retour_migrant.bpmn", "retour_migrant.dmn", "reintegration.bpmn", "reintegration.dmn")
 
 
 @pytest.fixture
@@ -107,45 +108,76 @@ def test_voluntary_reasons_lead_to_information_on_the_programmes(returns, migran
     assert decision_rows(returns, started["id"]) == [f"regle_{motif}"]
     assert return_row(returns, started["id"])["category"] == "volontaire"
     assert return_row(returns, started["id"])["reason"] == motif
+    assert return_row(returns, started["id"])["category"] == "volontaire"
+    assert after["data"]["accompagnement_prioritaire"] is False
     assert return_row(returns, started["id"])["returned_on"] == date(2025, 3, 2)  # as declared, not today
     assert children(returns, started["id"]) == []
 
 
 @pytest.mark.parametrize("motif", data.INVOLUNTARY_REASONS)
-def test_involuntary_reasons_open_a_reintegration_file_at_once(returns, migrant, motif):
+def test_involuntary_reasons_are_received_first_and_asked_what_they_want(returns, migrant, motif):
     started = start_return(returns, f"RET-I-{motif}")
-    done = complete(returns, BAMAKO, started["id"], "enregistrer_retour", data.enregistrer_retour(migrant, motif))
+    after = complete(returns, BAMAKO, started["id"], "enregistrer_retour", data.enregistrer_retour(migrant, motif))
 
-    assert done["status"] == "completed" and done["tasks"] == []
-    assert done["data"]["categorie_retour"] == "involontaire"
-    assert done["data"]["accompagnement_prioritaire"] is True
-    assert done["data"]["statut_retour"] == "oriente_reintegration"
+    # A priority, not an automatic file: the counsellor informs the returnee within three days.
+    assert after["status"] == "running" and children(returns, started["id"]) == []
+    assert after["data"]["categorie_retour"] == "involontaire"
+    assert after["data"]["accompagnement_prioritaire"] is True
+    [offer] = after["tasks"]
+    assert (offer["name"], offer["title"], offer["region"], offer["manual_section"]) == (
+        "proposer_accompagnement_prioritaire", "Recevoir en priorité le migrant et lui présenter les programmes",
+        "bamako", "9.1, 9.2, 6.7")
+    assert due_delay(offer) == timedelta(days=3)
+    assert history(returns, started["id"])[-1]["details"]["to"] == ["proposer_accompagnement_prioritaire"]
+    assert decision_rows(returns, started["id"]) == [f"regle_{motif}"]
+    assert return_row(returns, started["id"]) == {
+        "person_id": migrant, "region": "bamako", "category": "involontaire", "reason": motif,
+        "country_from": "ES", "registered_on": datetime.fromisoformat(started["started_at"]).date(),
+        "returned_on": date(2025, 3, 2)}
+
+
+def test_an_involuntary_return_opens_reintegration_when_the_returnee_asks_for_it(returns, migrant):
+    started = start_return(returns, "RET-2025-0020")
+    complete(returns, BAMAKO, started["id"], "enregistrer_retour",
+             data.enregistrer_retour(migrant, ("contrat_termine", "expulsion_rapatriement")))
+    done = complete(returns, BAMAKO, started["id"], "proposer_accompagnement_prioritaire",
+                    data.proposer_accompagnement("salarie"))
+
+    assert done["status"] == "completed" and done["data"]["statut_retour"] == "oriente_reintegration"
     assert kinds(history(returns, started["id"])) == [
         ("instance_started", None),
         ("task_completed", "enregistrer_retour"),
         ("decision_taken", "classer_retour"),
         ("gateway_taken", "gw_categorie"),
-        ("gateway_taken", "gw_vers_reintegration"),
+        ("task_completed", "proposer_accompagnement_prioritaire"),
+        ("gateway_taken", "gw_accompagnement"),
         ("instance_completed", "fin_oriente"),
     ]
-    assert history(returns, started["id"])[3]["details"]["to"] == ["prioriser_retour_involontaire"]
-    assert decision_rows(returns, started["id"]) == [f"regle_{motif}"]
+    # Several reasons: one involuntary reason makes the return involuntary; all of them are kept.
+    assert decision_rows(returns, started["id"]) == ["regle_expulsion_rapatriement"]
+    assert return_row(returns, started["id"])["reason"] == "contrat_termine,expulsion_rapatriement"
     [child] = children(returns, started["id"])
-    assert child["process_key"] == "reintegration" and child["business_key"] == f"RET-I-{motif}/reintegration"
+    assert child["process_key"] == "reintegration" and child["business_key"] == "RET-2025-0020/reintegration"
     assert child["parent_id"] == started["id"] and child["root_id"] == started["id"]
-    assert {k: child["data"][k] for k in ("migrant", "region", "categorie_retour", "motif_retour",
+    assert {k: child["data"][k] for k in ("migrant", "region", "categorie_retour", "motifs_retour",
                                           "pays_provenance", "date_retour", "accompagnement_prioritaire",
                                           "orientation_souhaitee")} == {
-        "migrant": migrant, "region": "bamako", "categorie_retour": "involontaire", "motif_retour": motif,
-        "pays_provenance": "ES", "date_retour": "2025-03-02", "accompagnement_prioritaire": True,
-        "orientation_souhaitee": "a_definir"}
-    assert return_row(returns, started["id"]) == {
-        "person_id": migrant, "region": "bamako", "category": "involontaire", "reason": motif,
-        "country_from": "ES", "registered_on": datetime.fromisoformat(started["started_at"]).date(),
-        "returned_on": date(2025, 3, 2)}
+        "migrant": migrant, "region": "bamako", "categorie_retour": "involontaire",
+        "motifs_retour": ["contrat_termine", "expulsion_rapatriement"], "pays_provenance": "ES",
+        "date_retour": "2025-03-02", "accompagnement_prioritaire": True, "orientation_souhaitee": "salarie"}
     # The reintegration file waits for the same region's counsellors.
-    first = the_task(returns, BAMAKO, child["id"], "inscrire_profiler")
-    assert first["region"] == "bamako"
+    assert the_task(returns, BAMAKO, child["id"], "inscrire_profiler")["region"] == "bamako"
+
+
+def test_an_involuntary_returnee_may_decline_support(returns, migrant):
+    started = start_return(returns, "RET-2025-0021")
+    complete(returns, BAMAKO, started["id"], "enregistrer_retour", data.enregistrer_retour(migrant, "force_majeure"))
+    done = complete(returns, BAMAKO, started["id"], "proposer_accompagnement_prioritaire",
+                    data.refuser_accompagnement())
+
+    assert done["status"] == "completed" and done["data"]["statut_retour"] == "sans_accompagnement"
+    assert children(returns, started["id"]) == []
+    assert return_row(returns, started["id"])["category"] == "involontaire"
 
 
 def test_a_voluntary_return_asking_for_support_opens_reintegration(returns, migrant):
@@ -165,11 +197,10 @@ def test_a_voluntary_return_asking_for_support_opens_reintegration(returns, migr
         ("gateway_taken", "gw_categorie"),
         ("task_completed", "proposer_accompagnement"),
         ("gateway_taken", "gw_accompagnement"),
-        ("gateway_taken", "gw_vers_reintegration"),
         ("instance_completed", "fin_oriente"),
     ]
     assert events[4]["changes"]["accompagnement_souhaite"] == {"old": None, "new": True}
-    assert events[5]["details"]["to"] == ["gw_vers_reintegration"]
+    assert events[5]["details"]["to"] == ["demarrer_reintegration"]
     [child] = children(returns, started["id"])
     assert child["business_key"] == "RET-2025-0010/reintegration" and child["root_id"] == started["id"]
     assert child["data"]["orientation_souhaitee"] == "auto_emploi"
@@ -195,7 +226,9 @@ def test_a_voluntary_return_without_support_is_closed(returns, migrant):
 def test_without_the_reintegration_procedure_the_file_stops_visibly(uow, migrant):
     deploy_bundled(uow, "retour_migrant.bpmn", "retour_migrant.dmn")
     started = start_return(uow, "RET-2025-0012")
-    failed = complete(uow, BAMAKO, started["id"], "enregistrer_retour", data.enregistrer_retour(migrant, "tout_perdu"))
+    complete(uow, BAMAKO, started["id"], "enregistrer_retour", data.enregistrer_retour(migrant, "tout_perdu"))
+    failed = complete(uow, BAMAKO, started["id"], "proposer_accompagnement_prioritaire",
+                      data.proposer_accompagnement())
 
     assert failed["status"] == "error"
     assert failed["error"]["element_id"] == "demarrer_reintegration"

@@ -164,6 +164,8 @@ def test_cancelling_a_return_closes_its_reintegration_and_the_timer_it_waits_on(
     started = start_return(deployed, "RET-2025-0430")
     complete(deployed, BAMAKO, started["id"], "enregistrer_retour",
              retour_migrant_data.enregistrer_retour(migrant, "tout_perdu"))
+    complete(deployed, BAMAKO, started["id"], "proposer_accompagnement_prioritaire",
+             retour_migrant_data.proposer_accompagnement())
     [reintegration] = children(deployed, started["id"], "reintegration")
     rid = reintegration["id"]
     complete(deployed, BAMAKO, rid, "inscrire_profiler", retour_migrant_data.inscrire(migrant))
@@ -174,6 +176,8 @@ def test_cancelling_a_return_closes_its_reintegration_and_the_timer_it_waits_on(
 
     kept = start_return(deployed, "RET-2025-0431")["id"]
     complete(deployed, BAMAKO, kept, "enregistrer_retour", retour_migrant_data.enregistrer_retour(migrant, "tout_perdu"))
+    complete(deployed, BAMAKO, kept, "proposer_accompagnement_prioritaire",
+             retour_migrant_data.proposer_accompagnement())
     [kept_reintegration] = children(deployed, kept, "reintegration")
     counted = ("retours", "retours_par_date", "reinsertions")
     assert [statistics.count(deployed, key) for key in counted] == [[("total", 2)]] * 3

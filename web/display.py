@@ -114,6 +114,12 @@ def value_text(prop, value):
     return str(value)
 
 
+def country(code):
+    """A country (ISO 3166-1 alpha-2 code) by its name in the reader's language: ES → Espagne, Spain;
+    anything else as it is."""
+    return reference.country_name(code, _language()) or ("" if code is None else str(code))
+
+
 def language(code):
     """A language (ISO 639-3 code, or the two letters of earlier versions) by its name in the reader's
     language: bam → Bambara (bamanankan); anything else as it is."""
@@ -122,10 +128,12 @@ def language(code):
 
 
 def _reference_name(prop, value):
-    """A language of a form's reference list by its name in the reader's language (also by the two-letter
-    code earlier versions stored: bm → Bambara), or None."""
+    """A country or language of a form's reference list by its name in the reader's language (a language
+    also by the two-letter code earlier versions stored: bm → Bambara), or None."""
     if not isinstance(value, str):
         return None
+    if prop.get("x-reference") == "countries":
+        return reference.country_name(value, _language())
     if prop.get("x-reference") == "languages":
         return reference.language_name(value, _language())
     return None
@@ -216,6 +224,8 @@ def detail_items(details, vocabulary=None):
         elif name == "rules" and isinstance(value, list):
             text = " ; ".join(str(rule.get("description") or rule.get("id")) if isinstance(rule, Mapping) else str(rule)
                               for rule in value)
+        elif name == "country":
+            text = country(value)
         elif name == "filters" and isinstance(value, Mapping):
             text = " ; ".join(f"{key} : {value_text({}, item)}" for key, item in value.items())
         else:
@@ -252,7 +262,7 @@ def _as_date(value):
 
 def init_app(app):
     """Filters and helpers for the templates."""
-    app.jinja_env.filters.update(day=day, moment=moment, number=number, value_text=value_text,
+    app.jinja_env.filters.update(day=day, moment=moment, number=number, value_text=value_text, country=country,
                                  language=language, letter_day=letter_day, element_name_of=element_name)
     app.jinja_env.globals.update(change_rows=change_rows, changed_labels=changed_labels, element_name=element_name,
                                  detail_items=detail_items)

@@ -9,7 +9,7 @@ from engine.accounts import users
 from engine.errors import Forbidden
 from engine.records import statistics
 from engine.runtime import instances
-from web import csv_export
+from web import csv_export, display
 from web.auth import login_required
 from web.store import uow
 
@@ -55,5 +55,6 @@ def export(key):
         raise Forbidden("unknown indicator")
     header = [DIMENSIONS.get(filters["by"] or ""), gettext(statistics.INDICATORS[key].title)]
     names = users.list_regions(uow()) if filters["by"] == "region" else {}
-    return csv_export.response(f"{key}.csv", header, ((names.get(label, label), value)
+    name = display.country if filters["by"] == "pays" else (lambda label: names.get(label, label))
+    return csv_export.response(f"{key}.csv", header, ((name(label) if label is not None else label, value)
                                for label, value in statistics.count(uow(), key, **filters)))

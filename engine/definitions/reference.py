@@ -68,3 +68,11 @@ def language_name(code, locale="fr"):
             return lang["en"] if locale == "en" else lang["fr"]
     return None
 
+
+def country_name(code, locale="fr"):
+    """A country's name (ISO 3166-1 alpha-2 code) in French or English; None for an unknown code."""
+    country = pycountry.countries.get(alpha_2=code) if isinstance(code, str) and len(code) == 2 else None
+    if country is None:
+        return None
+    name = getattr(country, "common_name", country.name)
+    return name if locale == "en" else _translation("iso3166-1")(name)

@@ -35,5 +35,8 @@ def test_a_manager_follows_the_demo_offer_to_its_departures(app, deployed, clien
     assert all(c["business_key"] in page for c in departures)
     assert "« Enregistrer l&#39;offre d&#39;emploi »" in page  # the offer's own history, from its recording
     statistics = client.get("/statistiques/departs.csv?par=pays").get_data(as_text=True)
-    assert statistics.splitlines()[1:] == ["ES;1"]
-    assert "<svg" in client.get("/statistiques/?par=pays").get_data(as_text=True)
+    assert statistics.splitlines()[1:] == ["Espagne;1"]  # countries by their name, not their code
+    english = client.get("/statistiques/departs.csv?par=pays", headers={"Accept-Language": "en"})
+    assert english.get_data(as_text=True).splitlines()[1:] == ["Spain;1"]
+    by_country = client.get("/statistiques/?par=pays").get_data(as_text=True)
+    assert "<svg" in by_country and "<td>Espagne</td>" in by_country and "<td>ES</td>" not in by_country

@@ -129,3 +129,13 @@ def test_value_text_given_the_schema(database_url):
     with app.test_request_context(headers={"Accept-Language": "en"}):
         assert display.value_text({}, False) == "No" and display.value_text({"format": "date"}, "2026-12-07") == "12/7/26"
         assert display.letter_day("2026-12-07") == "7 décembre 2026"  # the letters are written in French
+        # Countries and languages of the reference lists by their name in the reader's language, in histories and
+        # audit details too; a language stored with the two letters of earlier versions ("bm") as well.
+        assert display.value_text({"x-reference": "countries", "oneOf": [{"const": "ES", "title": "Espagne"}]},
+                                  "ES") == "Spain"
+        assert display.value_text({"type": "array", "items": {"x-reference": "languages"}}, ["bm", "snk"]) == \
+            "Bambara (Bamanankan), Soninke"
+        assert display.detail_items({"country": "CI"}) == [("country", "Côte d'Ivoire")]
+    with app.test_request_context(headers={"Accept-Language": "fr"}):
+        assert display.detail_items({"country": "CI"}) == [("pays", "Côte d'Ivoire")]
+        assert display.country("ES") == "Espagne" and display.language("fr") == "Français"

@@ -40,3 +40,11 @@ def record_stages(session, instance):
         elif row.stage not in FINAL and (row.stage, row.region) != (stage, region or row.region):
             row.stage, row.region, row.updated_at = stage, region or row.region, utcnow()
 
+
+
+def selected_for(session, reference):
+    """The persons the employer selected for the offer `reference` who hold or held a post (selected, left,
+    or withdrew), for diagram scripts (`candidats_deja_retenus(offre)`): the waiting list skips them."""
+    query = (select(Candidature.person_id).join(Offer, Offer.instance_id == Candidature.offer_id)
+             .where(Offer.reference == str(reference), Candidature.stage.in_(("retenu", "parti", "desiste"))))
+    return sorted(set(session.scalars(query)))

@@ -40,6 +40,7 @@ def advance(session, instance, workflow, actor, step=None):
     engine.process_exists = lambda key: catalog.deployed(session, key)
     engine.provide(region_personne=lambda person_id: people.region_of(session, person_id))
     engine.provide(date_naissance_personne=lambda person_id: people.birth_date_of(session, person_id))
+    engine.provide(candidats_deja_retenus=lambda reference: records.candidatures.selected_for(session, reference))
     engine.on_print = lambda task, text: noted.append(("script_printed", task.task_spec.bpmn_id,
                                                        {"output": text[:MESSAGE_LIMIT]}))
     failures = _run(workflow, step, noted)

@@ -403,10 +403,11 @@ def test_candidate_withdrawing_at_the_convocation(depart, candidates):
     assert departure(depart, file_id)["status"] == "annule"
     assert departure(depart, file_id)["cancellation_cause"] == "depart_abandonne"
     events = history(depart, file_id)
-    assert kinds(events)[-3:] == [("task_completed", "convoquer_candidat"),
+    assert kinds(events)[-4:] == [("task_completed", "convoquer_candidat"),
                                   ("gateway_taken", "gw_candidat_maintient"),
+                                  ("gateway_taken", "gw_remplacant"),  # nobody on the waiting list
                                   ("instance_completed", "fin_depart_abandonne")]
-    assert events[-2]["details"]["to"] == ["clore_depart_abandonne"]
+    assert events[-3]["details"]["to"] == ["clore_depart_abandonne"]
     assert events[-1]["actor"] == "conseiller-bamako"
 
 
@@ -426,7 +427,7 @@ def test_documents_awaited_a_week_then_complete_without_workshop(depart, candida
     with depart:
         [timer] = depart.session.scalars(select(Timer).where(Timer.instance_id == file_id, Timer.kind == "bpmn",
                                                              Timer.status == "pending")).all()
-        assert timer.element_id == "attendre_documents"
+        assert timer.element_id == "gw_attente_documents"  # 7 days, unless a visa refusal or a withdrawal comes first
         due = timer.due_at if timer.due_at.tzinfo else timer.due_at.replace(tzinfo=timezone.utc)
     assert abs(due - (utcnow() + 7 * DAY)) < timedelta(minutes=1)
     now = utcnow()
@@ -439,13 +440,13 @@ def test_documents_awaited_a_week_then_complete_without_workshop(depart, candida
     [second_point] = again["tasks"]
     assert second_point["name"] == "verifier_documents" and second_point["id"] != first_point["id"]
     assert second_point["region"] == "bamako"
-    assert ("timer_fired", "attendre_documents") in kinds(again["history"])
+    assert ("timer_fired", "gw_attente_documents") in kinds(again["history"])
 
     ready = complete(depart, BAMAKO, file_id, "verifier_documents", data.documents_complets())
     assert [t["name"] for t in ready["tasks"]] == ["enregistrer_depart"]  # no workshop planned
     gateways = [(e["element_id"], e["details"]["to"]) for e in history(depart, file_id)
                 if e["kind"] == "gateway_taken"]
-    assert gateways[-3:] == [("gw_documents", ["attendre_documents"]), ("gw_documents", ["gw_atelier"]),
+    assert gateways[-3:] == [("gw_documents", ["gw_attente_documents"]), ("gw_documents", ["gw_atelier"]),
                              ("gw_atelier", ["enregistrer_depart"])]
 
 

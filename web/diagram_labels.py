@@ -46,6 +46,9 @@ _PROBLEMS = [
                            "de formulaire, variables de script ou objet de données)")),
     (r"link event: .*", _l("événement de lien : non pris en charge ; tracez le flux de séquence jusqu'à l'élément "
                            "visé")),
+    (r"event sub-process: .*", _l("sous-processus événementiel : non exécuté tel que dessiné ; placez les étapes "
+                                  "qu'il concerne dans un sous-processus et attachez-y un événement de bordure "
+                                  "(minuterie, message, signal, erreur, escalade ou conditionnel)")),
     (r"several outgoing flows without a gateway: .*",
      _l("plusieurs flux sortants sans passerelle : placez après cet élément une passerelle parallèle (tous les "
         "chemins) ou exclusive (un seul chemin, avec des conditions)")),

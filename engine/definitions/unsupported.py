@@ -21,6 +21,11 @@ _REFUSED = {
     "dataStore": "data store: not supported; keep the data in the file (form fields, script variables or a "
                  "data object)",
     "linkEventDefinition": "link event: not supported; draw the sequence flow to the element it leads to",
+    # SpiffWorkflow 3.2 starts one on an error or escalation at once with the file, starts one on a message,
+    # signal or condition only by changing the deployed version in memory (and never through a delivery), keeps
+    # the file open until a timer one has fired, and never interrupts the rest of the file.
+    "eventSubProcess": "event sub-process: not run as drawn; put the steps it concerns in a sub-process and "
+                       "attach a boundary event (timer, message, signal, error, escalation or conditional) to it",
 }
 
 
@@ -77,6 +82,9 @@ def _owner_id(element):
 
 
 def _subprocess_problems(element):
+    if element.get("triggeredByEvent") == "true":
+        yield _REFUSED["eventSubProcess"]
+        return
     starts = [child for child in element if _local(child) == "startEvent"]
     if not starts:
         yield "sub-process without a start event: add one start event inside it"

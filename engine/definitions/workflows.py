@@ -42,6 +42,11 @@ def version_specs(version):
 _SPECS = {}
 
 
+def forget_specs():
+    """Drop the restored specs of this process: the next loads restore them again, as a new process would."""
+    _SPECS.clear()
+
+
 def new_workflow(version):
     """A fresh workflow of a deployed version, with the restricted script engine."""
     spec, subprocesses = version_specs(version)

@@ -1,20 +1,17 @@
 """Messages and signals reach running files; each construct ends as bare SpiffWorkflow ends given the same events."""
-import io
 from datetime import timedelta
 
 import event_diagrams as diagrams
 import pytest
 from conftest import DCIM, actor
 from offer_flow import history, kinds
+from side_by_side import bare_complete, bare_send, bare_wait, bare_workflow, djoliba_outcome, outcome, process_id
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
-from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
 from timer_diagrams import FORM, FORM_SCHEMA
 
 from engine.authoring.deploy import deploy
-from engine.definitions.workflows import instance_data, load_workflow
 from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from engine.runtime import inbound, instances, tasks
 from engine.runtime.timers import fire_due_timers
@@ -37,56 +34,12 @@ def _deploy(uow, *bpmns):
 
 def _open(uow, bpmn, key="DOS-1"):
     _deploy(uow, bpmn)
-    return instances.start_instance(uow, DCIM, _pid(bpmn), key)
+    return instances.start_instance(uow, DCIM, process_id(bpmn), key)
 
-
-def _pid(bpmn):
-    return bpmn.split(b'<bpmn:process id="')[1].split(b'"')[0].decode()
-
-
-def _outcome(workflow):
-    """What a file did: the elements it completed (in the diagram) and its data."""
-    done = sorted({t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.COMPLETED)
-                   if t.task_spec.bpmn_id})
-    data = {k: v for k, v in instance_data(workflow).items() if k not in ("reference_dossier",)}
-    return done, data, workflow.is_completed()
-
-
-def _djoliba(uow, instance_id):
-    with uow:
-        instance = uow.session.get(Instance, instance_id)
-        return _outcome(load_workflow(instance.version, instance.state))
-
-
-# --- bare SpiffWorkflow, in memory, given the same events ---------------------------------------------------------
 
 def _bare(bpmn, key="DOS-1"):
-    parser = SpiffBpmnParser()
-    parser.add_bpmn_io(io.BytesIO(bpmn), "d.bpmn")
-    pid = _pid(bpmn)
-    workflow = BpmnWorkflow(parser.get_spec(pid), parser.get_subprocess_specs(pid))
-    for task in workflow.get_tasks(state=TaskState.READY):
-        task.data["reference_dossier"] = key
-    workflow.do_engine_steps()
-    return workflow
-
-
-def _bare_send(workflow, kind, name, payload):
-    for task in workflow.event_manager.tasks.values():
-        definition = task.task_spec.event_definition
-        for item in getattr(definition, "event_definitions", [definition]):
-            if item.name == name:
-                workflow.send_event(BpmnEvent(item, payload))
-                workflow.do_engine_steps()
-                return
-    raise AssertionError(f"nothing waits on {kind} {name}")
-
-
-def _bare_complete(workflow, element_id, data):
-    [task] = [t for t in workflow.get_tasks(state=TaskState.READY) if t.task_spec.bpmn_id == element_id]
-    task.data.update(data)
-    task.run()
-    workflow.do_engine_steps()
+    """The diagram run by bare SpiffWorkflow, in memory, up to its first wait."""
+    return bare_workflow({"d.bpmn": bpmn}, process_id(bpmn), key=key)
 
 
 # --- one construct at a time --------------------------------------------------------------------------------------
@@ -103,9 +56,9 @@ def test_intermediate_catch_moves_on_with_the_payload(uow):
     assert answer == {"delivered_to": [opened["id"]], "started": []}
 
     bare = _bare(diagrams.intermediate_catch())
-    _bare_send(bare, "message", "reponse_visa", {"decision": "accorde"})
-    assert _djoliba(uow, opened["id"]) == _outcome(bare)
-    assert _outcome(bare)[1]["visa"] == "accorde" and _outcome(bare)[2]
+    bare_send(bare, "reponse_visa", {"decision": "accorde"})
+    assert djoliba_outcome(uow, opened["id"]) == outcome(bare)
+    assert outcome(bare).data["visa"] == "accorde" and outcome(bare).finished
     events = history(uow, opened["id"])
     [received] = [e for e in events if e["kind"] == "message_received"]
     assert (received["actor"], received["element_id"], received["details"]["name"],
@@ -149,9 +102,9 @@ def test_receive_task(uow):
     opened = _open(uow, diagrams.receive_task())
     inbound.send_message(uow, ADMIN, "piece_recue", business_key="DOS-1", payload={"passeport": True})
     bare = _bare(diagrams.receive_task())
-    _bare_send(bare, "message", "piece_recue", {"passeport": True})
-    assert _djoliba(uow, opened["id"]) == _outcome(bare)
-    assert _outcome(bare)[1]["piece"] == {"passeport": True}
+    bare_send(bare, "piece_recue", {"passeport": True})
+    assert djoliba_outcome(uow, opened["id"]) == outcome(bare)
+    assert outcome(bare).data["piece"] == {"passeport": True}
 
 
 @pytest.mark.parametrize("interrupting", [True, False])
@@ -159,16 +112,16 @@ def test_message_boundary_event(uow, interrupting):
     opened = _open(uow, diagrams.boundary(interrupting))
     inbound.send_message(uow, ADMIN, "retrait_offre", business_key="DOS-1", payload={"raison": "poste pourvu"})
     bare = _bare(diagrams.boundary(interrupting))
-    _bare_send(bare, "message", "retrait_offre", {"raison": "poste pourvu"})
+    bare_send(bare, "retrait_offre", {"raison": "poste pourvu"})
     now = instances.get_instance(uow, DCIM, opened["id"])
     if interrupting:
         assert now["status"] == "completed" and now["tasks"] == []
     else:  # the task is still there; completing it ends the file
         [task] = now["tasks"]
         tasks.complete_task(uow, DCIM, task["id"], {"note": "vu"})
-        _bare_complete(bare, "traiter", {"note": "vu"})
-    assert _djoliba(uow, opened["id"]) == _outcome(bare)
-    assert _outcome(bare)[1]["retire"] is True and _outcome(bare)[2]
+        bare_complete(bare, "traiter", {"note": "vu"})
+    assert djoliba_outcome(uow, opened["id"]) == outcome(bare)
+    assert outcome(bare).data["retire"] is True and outcome(bare).finished
 
 
 def test_event_gateway_takes_the_message_branch(uow):
@@ -178,9 +131,9 @@ def test_event_gateway_takes_the_message_branch(uow):
             == [("attendre", "pending")]
     inbound.send_message(uow, ADMIN, "reponse_employeur", business_key="DOS-1", payload={"ok": 1})
     bare = _bare(diagrams.event_gateway())
-    _bare_send(bare, "message", "reponse_employeur", {"ok": 1})
-    assert _djoliba(uow, opened["id"]) == _outcome(bare)
-    assert "fin_reponse" in _outcome(bare)[0]
+    bare_send(bare, "reponse_employeur", {"ok": 1})
+    assert djoliba_outcome(uow, opened["id"]) == outcome(bare)
+    assert "fin_reponse" in outcome(bare).path
     with uow:  # the timer branch is no longer waited on
         assert [t.status for t in uow.session.scalars(select(Timer).where(Timer.kind == "bpmn"))] == ["cancelled"]
 
@@ -194,10 +147,9 @@ def test_event_gateway_leaves_on_its_timer_once(uow):
     done = instances.get_instance(uow, DCIM, opened["id"], with_history=True)
     assert done["status"] == "completed" and done["data"]["relance"] is True
     assert ("timer_fired", "attendre") in kinds(done["history"])
-    bare = _bare(diagrams.event_gateway("PT0S"))  # the same diagram whose time has come
-    bare.refresh_timers()
-    bare.do_engine_steps()
-    assert _djoliba(uow, opened["id"]) == _outcome(bare)
+    bare = _bare(diagrams.event_gateway("P7D"))
+    bare_wait(bare, timedelta(days=7, minutes=1))
+    assert djoliba_outcome(uow, opened["id"]) == outcome(bare)
     with uow:  # and the message it no longer waits on reaches nobody
         assert uow.session.scalar(select(func.count()).select_from(EventWait)) == 0
 
@@ -224,10 +176,10 @@ def test_signal_thrown_by_one_file_reaches_every_file_waiting_on_it(uow):
         bare = _bare(diagrams.signal_catcher(), key)
         bare.send_event(event)
         bare.do_engine_steps()
-        assert _djoliba(uow, file["id"]) == _outcome(bare)
+        assert djoliba_outcome(uow, file["id"]) == outcome(bare)
         [received] = [e for e in history(uow, file["id"]) if e["kind"] == "signal_received"]
         assert received["details"]["sender_id"] == thrower["id"]
-    assert _djoliba(uow, thrower["id"]) == _outcome(bare_thrower)
+    assert djoliba_outcome(uow, thrower["id"]) == outcome(bare_thrower)
 
 
 @pytest.mark.parametrize("send_task", [True, False])
@@ -235,7 +187,7 @@ def test_send_task_and_message_end_open_the_procedure_whose_start_listens(uow, s
     _deploy(uow, diagrams.message_started(), diagrams.sender(send_task))
     with pytest.raises(Forbidden):  # opened only by the message
         instances.start_instance(uow, DCIM, "evt_suite", "X-1")
-    sent = instances.start_instance(uow, DCIM, _pid(diagrams.sender(send_task)), "ENV-1")
+    sent = instances.start_instance(uow, DCIM, process_id(diagrams.sender(send_task)), "ENV-1")
     with uow:
         [opened] = uow.session.scalars(select(Instance).where(Instance.process_key == "evt_suite")).all()
         assert (opened.business_key, opened.parent_id, opened.status) == ("ENV-1", sent["id"], "completed")
@@ -246,9 +198,9 @@ def test_send_task_and_message_end_open_the_procedure_whose_start_listens(uow, s
     [start] = [t for t in bare.get_tasks(state=TaskState.WAITING)]
     bare.catch(BpmnEvent(start.task_spec.event_definition, event.payload))
     bare.do_engine_steps()
-    assert _djoliba(uow, opened_id) == _outcome(bare)
-    assert _outcome(bare)[1]["montant"] == (5 if send_task else 7)
-    assert _djoliba(uow, sent["id"]) == _outcome(bare_sender)
+    assert djoliba_outcome(uow, opened_id) == outcome(bare)
+    assert outcome(bare).data["montant"] == (5 if send_task else 7)
+    assert djoliba_outcome(uow, sent["id"]) == outcome(bare_sender)
 
 
 def test_a_message_can_open_a_message_started_procedure_from_outside(uow):

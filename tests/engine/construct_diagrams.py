@@ -226,7 +226,10 @@ def _corpus():
         "boundary error event on a sub-process", _on_subprocess(
             _ERROR_DEF, _event("endEvent", "lancer", _ERROR_DEF), _ERROR))
     c["boundary_conditional"] = Construct(
-        "boundary conditional event", _on_task(_CONDITION_DEF), data={"urgent": True})
+        "boundary conditional event, interrupting", _on_task(_CONDITION_DEF), data={"urgent": True})
+    c["boundary_conditional_non_interrupting"] = Construct(
+        "boundary conditional event, non-interrupting", _on_task(_CONDITION_DEF, interrupting=False),
+        data={"urgent": True}, steps=(Complete("traiter", _NOTE),), ordered=False)
     c["intermediate_timer"] = Construct("intermediate timer event", _file(_line(
         ("attendre", _event("intermediateCatchEvent", "attendre", _timer("P1D"))),
         ("apres", script_element("apres", "attendu = True")))), steps=(Wait(timedelta(days=1, hours=1)),))

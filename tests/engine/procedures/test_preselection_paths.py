@@ -113,7 +113,9 @@ def test_regional_preselection_completed_by_tests_covers_every_rule(deployed):
     assert consolidated["data"]["preselections_regionales"]["kayes"] == {
         "candidats_inscrits": kayes, "candidats_preselectionnes": kayes[:2],
         "modes_identification": ["appel_candidature", "ciblage_rode"]}
-    assert consolidated["data"]["nouveaux_preselectionnes"] == sorted(bamako[:3] + kayes[:2])
+    whole = instances.get_instance(deployed, DCIM, pid)["data"]  # a counsellor reads their region's candidates only
+    assert whole["nouveaux_preselectionnes"] == sorted(bamako[:3] + kayes[:2])
+    assert consolidated["data"]["nouveaux_preselectionnes"] == kayes[:2]
     [prepare] = consolidated["tasks"]
     assert (prepare["name"], prepare["role"], prepare["region"], prepare["manual_section"]) == \
         ("preparer_tests", "evaluateur", None, "6.6, 7.5")
@@ -269,7 +271,9 @@ def test_nobody_retained_then_a_second_tour_in_more_regions(deployed):
     tested = complete(deployed, KAYES, pid, "preselectionner_candidats", data.preselectionner(kayes))
 
     # Only the candidates not tested before sit the tests.
-    assert tested["data"]["nouveaux_preselectionnes"] == sorted([bamako[2], kayes[0]])
+    assert instances.get_instance(deployed, DCIM, pid)["data"]["nouveaux_preselectionnes"] == \
+        sorted([bamako[2], kayes[0]])
+    assert tested["data"]["nouveaux_preselectionnes"] == [kayes[0]]  # what Kayes' counsellor reads
     complete(deployed, EVALUATOR, pid, "preparer_tests", data.preparer_tests(epreuves=("test_technique",)))
     listed = evaluate_all(deployed, pid, {bamako[2]: {"test_technique": 13}, kayes[0]: {"test_technique": 11}})
 

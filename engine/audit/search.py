@@ -48,7 +48,7 @@ def search_events(uow, actor, filters, page=1, per_page=PAGE_SIZE):
     with uow:
         session = uow.session
         query = _query(filters)
-        total = _count(session, query)
+        total = _count(session, filters)
         rows = session.execute(query.order_by(AuditEvent.seq.desc()).limit(per_page).offset((page - 1) * per_page))
         return {"events": [event_row(event, key) for event, key in rows], "total": total, "page": page,
                 "pages": max(1, -(-total // per_page))}
@@ -66,7 +66,7 @@ def events_before(uow, actor, filters, cursor=None, limit=PAGE_SIZE):
     with uow:
         session = uow.session
         query = _query(filters)
-        total = _count(session, query)
+        total = _count(session, filters)
         if cursor is not None:
             query = query.where(AuditEvent.seq < cursor)
         rows = session.execute(query.order_by(AuditEvent.seq.desc()).limit(limit + 1)).all()
@@ -75,8 +75,10 @@ def events_before(uow, actor, filters, cursor=None, limit=PAGE_SIZE):
                 "next_cursor": events[-1]["seq"] if len(rows) > limit else None}
 
 
-def _count(session, query):
-    return session.scalar(select(func.count()).select_from(query.subquery()))
+def _count(session, filters):
+    """How many events match `filters`: on the events alone unless a file's reference is asked for."""
+    query = _query(filters) if filters.business_key else _query(filters, with_reference=False)
+    return session.scalar(query.order_by(None).with_only_columns(func.count(AuditEvent.seq)))
 
 
 def export_events(uow, actor, filters):
@@ -99,11 +101,14 @@ def _stream(uow, filters):
             yield event_row(event, key)
 
 
-def _query(filters):
-    query = select(AuditEvent, Instance.business_key).outerjoin(Instance, Instance.id == AuditEvent.instance_id)
+def _query(filters, with_reference=True):
+    """The events matching `filters` with their file's reference (`with_reference`), else the events alone."""
+    query = select(AuditEvent, Instance.business_key).outerjoin(Instance, Instance.id == AuditEvent.instance_id) \
+        if with_reference else select(AuditEvent)
     equal = {AuditEvent.actor: filters.person, AuditEvent.process_key: filters.process,
-             AuditEvent.region: filters.region, AuditEvent.kind: filters.kind,
-             Instance.business_key: filters.business_key}
+             AuditEvent.region: filters.region, AuditEvent.kind: filters.kind}
+    if with_reference:
+        equal[Instance.business_key] = filters.business_key
     for column, value in equal.items():
         if value:
             query = query.where(column == value)

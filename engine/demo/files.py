@@ -318,8 +318,8 @@ class _Demo:
                 on=-1)
 
     def agencies(self):
-        """One agency awaits the end of its first activity year; the other one, late with last year's report,
-        has been given formal notice. Done now (`on=None`): the yearly timers run on the real clock."""
+        """One agency awaits the end of its first activity year; another one, late with last year's report,
+        has been given formal notice; a third one's late report has been received and controlled. Done now (`on=None`): the yearly timers run on the real clock."""
         waiting = self.start("dcim", "agences_privees", "AGR-2023-041/MTFP", on=None)
         self.do("dcim", waiting, "enregistrer_agence", entry.agence_horizon(self.today.year), on=None)
         # Last year's report is due by 31 January: early in the year, take the year before.
@@ -329,3 +329,15 @@ class _Demo:
         self.do("dcim", late, "enregistrer_agence", entry.agence_kenedougou(year), on=None)
         self.do("dcim", late, "relancer_agence", entry.relance_kenedougou(date(year + 1, 1, 26).isoformat()), on=None)
         self.do("dcim", late, "mettre_en_demeure", entry.mise_en_demeure_kenedougou(self.d(-3), self.d(15)), on=None)
+        # A third one sent last year's report after a formal notice: its placements are entered line by line and
+        # the report controlled (fees, non-discrimination); the statistics count its workers by sex and country.
+        reported = self.start("dcim", "agences_privees", f"AGR-{year - 2}-019/MTFP", on=None)
+        self.do("dcim", reported, "enregistrer_agence", entry.agence_sahel_talents(year), on=None)
+        self.do("dcim", reported, "relancer_agence", entry.relance_kenedougou(date(year + 1, 1, 25).isoformat()),
+                on=None)
+        self.do("dcim", reported, "mettre_en_demeure", entry.mise_en_demeure_kenedougou(self.d(-20), self.d(10)),
+                on=None)
+        self.do("dcim", reported, "receptionner_rapport", entry.rapport_sahel_talents(self.d(-2)), on=None)
+        for line in entry.PLACEMENTS_SAHEL_TALENTS:
+            self.do("dcim", reported, "detailler_placements", line, on=None)
+        self.do("dcim", reported, "controler_rapport", entry.controle_sahel_talents(), on=None)

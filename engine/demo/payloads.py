@@ -428,6 +428,34 @@ def agence_kenedougou(year):
             "membre_conabem": False, "premiere_annee_rapport": year}
 
 
+def agence_sahel_talents(year):
+    return {"agence_nom": "Sahel Talents Placement", "numero_agrement": f"AGR-{year - 2}-019/MTFP",
+            "date_agrement": date(year - 2, 11, 20).isoformat(), "ministere_agrement": MINISTERE_EMPLOI,
+            "agence_adresse": "Badalabougou Est, avenue de l'Indépendance, Bamako",
+            "agence_telephone": "+223 20 23 48 11", "responsable_agence": "Aïssata Maïga",
+            "membre_conabem": True, "premiere_annee_rapport": year}
+
+
+def rapport_sahel_talents(day):
+    return {"date_reception_rapport": day, "placements_realises": True, "offres_prospectees": 14,
+            "candidats_prepares": 85, "operations_selection": 6}
+
+
+PLACEMENTS_SAHEL_TALENTS = [
+    {"pays_placement": "SA", "metier_placement": "Aides-soignantes", "femmes_placees": 9, "hommes_places": 0,
+     "autre_ligne_placements": True},
+    {"pays_placement": "CI", "metier_placement": "Maçons", "femmes_placees": 0, "hommes_places": 14,
+     "autre_ligne_placements": True},
+    {"pays_placement": "QA", "metier_placement": "Agents de sécurité", "femmes_placees": 2, "hommes_places": 11,
+     "autre_ligne_placements": False}]
+
+
+def controle_sahel_talents():
+    return {"frais_factures_travailleurs": False, "discrimination_constatee": False,
+            "observations_controle": "Rapport complet ; contrats vérifiés par sondage à l'agence.",
+            "suite_controle": "maintien"}
+
+
 def relance_kenedougou(day):
     return {"date_relance": day, "moyen_relance": "telephone",
             "observations_relance": "Le gérant promet l'envoi du rapport avant la fin du mois."}

@@ -108,7 +108,8 @@ def test_statistics_equal_the_counts_made_from_the_files(demo):
     assert dict(statistics.count(demo, "departs", by="pays")) == {"ES": 1}
     assert dict(statistics.count(demo, "retours", by="categorie")) == {"volontaire": 2, "involontaire": 1}
     assert dict(statistics.count(demo, "reinsertions", by="categorie")) == {"auto_emploi": 1, "salarie": 1}
-    assert yearly == {"en_attente": 1, "en_retard": 1}
+    assert yearly == {"en_attente": 2, "en_retard": 2}
+    assert dict(statistics.count(demo, "placements_agences", by="sexe")) == {"F": 11, "M": 25}
 
 
 def test_an_offer_is_followed_from_its_recording_to_a_departure(demo):

@@ -56,6 +56,12 @@ REFUSED = {
     "a data store": (process(chain(("tache", script_element("tache", "x = 1")))
                              + '<bpmn:dataStoreReference id="registre"/>'), [("registre", "data store")]),
     "link events": (process(LINKS), [("saut", "link event"), ("arrivee", "link event")]),
+    "an event sub-process (SpiffWorkflow would run this one at once, as if its error start were a plain one)": (
+        process(chain(("tache", script_element("tache", "x = 1")))
+                + '<bpmn:subProcess id="sous_evt" triggeredByEvent="true"><bpmn:startEvent id="debut_evt">'
+                  '<bpmn:errorEventDefinition/></bpmn:startEvent><bpmn:endEvent id="fin_evt"/>'
+                + flow("debut_evt", "fin_evt") + "</bpmn:subProcess>"),
+        [("sous_evt", "event sub-process: not run as drawn")]),
     "an implicit split": (with_second_end(flow("debut", "tache"), flow("tache", "fin"), flow("tache", "fin2")),
                           [("tache", "several outgoing flows without a gateway")]),
     "a condition out of a task": (with_second_end(flow("debut", "tache"), flow("tache", "fin", "x == 1")),

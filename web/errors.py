@@ -53,6 +53,8 @@ def message(error):
         "nobody_waits": _("Aucun dossier n'attend ce message pour cette référence : il est gardé et noté "
                           "dans le journal."),
         "sender_not_allowed": _("Vous n'êtes pas autorisé à envoyer ce message ou ce signal."),
+        "not_waiting": _("Ce dossier n'attend plus cet événement (il est clos ou a passé cette étape) : "
+                         "rechargez la page."),
         "delivery_chain_too_long": _("Ce message déclenche trop d'envois en chaîne : rien n'a été fait."),
     }
     if reason in messages:

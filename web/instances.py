@@ -3,7 +3,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 
 from engine.errors import Conflict, NotFound, ValidationFailed
-from engine.runtime import instances, tracks
+from engine.runtime import file_messages, instances, tracks
 from engine.runtime.spawn import opened_by_procedure
 from engine.runtime.vocabulary import vocabularies
 from web.auth import login_required
@@ -30,10 +30,12 @@ def show(instance_id):
     return _page(instance_id)
 
 
-def _page(instance_id, reason="", reason_errors=()):
-    """The file's page; `reason` and `reason_errors` refill the cancel form after a refused reason."""
+def _page(instance_id, reason="", reason_errors=(), sent=None):
+    """The file's page; `reason` and `reason_errors` refill the cancel form after a refused reason, or
+    the form of the message `sent` (an event the reader reports: the employer withdrew the offer...)."""
     instance = instances.get_instance(uow(), g.actor, instance_id, with_history=True)
     return render_template("instance.html", instance=instance, reason=reason, reason_errors=reason_errors,
+                           sent=sent, events=file_messages.offered(uow(), g.actor, instance_id),
                            diagram=diagram_of(instance_id, instance["business_key"]),
                            vocabulary=vocabularies(uow(), g.actor, [instance_id]).get(instance_id))
 
@@ -62,6 +64,21 @@ def cancel(instance_id):
         errors = errors_by_field([e.as_dict() for e in error.errors]).get("reason", [])
         return _page(instance_id, reason=reason, reason_errors=errors), 422
     flash(_("Dossier annulé."), "success")
+    return redirect(url_for("instances.show", instance_id=instance_id))
+
+
+@bp.post("/instances/<int:instance_id>/message")
+@login_required
+def send(instance_id):
+    """Report an event the file waits on (the employer withdraws the offer, the candidate withdraws, the visa
+    is refused): the message goes, with its reason, to the files of this reference that wait on it."""
+    name, reason = request.form.get("message", ""), request.form.get("motif", "")
+    try:
+        file_messages.send_to_file(uow(), g.actor, instance_id, name, reason)
+    except ValidationFailed as error:  # shown on the reason field, what was typed kept
+        errors = errors_by_field([e.as_dict() for e in error.errors]).get("reason", [])
+        return _page(instance_id, reason=reason, reason_errors=errors, sent=name), 422
+    flash(_("Événement transmis au dossier : il a été enregistré dans son historique."), "success")
     return redirect(url_for("instances.show", instance_id=instance_id))
 
 

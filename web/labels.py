@@ -16,7 +16,7 @@ EVENTS = {"instance_started": _l("dossier ouvert"), "task_claimed": _l("tâche p
           "error": _l("erreur"), "instance_retried": _l("dossier relancé"), "deployed": _l("déploiement"),
           "instance_cancelled": _l("dossier annulé"),
           "instance_migrated": _l("dossier migré vers une nouvelle version"),
-          "message_received": _l("message reçu d'une autre procédure"),
+          "message_received": _l("message reçu"),
           "signal_received": _l("signal reçu"),
           "message_unmatched": _l("message que personne n'attendait (gardé)"),
           "decision_taken": _l("décision de la table de décision"),

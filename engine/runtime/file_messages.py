@@ -31,6 +31,14 @@ def sendable(session, actor, instance):
     return [{"name": name, "label": label} for name, label in sorted(offered.items(), key=lambda item: item[1])]
 
 
+def offered(uow, actor, instance_id):
+    """`sendable` for the file `instance_id`, in a transaction of its own (the reader's access was checked
+    when the file was read)."""
+    with uow:
+        instance = load_readable(uow.session, actor, instance_id)
+        return sendable(uow.session, actor, instance)
+
+
 def send_to_file(uow, actor, instance_id, name, reason):
     """Send the message `name` with `reason` (required) to the files carrying `instance_id`'s reference.
 

@@ -3,7 +3,9 @@ menu stays on it (issue 14, point 5). Wide tables scroll inside their own box.""
 import pytest
 from test_modeler import ARGS, CHROMIUM, server  # noqa: F401 (server: fixture; the module skips without chromium)
 
+from engine import accounts
 from engine.demo import create_demo_data
+from engine.runtime import instances
 from web.store import uow
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -46,6 +48,12 @@ def test_the_pages_of_a_working_day_fit_a_phone(app, server, phone):  # noqa: F8
     dcim.goto(server + "/instances")
     dcim.goto(server + dcim.locator("a[href^='/instances/']").first.get_attribute("href"))
     assert overflow(dcim) == 0, "a file's page"
+    with app.app_context():  # an offer under way: its page reports the employer's withdrawal, form opened
+        offer_id = next(i["id"] for i in instances.list_instances(uow(), accounts.get_actor(uow(), "dcim"),
+                                                                  process="offre_internationale", status="running"))
+    dcim.goto(f"{server}/instances/{offer_id}")
+    dcim.click("details.event-report summary")
+    assert dcim.locator("details.event-report textarea").is_visible() and overflow(dcim) == 0, "a withdrawal form"
     manager = signed_in(phone, server, "direction")
     for path in ("/statistiques/", "/audit/", "/instances"):
         manager.goto(server + path)

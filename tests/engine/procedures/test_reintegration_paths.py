@@ -10,6 +10,7 @@ from offer_flow import complete, history, kinds, task_rows, the_task
 from sqlalchemy import select
 
 from engine import people
+from engine.records import statistics
 from engine.runtime import instances, tasks
 from engine.runtime.timers import fire_due_timers
 from engine.store.tables import Reintegration, Timer, as_utc
@@ -209,6 +210,7 @@ def test_self_employment_over_40_without_modules_and_a_second_follow_up_three_mo
     waiting = complete(reintegrations, BAMAKO, instance_id, "suivre_resultat", data.suivre("en_formation"))
     assert waiting["status"] == "waiting" and waiting["tasks"] == []
     assert record(reintegrations, instance_id) == (migrant, "bamako", "auto_emploi", "en_formation")
+    assert statistics.count(reintegrations, "resultats_reinsertion", by="categorie") == [("en_formation", 1)]
     with reintegrations:
         [(element_id, timer_due)] = [(t.element_id, as_utc(t.due_at)) for t in reintegrations.session.scalars(
             select(Timer).where(Timer.instance_id == instance_id, Timer.kind == "bpmn", Timer.status == "pending"))]
@@ -231,6 +233,9 @@ def test_self_employment_over_40_without_modules_and_a_second_follow_up_three_mo
     assert [e["details"]["to"] for e in events if e["element_id"] == "gw_resultat"] == [
         ["attendre_nouveau_suivi"], ["fin_reintegre"]]
     assert record(reintegrations, instance_id) == (migrant, "bamako", "auto_emploi", "entreprise_creee")
+    # The outcomes of the last follow-up, for the managers (DOM box): the second one replaced the first.
+    assert statistics.count(reintegrations, "resultats_reinsertion", by="categorie") == [("entreprise_creee", 1)]
+    assert statistics.count(reintegrations, "resultats_reinsertion", by="sexe") == [("M", 1)]
 
 
 @pytest.mark.parametrize("born, oriented_on, path, age, row", [

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from engine.store.tables import Candidature, Offer, Person, utcnow
 
-STAGES = ("inscrit", "non_preselectionne", "preselectionne", "presente", "retenu", "non_retenu")
+# retire_liste: taken off the list before it was sent to the employer (manual §7.6), with a reason.
+STAGES = ("inscrit", "non_preselectionne", "preselectionne", "retire_liste", "presente", "retenu", "non_retenu")
 # Set by the departure aid, never taken back by these procedures: the candidate left, or withdrew after
 # being selected (or their departure was cancelled: refused visa).
 FINAL = ("parti", "desiste")

@@ -78,7 +78,8 @@ def _indicators():
           for stage, title, stages in [
               ("inscrits", N_("Candidatures enregistrées"), ()),
               ("preselectionnes", N_("Candidats présélectionnés"),
-               (Candidature.stage.in_(("preselectionne", "presente", "retenu", "non_retenu", "parti", "desiste")),)),
+               (Candidature.stage.in_(("preselectionne", "retire_liste", "presente", "retenu", "non_retenu", "parti",
+                                       "desiste")),)),
               ("presentes", N_("Candidats présentés aux employeurs"),
                (Candidature.stage.in_(("presente", "retenu", "non_retenu", "parti", "desiste")),)),
               ("retenus", N_("Candidats retenus par les employeurs"),

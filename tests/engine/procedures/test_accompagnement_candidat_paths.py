@@ -231,3 +231,19 @@ def test_the_persons_export_lists_their_candidate_services(accompagnement, perso
         (instance_id, "information", "elevee")]
     assert instance_id in {file["id"] for file in export["dossiers"]}
     assert people.export_person(accompagnement, BAMAKO, persons[1])["accompagnements"] == []
+
+
+def test_the_counsellor_closes_the_services_at_any_step_with_a_reason(accompagnement, persons):
+    """An exit of issue 15, point 5: the candidate gives up midway. The file's own cancel closes it (its
+    counsellor owns it; another region's may not), with the reason; the record says it is cancelled."""
+    bamako, _other, _kayes = persons
+    started = start(accompagnement)
+    complete(accompagnement, BAMAKO, started["id"], "analyser_demande", data.analyser(bamako))
+    with pytest.raises(Forbidden):
+        instances.cancel_instance(accompagnement, KAYES, started["id"], "Abandon : la candidate ne vient plus.")
+
+    closed = instances.cancel_instance(accompagnement, BAMAKO_2, started["id"], "Abandon : la candidate ne vient plus.")
+
+    assert closed["status"] == "cancelled" and closed["cancel_reason"] == "Abandon : la candidate ne vient plus."
+    assert open_tasks(accompagnement, BAMAKO, started["id"]) == []
+    assert service(accompagnement, started["id"])["status"] == "annule"

@@ -138,3 +138,26 @@ def test_sending_the_list_late_escalates_to_the_dcim_head(deployed):
     assert [(n["kind"], n["task_id"]) for n in notifications.unread(deployed, "dcim")] == reminded
     events = [(e["kind"], e["element_id"]) for e in history(deployed, presentation["id"])]
     assert events[-2:] == [("task_reminder", "envoyer_liste_employeur"), ("task_escalation", "envoyer_liste_employeur")]
+
+
+def test_a_candidate_taken_off_the_list_with_a_reason_is_neither_completed_nor_presented(deployed):
+    offer, _preselection_id, presentation, candidates = presentation_of(deployed, "OFF-2025-0410", {"bamako": 3})
+    pid = presentation["id"]
+    gone, incomplete, kept = candidates["bamako"]
+    taken_off = {**data.dossiers_incomplets([gone, incomplete]), "candidats_retires_liste": [gone]}
+    with pytest.raises(ValidationFailed):  # the reason is required (issue 15, point 5)
+        complete(deployed, DCIM, pid, "verifier_dossiers", taken_off)
+
+    checked = complete(deployed, DCIM, pid, "verifier_dossiers",
+                       {**taken_off, "motif_retrait_liste": "Le candidat a accepté un emploi au Mali."})
+
+    assert checked["data"]["candidats_a_presenter"] == [incomplete, kept]
+    assert checked["data"]["candidats_dossier_incomplet"] == [incomplete]  # not asked for the one taken off
+    assert checked["data"]["motifs_retrait_liste"] == {str(gone): "Le candidat a accepté un emploi au Mali."}
+    assert candidatures(deployed, offer["id"])[gone] == ("bamako", "retire_liste")
+    complete(deployed, BAMAKO, pid, "completer_dossiers", data.completer([incomplete]))
+    complete(deployed, DCIM, pid, "verifier_dossiers", data.dossiers_complets())
+    complete(deployed, DCIM, pid, "envoyer_liste_employeur", data.envoyer_liste())
+    assert candidatures(deployed, offer["id"]) == {gone: ("bamako", "retire_liste"), incomplete: ("bamako", "presente"),
+                                                   kept: ("bamako", "presente")}
+    assert the_child(deployed, pid, "selection_finale")["data"]["candidats_a_presenter"] == [incomplete, kept]

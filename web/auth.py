@@ -4,7 +4,7 @@ import functools
 import math
 from datetime import datetime, timezone
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -14,6 +14,7 @@ from engine.accounts import passwords, users
 from engine.accounts.credentials import LoginLocked
 from engine.accounts.throttle import NAME_LENGTH, LoginLimits
 from engine.errors import ValidationFailed
+from web import held as held_forms
 from web.i18n import LANGUAGES
 from web.store import uow
 
@@ -30,6 +31,7 @@ def init_app(app):
     if app.config.get("TRUSTED_PROXIES"):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])
     app.before_request(load_actor)
+    app.context_processor(held_forms.template_helpers)
 
 
 def load_actor():
@@ -38,27 +40,46 @@ def load_actor():
     must change a one-time password is sent to do so."""
     g.actor = None
     username = session.get("username")
-    if not username:
+    if not username:  # a form sent from a page of a session that expired earlier is still held for its person
+        _say_expired(held_forms.keep_if_form(session.get(held_forms.EXPIRED)), again=True)
         return None
     now = datetime.now(timezone.utc).timestamp()
     expiry = _expiry(now)
     if expiry:
-        token = session.get("token")
+        token, csrf_token = session.get("token"), session.get("csrf_token")
         session.clear()
-        flash(_("Votre session a expiré : reconnectez-vous."), "info")
+        # Who was signed in, and the forms' CSRF token, stay until the next sign-in: a long form sent from
+        # this session's pages (in another tab too) is then held for that person, not lost.
+        session[held_forms.EXPIRED] = username
+        if csrf_token:
+            session["csrf_token"] = csrf_token
         accounts.end_session(uow(), username, "session_expired", token=token, **expiry)
+        _say_expired(held_forms.keep_if_form(username))
         return None
     signed = accounts.signed_in(uow(), session.get("token"))
     if signed is None:
         session.clear()
         flash(_("Votre session a pris fin : reconnectez-vous."), "info")
         return None
-    session["seen"] = now
+    if request.endpoint != "auth.session_remaining":  # asking how long is left is no activity
+        session["seen"] = now
     g.actor, g.must_change_password = signed.actor, signed.must_change_password
     if signed.must_change_password and request.endpoint not in _BEFORE_NEW_PASSWORD \
             and request.blueprint != "api":
         return redirect(url_for("auth.change_password", next=request.full_path))
     return None
+
+
+def _say_expired(kept, again=False):
+    """Tell the person at the login page that their session expired, and what became of the form they sent."""
+    if kept:
+        flash(_("Votre session avait expiré. Ce que vous veniez d'envoyer est gardé : reconnectez-vous avec le même "
+                "compte pour le retrouver dans son formulaire, le vérifier et l'envoyer."), "info")
+    elif kept is False:
+        flash(_("Votre session avait expiré, et ce que vous veniez d'envoyer est trop volumineux pour être gardé : "
+                "reconnectez-vous et saisissez-le à nouveau."), "error")
+    elif not again:
+        flash(_("Votre session a expiré : reconnectez-vous."), "info")
 
 
 def _expiry(now):
@@ -144,6 +165,19 @@ def change_password():
             return redirect(local_target(request.args.get("next", "")))
     return render_template("password.html", forced=forced, errors=errors, min_length=passwords.MIN_LENGTH), \
         422 if errors else 200
+
+
+@bp.get("/session/remaining")
+def session_remaining():
+    """How many seconds the session has left, without counting as activity (for static/session.js)."""
+    return jsonify(seconds=held_forms.seconds_left())
+
+
+@bp.get("/session/renew")
+@login_required
+def session_renew():
+    """Count as activity: the person asked to stay signed in."""
+    return "", 204
 
 
 @bp.post("/lang/<code>")

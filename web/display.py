@@ -31,7 +31,8 @@ DETAILS = {"via": _l("consulté depuis"), "to": _l("vers"), "message": _l("messa
            "table": _l("table de décision"), "hit_policy": _l("règle de sélection"), "rules": _l("lignes retenues"),
            "sender_process": _l("procédure émettrice"),
            "sender_id": _l("dossier émetteur"), "consent_purpose": _l("finalité du consentement"),
-           "output": _l("affichage"), "sessions_ended": _l("sessions fermées")}
+           "output": _l("affichage"), "sessions_ended": _l("sessions fermées"), "form": _l("formulaire"),
+           "fields": _l("champs"), "size": _l("taille (octets)")}
 
 
 def yes_no(value):

@@ -3,10 +3,13 @@ import json
 
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
 
 from engine import people
+from engine.accounts import held
 from engine.errors import ValidationFailed
 from web import downloads
+from web import held as held_forms
 from web.auth import login_required
 from web.errors import message
 from web.formfields import data_from_form, error_summary, errors_by_field, fields_for
@@ -28,8 +31,11 @@ def index():
 def register():
     schema = people.person_form(uow())
     if request.method == "GET":
+        # A registration this person sent after their session expired is given back, to be checked and sent.
+        kept = held.held_submission(uow(), g.actor.username, held_forms.PERSON_FORM)
         defaults = {"region": g.actor.region, "finalite": schema["properties"]["finalite"].get("default")}
-        return render_template("people/register.html", fields=fields_for(schema, values=defaults))
+        return render_template("people/register.html", held=kept is not None,
+                               fields=fields_for(schema, values=MultiDict(kept) if kept else defaults))
     data = data_from_form(schema, request.form)
     try:
         person_id = people.register_person(uow(), g.actor, data)
@@ -38,6 +44,7 @@ def register():
         fields = fields_for(schema, values=data, errors=errors)
         return render_template("people/register.html", fields=fields, refused=message(error),
                                error_items=error_summary(fields), form_errors=errors.get("", [])), 422
+    held.drop_held_submission(uow(), g.actor.username, held_forms.PERSON_FORM)
     flash(_("Personne inscrite."), "success")
     return redirect(url_for("people.show", person_id=person_id))
 

@@ -3,7 +3,9 @@ from types import SimpleNamespace
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
 
+from engine.accounts import held
 from engine.accounts.access import can_work
 from engine.errors import Conflict, ValidationFailed
 from engine.runtime import tasks
@@ -29,8 +31,21 @@ def inbox():
 @login_required
 def show(task_id):
     task = tasks.get_task(uow(), g.actor, task_id, value_text=value_text)
-    fields = fields_for(task["form"]["schema"], task["form"]["ui"], values=task["data"])
-    return render_template("task.html", task=task, fields=fields)
+    # A form this person sent after their session expired is given back, to be checked and sent again.
+    kept = held.held_submission(uow(), g.actor.username, task_id)
+    sent = data_from_form(task["form"]["schema"], MultiDict(kept)) if kept else None
+    fields = fields_for(task["form"]["schema"], task["form"]["ui"], values=task["data"] if sent is None else sent)
+    typed = data_rows(task["form"]["schema"], sent) if kept and task["state"] != "ready" else []
+    return render_template("task.html", task=task, fields=fields, held=kept is not None, typed=typed)
+
+
+@bp.post("/tasks/<task_id>/held")
+@login_required
+def discard_held(task_id):
+    """Forget the form held for this person on this task."""
+    if held.drop_held_submission(uow(), g.actor.username, task_id, discarded=True):
+        flash(_("Votre saisie gardée est abandonnée."), "success")
+    return redirect(url_for("tasks.show", task_id=task_id))
 
 
 @bp.post("/tasks/<task_id>")
@@ -54,6 +69,7 @@ def complete(task_id):
         return render_template("task.html", task=task, fields=fields, form_errors=errors.get("", []), typed=typed,
                                refused=message(error) if refused else None, error_items=error_summary(fields)), \
             422 if refused else 409
+    held.drop_held_submission(uow(), g.actor.username, task_id)  # sent at last: nothing to give back
     flash(_("Tâche « %(title)s » terminée.", title=submitted["title"]), "success")
     if instance["status"] == "error":  # the step after it failed: the file says why, and offers to retry
         flash(_("Le dossier s'est arrêté en erreur à l'étape « %(element)s » : %(message)s",

@@ -443,6 +443,21 @@ class LoginSession(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class HeldSubmission(Base):
+    """A form (a task's, or the registration of a person) sent after its sender's session had expired, kept
+    for them until they sign in again (see engine.accounts.held): one per account and form, bounded in size,
+    dropped when it expires."""
+
+    __tablename__ = "held_submissions"
+    __table_args__ = (UniqueConstraint("user_id", "form_key", name="uq_held_submissions_user_form"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    form_key: Mapped[str] = mapped_column(String(80))  # the task id, or "personnes/nouvelle"
+    fields: Mapped[list] = mapped_column(JSON)  # the form's [name, value] pairs, as sent
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
 class LoginFailure(Base):
     """Recent failed logins of one account name (`account:NAME`) or one client address (`address:IP`)."""
 

@@ -40,6 +40,7 @@ class Form:
     classes: str
     in_main: bool  # in the page's <main>, not the header's (log out, language)
     controls: dict = field(default_factory=dict)  # name: Control, in page order
+    datalists: dict = field(default_factory=dict)  # id: the titles a searchable field (a long list) offers
 
 
 class _Parser(HTMLParser):
@@ -49,11 +50,15 @@ class _Parser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.links, self.nav, self.forms, self.h1 = [], [], [], ""
         self.summaries, self.error_fields = [], []
-        self._form = self._select = self._textarea = None
+        self._form = self._select = self._textarea = self._datalist = None
         self._in = set()
 
     def handle_starttag(self, tag, attrs):
         attrs = {name: value if value is not None else "" for name, value in attrs}
+        if tag == "datalist" and self._form is not None:
+            self._datalist = self._form.datalists.setdefault(attrs.get("id", ""), [])
+        elif tag == "option" and self._datalist is not None:
+            self._datalist.append(attrs.get("value", ""))
         if tag == "option" and self._select is not None:
             if attrs.get("value"):  # "— choisir —" is no choice
                 self._select.choices.append(attrs["value"])
@@ -113,6 +118,8 @@ class _Parser(HTMLParser):
             self._select = None
         elif tag == "textarea":
             self._textarea = None
+        elif tag == "datalist":
+            self._datalist = None
 
 
 class Page:
@@ -281,6 +288,9 @@ def fill(form, words, rng, everything=True):
             values += [(control.name, choice) for choice in _checked(control, words, rng)]
             continue
         text = _typed_before(control, words)
+        offered = form.datalists.get(control.attrs.get("list"))
+        if text is None and offered:  # a long list's searchable field: one of the titles it offers
+            text = rng.choice(offered)
         values.append((control.name, text if text is not None else _plausible(control, rng)))
     return values
 

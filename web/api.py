@@ -61,6 +61,10 @@ def start_instance(key):
 @token_required
 def list_instances():
     args = request.args
+    too_long = [FieldError(name, "maxLength", {"limit": limit}) for name, limit
+                in (("process", 100), ("status", 20), ("business_key", 120)) if len(args.get(name, "")) > limit]
+    if too_long:  # longer than any stored value: a mistake, said as such
+        raise ValidationFailed(too_long)
     return jsonify(instances.list_instances(uow(), g.actor, process=args.get("process"),
                                             status=args.get("status"), business_key=args.get("business_key")))
 

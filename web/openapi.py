@@ -41,12 +41,17 @@ _PARAMS = {
                               ("region", "query", "string"), ("kind", "query", "string"),
                               ("limit", "query", "integer"), ("cursor", "query", "integer")]
 }
-_PARAMS["date_from"]["schema"]["format"] = _PARAMS["date_to"]["schema"]["format"] = "date"
 _PARAMS["limit"]["schema"].update(minimum=1, maximum=MAX_PAGE_SIZE, default=PAGE_SIZE)
 _PARAMS["cursor"]["description"] = "The `next_cursor` of the previous page: the page starts just before that event"
 for _name in ("cursor", "from", "to", "to_version"):  # numbers of rows: the API refuses others with a 422
     _PARAMS[_name]["schema"].update(minimum=1, maximum=MAX_ROW_ID)
 _PARAMS["user"]["description"] = "Another account's tokens (administrators only); yours without it"
+# Text filters: at most as long as the columns they search (a 422 beyond), empty for none.
+for _name, _limit in (("person", 80), ("process", 100), ("region", 40), ("kind", 40), ("business_key", 120),
+                      ("status", 20), ("user", 80)):
+    _PARAMS[_name]["schema"]["maxLength"] = _limit
+for _name in ("date_from", "date_to"):  # the audit page's form sends an empty date for none
+    _PARAMS[_name]["schema"] = {"type": "string", "anyOf": [{"format": "date"}, {"maxLength": 0}]}
 _PARAMS["from"]["required"] = _PARAMS["to"]["required"] = True  # only the diff takes them, and needs both
 _NULLABLE_STRING = {"type": ["string", "null"]}
 _TASK = {"id": {"type": "string"}, "instance_id": {"type": "integer"}, "process_key": {"type": "string"},
@@ -58,11 +63,18 @@ _TASK = {"id": {"type": "string"}, "instance_id": {"type": "integer"}, "process_
          "subject": {"type": ["string", "null"], "description": "The person the task is about, when several tasks "
                                                                 "share a title (e.g. the candidate to evaluate)."}}
 
+_OTHER_REGIONS = {"type": "integer", "minimum": 0, "description": "For a counsellor reading a file shared between "
+                  "regions: how many persons of other regions the data leaves out (0 for everyone else)"}
+
 SPEC = {
     "openapi": "3.1.0",
     "info": {"title": "Djoliba API", "version": "1",
              "description": "Processes, instances, tasks, deployments and the audit trail. "
-                            "Authenticate with `Authorization: Bearer <token>` (`djoliba token USERNAME`)."},
+                            "Authenticate with `Authorization: Bearer <token>` (`djoliba token USERNAME`, or the "
+                            "page Jetons d'API). A body this description allows may still be refused with a 422: "
+                            "a task's data is validated against the task's own form (`form.schema` of "
+                            "`GET /tasks/{task_id}`), and deployed or drafted files against what a diagram, a "
+                            "decision table and a form must be; the 422 says what to fix."},
     "servers": [{"url": "/api/v1"}],
     "components": {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
@@ -86,7 +98,7 @@ SPEC = {
                 **_TASK, "form": {"type": "object", "properties": {"schema": {"type": "object"},
                                                                     "ui": {"type": "object"}}},
                 "data": {"type": "object"}, "file": {"type": "array"},
-                "instance_status": {"type": "string"},
+                "instance_status": {"type": "string"}, "other_regions_persons": _OTHER_REGIONS,
                 "instance_error": {"type": ["object", "null"], "description": "When the file is in error (e.g. "
                                    "another branch's step failed): the message and the element"},
                 "offer": {"type": "array", "description": "What the offer at the root of the file's chain recorded, "
@@ -100,7 +112,8 @@ SPEC = {
                 "error": {"type": ["object", "null"]},
                 "cancel_reason": {"type": ["string", "null"], "description": "Why the file was cancelled"},
                 "can_cancel": {"type": "boolean", "description": "Whether you may cancel it (reading one file)"},
-                "can_retry": {"type": "boolean", "description": "Whether you may retry it (reading one file in error)"}}},
+                "can_retry": {"type": "boolean", "description": "Whether you may retry it (reading one file in error)"},
+                "other_regions_persons": _OTHER_REGIONS}},
             "Event": {"type": "object", "properties": {
                 "seq": {"type": "integer"}, "at": {"type": "string"}, "actor": {"type": "string"},
                 "kind": {"type": "string"}, "task_id": {"type": ["string", "null"]},
@@ -173,7 +186,7 @@ SPEC = {
                 "business_key": {"type": "string", "minLength": 1, "maxLength": 120, "pattern": "\\S"},
                 "data": {"type": "object"}}}}})},
         "/instances": {"get": _op("List instances you may read",
-                                  {"200": _json({"type": "array", "items": _ref("Instance")})},
+                                  {"200": _json({"type": "array", "items": _ref("Instance")})}, 422,
                                   params=["process", "status", "business_key"])},
         "/instances/{instance_id}": {"get": _op("Read an instance with its open tasks",
                                                 {"200": _json(_ref("Instance"))}, 403, 404,
@@ -206,12 +219,14 @@ SPEC = {
         "/tasks/{task_id}/unclaim": {"post": _op("Give a task back", {"200": _json(_ref("Task"))},
                                                  403, 404, 409, params=["task_id"])},
         "/tasks/{task_id}/complete": {"post": _op(
-            "Complete a task with its form data", {"200": _json(_ref("Instance"))}, 403, 404, 409, 422,
+            "Complete a task with its form data: `data` must pass the task's form (`form.schema` of "
+            "GET /tasks/{task_id}), else a 422 naming each field", {"200": _json(_ref("Instance"))}, 403, 404, 409, 422,
             params=["task_id"],
             body={"application/json": {"schema": {"type": "object", "required": ["data"],
                                                   "properties": {"data": {"type": "object"}}}}})},
         "/deployments": {"post": _op(
-            "Deploy .bpmn/.dmn files and their forms (process owners); ?dry_run=1 only checks them",
+            "Deploy .bpmn/.dmn files and their forms (process owners); ?dry_run=1 only checks them. Files that "
+            "are not a deployable diagram, decision table or form are a 422 listing the problems",
             {"201": _json({"type": "array", "items": _ref("Deployment")}, "New version(s)"),
              "200": _json({"type": "array", "items": _ref("Deployment")}, "Unchanged")}, 403, 422,
             body={"multipart/form-data": {"schema": {"type": "object", "properties": {
@@ -238,7 +253,8 @@ SPEC = {
         "/drafts/{key}": {
             "get": _op("The draft of a process (else its latest version's files)", {"200": _json(_ref("Draft"))},
                        403, 404, params=["key"]),
-            "put": _op("Save files into the draft (owners); 409 if saved by someone since `revision`",
+            "put": _op("Save files into the draft (owners); 409 if saved by someone since `revision`; 422 for files "
+                       "whose names or contents a draft cannot hold (.bpmn, .dmn, .schema.json, .ui.json)",
                        {"200": _json(_ref("Draft"))}, 403, 404, 409, 422, params=["key"],
                        body={"application/json": {"schema": {"type": "object", "required": ["files"], "properties": {
                            "files": {"type": "object", "additionalProperties": {"type": "string"}},
@@ -260,7 +276,10 @@ SPEC = {
             body={"application/json": {"schema": {"type": "object", "required": ["name"], "properties": {
                 "name": {"type": "string", "minLength": 1}, "business_key": {"type": "string", "maxLength": 120},
                 "correlation": {"type": "object", "description": "correlation property: value"},
-                "payload": {"type": "object"}}}}})},
+                "payload": {"type": "object"}},
+                "anyOf": [{"required": ["business_key"], "properties": {"business_key": {"minLength": 1}}},
+                          {"required": ["correlation"], "properties": {"correlation": {"minProperties": 1}}}],
+                "description": "A business key or correlation values say which files it is for"}}})},
         "/tokens": {"get": _op("Your API tokens, newest first (an administrator: anyone's, with `user`)",
                                {"200": _json({"type": "array", "items": _ref("Token")})}, 403, 404,
                                params=["user"])},

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from statistics import median
 
-from sqlalchemy import literal, select
+from sqlalchemy import extract, func, select
 
 from engine.store.tables import (
     AgencyPlacement,
@@ -139,18 +139,16 @@ INDICATORS = {i.key: i for i in _indicators()}
 
 
 def count(uow, key, by=None, start=None, end=None, region=None, today=None):
-    """Rows [(label, value)] of one indicator, broken down `by` a dimension (None: one total row)."""
+    """Rows [(label, value)] of one indicator, broken down `by` a dimension (None: one total row).
+
+    The database counts (or sums) per group; only the groups' labels are made here, so the cost
+    follows the number of groups, not the number of records.
+    """
     indicator = INDICATORS[key]
     person_id = getattr(indicator.model, "person_id", None)
-    dimension = (indicator.columns or {}).get(by)
-    if by == "region" and dimension is None:
-        dimension = indicator.region_column
-    nothing = literal(None)
-    query = select(indicator.total if indicator.total is not None else literal(1), indicator.date_column,
-                   dimension if dimension is not None else nothing,
-                   Person.sex if person_id is not None else nothing,
-                   Person.birth_date if person_id is not None else nothing,
-                   Person.disability if person_id is not None else nothing).select_from(indicator.model)
+    keys = _group_keys(indicator, by, person_id is not None)
+    amount = func.sum(indicator.total) if indicator.total is not None else func.count()
+    query = select(amount, func.count(), *keys).select_from(indicator.model)
     if person_id is not None:
         query = query.outerjoin(Person, Person.id == person_id)
     query = query.where(*indicator.where)
@@ -166,27 +164,40 @@ def count(uow, key, by=None, start=None, end=None, region=None, today=None):
         query = query.where(column == region)
     totals = Counter()
     with uow:
-        for amount, moment, grouped, sex, born, disabled in uow.session.execute(query):
-            person = {"sexe": sex, "age": born, "handicap": disabled}
-            # A table with its own column for the dimension (an agency's placements by sex) is grouped by it.
-            own = by is not None and by in (indicator.columns or {})
-            totals[_label("colonne" if own else by, moment, grouped, person, today or date.today())] += amount or 0
+        for amount, records, *values in uow.session.execute(query.group_by(*keys) if keys else query):
+            if records:  # no records: no row, rather than a total of 0
+                totals[_label(by, values, today or date.today())] += amount or 0
     return sorted(totals.items(), key=lambda pair: (pair[0] is None, str(pair[0])))
 
 
-def _label(by, moment, grouped, person, today):
-    """The row a record is counted in; `person` holds the sex, birth date and disability of its person."""
+def _group_keys(indicator, by, has_person):
+    """What the database groups by for `by`: a column of the record (its own, e.g. an agency's
+    placements by sex), the month of its date, or its person's sex, birth year or disability."""
+    own = (indicator.columns or {}).get(by)
+    if by is None:
+        return []
+    if own is not None:
+        return [own]
+    if by == "region" and indicator.region_column is not None:
+        return [indicator.region_column]
+    if by == "mois":
+        return [extract("year", indicator.date_column), extract("month", indicator.date_column)]
+    person = {"sexe": Person.sex, "age": extract("year", Person.birth_date), "handicap": Person.disability}
+    return [person[by]] if has_person and by in person else []  # nothing to group by: one row, unlabelled
+
+
+def _label(by, values, today):
+    """The row a group is counted in, from the values `_group_keys` grouped it by."""
     if by is None:
         return "total"
-    if by == "mois":
-        return moment.strftime("%Y-%m") if moment else None
-    if by == "sexe":
-        return person["sexe"]
-    if by == "age":
-        return age_band(person["age"], today)
-    if by == "handicap":  # the manual cares for disabled persons' employment (§6.1)
-        return None if person["handicap"] is None else ("oui" if person["handicap"] else "non")
-    return grouped
+    value = values[0] if values else None
+    if by == "mois" and len(values) == 2:
+        return f"{int(values[0]):04d}-{int(values[1]):02d}" if value is not None else None
+    if by == "age" and value is not None:
+        return _band(today.year - int(value))
+    if by == "handicap" and isinstance(value, bool):  # the manual cares for disabled persons' employment (§6.1)
+        return "oui" if value else "non"
+    return value
 
 
 def age_band(born, today):
@@ -198,7 +209,10 @@ def age_band(born, today):
     """
     if born is None:
         return None
-    age = today.year - born.year
+    return _band(today.year - born.year)
+
+
+def _band(age):
     for low, high in AGE_BANDS:
         if low <= age <= high:
             return f"{low}+" if high >= 200 else f"{low}-{high}"

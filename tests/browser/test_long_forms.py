@@ -13,7 +13,7 @@ def in_view(page, selector):
 
 
 def test_a_refused_long_form_on_a_phone(app, server, phone):  # noqa: F811 (fixtures)
-    app.config["IDLE_TIMEOUT"] = timedelta(seconds=303)  # the warning (5 minutes before) comes after 3 s
+    app.config["IDLE_TIMEOUT"] = timedelta(seconds=304)  # the warning (5 minutes before) comes after 4 s
     dcim = signed_in(phone, server, "dcim")
     errors = []
     dcim.on("pageerror", lambda error: errors.append(str(error)))
@@ -47,6 +47,7 @@ def test_a_refused_long_form_on_a_phone(app, server, phone):  # noqa: F811 (fixt
     warning = dcim.locator(".session-warning")
     warning.wait_for(timeout=10000)
     assert "sans activité" in warning.inner_text()
+    assert dcim.evaluate("document.body.classList.contains('session-warned')")  # room so it hides no field
     warning.locator("button").click()
     warning.wait_for(state="detached", timeout=5000)
     assert errors == []

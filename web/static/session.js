@@ -16,6 +16,7 @@
       box.className = "session-warning";
       box.setAttribute("role", "alert");
       document.body.appendChild(box);
+      document.body.classList.add("session-warned");  // room below the page's end, so that nothing stays under it
     }
     box.textContent = "";
     var words = document.createElement("p");
@@ -32,6 +33,7 @@
 
   function hide() {
     if (box) { box.remove(); box = null; }
+    document.body.classList.remove("session-warned");
   }
 
   function wait(milliseconds) {

@@ -31,7 +31,8 @@ def cause(uow, file_id):
 def test_a_withdrawal_calls_the_waiting_list_and_a_refused_visa_frees_the_post(deployed):
     offer, _pre, selection, candidates = selection_of(deployed, "OFF-2025-0801", {"bamako": 3}, posts=2)
     first, second, waiting = candidates["bamako"]
-    complete(deployed, DCIM, selection["id"], "planifier_rencontre", selection_data.planifier_rencontre([first, second, waiting]))
+    complete(deployed, DCIM, selection["id"], "planifier_rencontre",
+             selection_data.planifier_rencontre([first, second, waiting]))
     complete(deployed, BAMAKO, selection["id"], "convoquer_candidats", selection_data.convoquer())
     complete(deployed, DCIM, selection["id"], "enregistrer_selection",
              selection_data.enregistrer_selection([first, second], attente=[waiting]))
@@ -87,7 +88,8 @@ def test_a_withdrawal_calls_the_waiting_list_and_a_refused_visa_frees_the_post(d
 def test_a_refused_visa_during_the_follow_up_and_a_candidate_passed_over(deployed):
     offer, _pre, selection, candidates = selection_of(deployed, "OFF-2025-0802", {"bamako": 3}, posts=1)
     chosen, gone, next_one = candidates["bamako"]
-    complete(deployed, DCIM, selection["id"], "planifier_rencontre", selection_data.planifier_rencontre([chosen, gone, next_one]))
+    complete(deployed, DCIM, selection["id"], "planifier_rencontre",
+             selection_data.planifier_rencontre([chosen, gone, next_one]))
     complete(deployed, BAMAKO, selection["id"], "convoquer_candidats", selection_data.convoquer())
     complete(deployed, DCIM, selection["id"], "enregistrer_selection",
              selection_data.enregistrer_selection([chosen], attente=[gone, next_one]))
@@ -108,3 +110,19 @@ def test_a_refused_visa_during_the_follow_up_and_a_candidate_passed_over(deploye
     [called] = children(deployed, file["id"], "aide_au_depart")
     assert called["data"]["candidat"] == next_one
     assert offer_status(deployed, offer["id"]) == "satisfaite"
+
+
+def test_a_relaunched_preselection_may_take_the_waiting_list_again(deployed):
+    offer, _pre, selection, candidates = selection_of(deployed, "OFF-2025-0803", {"bamako": 3}, posts=2)
+    chosen, waiting, refused = candidates["bamako"]
+    complete(deployed, DCIM, selection["id"], "planifier_rencontre",
+             selection_data.planifier_rencontre([chosen, waiting, refused]))
+    complete(deployed, BAMAKO, selection["id"], "convoquer_candidats", selection_data.convoquer())
+    complete(deployed, DCIM, selection["id"], "enregistrer_selection",
+             selection_data.enregistrer_selection([chosen], attente=[waiting]))
+
+    complete(deployed, DCIM, selection["id"], "decider_suite_selection", selection_data.relancer_preselection("bamako"))
+
+    relaunched = children(deployed, selection["id"], "preselection")[0]
+    assert set(relaunched["data"]["candidats_deja_traites"]) >= {chosen, refused}
+    assert waiting not in relaunched["data"]["candidats_deja_traites"]  # may be registered and preselected again

@@ -5,7 +5,7 @@ The database starts as the demo (`init --demo`: files of every procedure, at eve
 grows by bulk copies of the demo's files: instances with their state and data, tasks, timers,
 awaited events, business records and their audit events, each copy under its own references.
 At each size: the engine's cost per step on new offers, and p50/p95 of an inbox (DCIM and a
-Kayes counsellor), the files list, an audit search and the statistics page's indicators.
+Kayes counsellor; the first page, as the inbox page shows it), the files list, an audit search and the statistics page's indicators.
 
     python bench/scale.py [--sizes 1000 10000] [--database sqlite|postgresql]
 """
@@ -128,8 +128,8 @@ def probes(uow):
     dcim, kayes, direction = (accounts.get_actor(uow, name) for name in ("dcim", "conseiller-kayes", "direction"))
     offers = EventFilter(process="offre_internationale")
     return {
-        "inbox dcim": lambda: tasks.list_open_tasks(uow, dcim),
-        "inbox kayes": lambda: tasks.list_open_tasks(uow, kayes),
+        "inbox dcim": lambda: tasks.inbox_page(uow, dcim),
+        "inbox kayes": lambda: tasks.inbox_page(uow, kayes),
         "files list": lambda: instances.list_instances(uow, direction),
         "audit search": lambda: search_events(uow, direction, offers),
         "statistics": lambda: [statistics.count(uow, key) for key in statistics.INDICATORS],

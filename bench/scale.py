@@ -5,7 +5,8 @@ The database starts as the demo (`init --demo`: files of every procedure, at eve
 grows by bulk copies of the demo's files: instances with their state and data, tasks, timers,
 awaited events, business records and their audit events, each copy under its own references.
 At each size: the engine's cost per step on new offers, and p50/p95 of an inbox (DCIM and a
-Kayes counsellor; the first page, as the inbox page shows it), the files list, an audit search and the statistics page's indicators.
+Kayes counsellor; its first page, as the inbox shows it), the files list, an audit search and
+the statistics page's indicators.
 
     python bench/scale.py [--sizes 1000 10000] [--database sqlite|postgresql]
 """

@@ -34,6 +34,12 @@ _MESSAGES = {
     ("uniqueItems", None): _("Ne cochez chaque choix qu'une seule fois."),
     ("additionalProperties", None): _("Champ inconnu : %(name)s"),
     ("own_region", None): _("Inscrivez la personne dans votre direction régionale (%(region)s)."),
+    ("phone_unreadable", None): _("Numéro de téléphone non reconnu : tapez les 8 chiffres d'un numéro malien "
+                                  "(76 12 34 56) ou un numéro étranger avec son indicatif (+33 6 12 34 56 78)."),
+    ("birth_date_future", None): _("La date de naissance est dans le futur : vérifiez l'année."),
+    ("too_young", None): _("La personne doit avoir au moins %(limit)s ans : vérifiez la date de naissance."),
+    ("possible_duplicate", None): _("Cette personne semble déjà inscrite (voir ci-dessous) : ouvrez sa fiche, "
+                                    "ou confirmez qu'il s'agit d'une autre personne."),
 }
 _FALLBACK = _("Vérifiez la valeur saisie.")
 

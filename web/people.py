@@ -38,21 +38,31 @@ def register():
                                fields=fields_for(schema, values=MultiDict(kept) if kept else defaults))
     data = data_from_form(schema, request.form)
     try:
-        person_id = people.register_person(uow(), g.actor, data)
+        person_id = people.register_person(uow(), g.actor, data, other_than=_confirmed_other_than(request.form))
     except ValidationFailed as error:
         errors = errors_by_field([e.as_dict() for e in error.errors])
         fields = fields_for(schema, values=data, errors=errors)
         return render_template("people/register.html", fields=fields, refused=message(error),
-                               error_items=error_summary(fields), form_errors=errors.get("", [])), 422
+                               error_items=error_summary(fields), form_errors=errors.get("", []),
+                               alike=getattr(error, "persons", None)), 422
     held.drop_held_submission(uow(), g.actor.username, held_forms.PERSON_FORM)
     flash(_("Personne inscrite."), "success")
     return redirect(url_for("people.show", person_id=person_id))
 
 
+def _confirmed_other_than(form):
+    """The persons the counsellor said this registration is not (the box ticked under the list shown)."""
+    if form.get("autre_personne") != "oui":
+        return ()
+    return {int(value) for value in form.getlist("deja_inscrits") if value.isdigit() and len(value) < 12}
+
+
 @bp.get("/<int:person_id>")
 @login_required
 def show(person_id):
-    return render_template("people/show.html", person=people.get_person(uow(), g.actor, person_id))
+    person = people.get_person(uow(), g.actor, person_id)
+    return render_template("people/show.html", person=person,
+                           activity=people.person_activity(uow(), g.actor, person_id))
 
 
 @bp.get("/<int:person_id>/export.json")

@@ -2,6 +2,8 @@
 here), what forms mark as personal or health data (`sensitive`), retention's erasure, and
 transfers abroad.
 """
+from engine.people.activity import person_activity  # noqa: F401
+from engine.people.identity import MIN_AGE, PossibleDuplicate, normalised_phone  # noqa: F401
 from engine.people.registry import (  # noqa: F401 (the package's public surface)
     PERSON_FIELDS,
     RETENTION_YEARS,

@@ -14,7 +14,7 @@ from engine.accounts.regions import regions
 from engine.accounts.roles import CENTRAL_ROLES, REGIONAL_ROLES
 from engine.definitions.forms import Choices, expand, validate
 from engine.errors import FieldError, Forbidden, Hidden, NotFound, ValidationFailed
-from engine.people import erasure
+from engine.people import erasure, identity
 from engine.store.tables import (
     AuditEvent,
     CandidateService,
@@ -41,8 +41,15 @@ def person_form(uow):
         return expand(SCHEMA, Choices(regions=regions(uow.session)))
 
 
-def register_person(uow, actor, data):
-    """Register a person with their consent; counsellors only in their own region. Returns its id."""
+def register_person(uow, actor, data, other_than=()):
+    """Register a person with their consent; counsellors only in their own region. Returns its id.
+
+    The telephone number is kept in its international form (+223 added to a Malian 8-digit number);
+    a birth date in the future or under MIN_AGE years is refused. A person who looks already
+    registered (same names and birth date, or same telephone; see identity.same_persons) raises
+    PossibleDuplicate, unless `other_than` lists every one of them: the counsellor checked that this
+    is someone else, which the history records (`other_than` on person_registered).
+    """
     if not actor.roles & (REGIONAL_ROLES | CENTRAL_ROLES):
         raise Forbidden("only counsellors and DCIM agents register persons")
     if actor.roles & REGIONAL_ROLES and not actor.roles & CENTRAL_ROLES and data.get("region") != actor.region:
@@ -50,17 +57,53 @@ def register_person(uow, actor, data):
     with uow:
         session = uow.session
         validate(expand(SCHEMA, Choices(regions=regions(session)), labelled=False), data)
-        person = Person(**{column: data.get(key) for key, column in _COLUMNS.items()},
-                        birth_date=date.fromisoformat(data["date_naissance"]) if data.get("date_naissance") else None,
+        phone, born = _checked_identity(data)
+        alike = identity.same_persons(session, data["nom"], data["prenoms"], born, phone)
+        if alike and not {p.id for p in alike} <= set(other_than):
+            raise identity.PossibleDuplicate([_alike_dict(actor, p, data, born, phone) for p in alike])
+        person = Person(**{column: data.get(key) for key, column in _COLUMNS.items()}, birth_date=born,
                         details={"langues": data.get("langues", [])}, disability=bool(data.get("handicap")),
                         consent_at=utcnow(), consent_purpose=data.get("finalite") or SCHEMA["properties"]["finalite"]["default"],
                         created_by=actor.username)
+        person.phone = phone
         session.add(person)
         session.flush()
+        extra = {"other_than": [p.id for p in alike]} if alike else {}
         audit.record(session, "person_registered", actor.username, person_id=person.id, region=person.region,
-                     consent_purpose=person.consent_purpose)
+                     consent_purpose=person.consent_purpose, **extra)
         uow.commit()
         return person.id
+
+
+def _checked_identity(data):
+    """The registration's telephone number, normalised, and birth date; both refusals at once."""
+    errors, phone, born = [], None, None
+    if data.get("telephone"):
+        phone = identity.normalised_phone(data["telephone"])
+        if phone is None:
+            errors.append(FieldError("telephone", "phone_unreadable"))
+    try:
+        born = identity.checked_birth_date(data.get("date_naissance"), utcnow().date())
+    except ValidationFailed as refused:
+        errors += refused.errors
+    if errors:
+        raise ValidationFailed(errors)
+    return phone, born
+
+
+def _alike_dict(actor, person, data, born, phone):
+    """What a counsellor is told of a registered person who looks like the one being registered."""
+    reasons = []
+    same_name = identity.folded(f"{person.last_name} {person.first_names}") == \
+        identity.folded(f"{data['nom']} {data['prenoms']}")
+    if born and person.birth_date == born and same_name:
+        reasons.append("name_birth_date")
+    if phone and person.phone and identity.normalised_phone(person.phone) == phone:
+        reasons.append("phone")
+    readable = can_read_person(actor, person)
+    # Another region's person is named by number and region only: their name is not the counsellor's to read.
+    return {"id": person.id, "label": label(person) if readable else f"n° {person.id}", "region": person.region,
+            "readable": readable, "reasons": reasons}
 
 
 def can_read_person(actor, person):
@@ -73,13 +116,13 @@ def get_person(uow, actor, person_id):
     """One person's file, as a dict; the read is recorded. NotFound or Forbidden."""
     with uow:
         session = uow.session
-        person = _readable(session, actor, person_id)
+        person = readable_person(session, actor, person_id)
         audit.record(session, "person_read", actor.username, person_id=person.id, region=person.region)
         uow.commit()
         return person_dict(person)
 
 
-def _readable(session, actor, person_id):
+def readable_person(session, actor, person_id):
     person = session.get(Person, person_id)
     if person is None:
         raise NotFound(f"no person {person_id}")
@@ -191,7 +234,7 @@ def export_person(uow, actor, person_id):
     """
     with uow:
         session = uow.session
-        person = _readable(session, actor, person_id)
+        person = readable_person(session, actor, person_id)
         records = _records_of(session, person_id)
         result = {"personne": person_dict(person) | {"efface_le": _iso(person.erased_at)},
                   **{name: [_row_dict(row) for row in rows] for name, rows in records.items()},

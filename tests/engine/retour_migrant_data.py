@@ -4,15 +4,24 @@ and the persons they are about.
 Each function returns a fresh dict, so callers may change it freely.
 """
 
+import zlib
+
 VOLUNTARY_REASONS = ("titre_sejour_expire", "contrat_termine", "situation_instable", "investissement_expertise",
                      "emploi_local")
 INVOLUNTARY_REASONS = ("tout_perdu", "force_majeure", "expulsion_rapatriement", "programme_retour_assiste")
 
 
+def _telephone(nom, prenoms):
+    """A number of each person's own: one number registered twice is a possible duplicate."""
+    if (nom, prenoms) == ("Diarra", "Moussa"):
+        return "+223 76 12 34 56"
+    return f"+223 76 {zlib.crc32((nom + prenoms).encode()) % 10**6:06d}"
+
+
 def personne(nom="Diarra", prenoms="Moussa", sexe="M", region="bamako", date_naissance="1990-04-12"):
     """A returning migrant's registry file, as a counsellor registers it (with consent)."""
     data = {"nom": nom, "prenoms": prenoms, "sexe": sexe, "region": region, "consentement": True,
-            "telephone": "+223 76 12 34 56", "metier": "Maçon"}
+            "telephone": _telephone(nom, prenoms), "metier": "Maçon"}
     if date_naissance:
         data["date_naissance"] = date_naissance
     return data

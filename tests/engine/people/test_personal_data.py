@@ -37,9 +37,9 @@ PERSONS = [  # (name, sex, birth date, region, stage reached)
 def _candidates_of_an_offer(uow):
     """PERSONS registered, with their candidatures to one offer (ended), a departure and a return."""
     ids = [people.register_person(uow, DCIM, {"nom": n, "prenoms": "Awa", "sexe": s, "region": r,
-                                              "telephone": "+223 70 00 00 00", "adresse": "Quartier du fleuve",
+                                              "telephone": f"+223 70 00 00 0{i}", "adresse": "Quartier du fleuve",
                                               "consentement": True, **({"date_naissance": b} if b else {})})
-           for n, s, b, r, _stage in PERSONS]
+           for i, (n, s, b, r, _stage) in enumerate(PERSONS)]
     offer_id = offer_sent_to(uow, "OFF-RGPD-3", "bamako", "kayes")
     for counsellor in (BAMAKO, KAYES):
         complete(uow, counsellor, offer_id, "confirmer_affichage", offer_data.confirmer_affichage())

@@ -7,7 +7,7 @@ tolerate fields that are not filled in yet.
 """
 from engine.records import accompagnement_candidat, agences_privees, reintegration, retour_migrant
 from engine.records import aide_au_depart, offers
-from engine.records import candidatures, preselection, selection_finale
+from engine.records import candidatures, information_sessions, preselection, selection_finale
 
 PROJECTORS = {
     "offre_internationale": offers.project,
@@ -19,6 +19,7 @@ PROJECTORS = {
     "reintegration": reintegration.project,
     "agences_privees": agences_privees.project,
     "accompagnement_candidat": accompagnement_candidat.project,
+    "session_information": information_sessions.project,
 }
 
 

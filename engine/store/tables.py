@@ -466,3 +466,48 @@ class LoginFailure(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     last_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class CountrySheet(Base):
+    """DCIM's information sheet on a destination country (manual §8.2.1, §8.2.8): what it takes to go and work
+    there (visa, work permit, the free-movement regime that applies to Malians) and what candidates should know
+    (legal frame, living and working conditions, useful addresses). A country without a row reads the bundled
+    defaults (engine/definitions/data/destinations.json); each change is a new `version`, audited."""
+
+    __tablename__ = "country_sheets"
+    country: Mapped[str] = mapped_column(String(2), primary_key=True)
+    regime: Mapped[str] = mapped_column(String(30))
+    visa_required: Mapped[bool] = mapped_column(Boolean)
+    work_permit_required: Mapped[bool] = mapped_column(Boolean)
+    legal_frame: Mapped[str] = mapped_column(Text, default="")
+    living_conditions: Mapped[str] = mapped_column(Text, default="")
+    useful_addresses: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_by: Mapped[str] = mapped_column(String(80))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class InformationSession(Base):
+    """An individual or collective information session (manual §8.2.1, §6.7), one row per file of the
+    information session procedure: when, where, its themes and countries (joined by commas), how many came."""
+
+    __tablename__ = "information_sessions"
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), primary_key=True)
+    region: Mapped[str | None] = mapped_column(String(40), index=True)
+    kind: Mapped[str | None] = mapped_column(String(20))
+    planned_on: Mapped[date | None] = mapped_column(Date, index=True)
+    held_on: Mapped[date | None] = mapped_column(Date, index=True)
+    place: Mapped[str | None] = mapped_column(String(200))
+    themes: Mapped[str | None] = mapped_column(String(500))
+    countries: Mapped[str | None] = mapped_column(String(200))
+    head_count: Mapped[int | None] = mapped_column(Integer)
+    # planifiee, tenue, annulee; or annule when the file was cancelled by hand.
+    status: Mapped[str | None] = mapped_column(String(20), index=True)
+
+
+class SessionAttendance(Base):
+    """A registered person who attended an information session: the session is in their file."""
+
+    __tablename__ = "session_attendances"
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), primary_key=True, index=True)

@@ -31,6 +31,7 @@ _MESSAGES = {
     ("anyOf", None): _("Choisissez une valeur de la liste."),
     ("minItems", None): _("Cochez au moins %(limit)s choix."),
     ("maxItems", None): _("Cochez au plus %(limit)s choix."),
+    ("contains", None): _("Cochez chacun des choix marqués « exigé » : ils sont tous nécessaires."),
     ("uniqueItems", None): _("Ne cochez chaque choix qu'une seule fois."),
     ("additionalProperties", None): _("Champ inconnu : %(name)s"),
     ("own_region", None): _("Inscrivez la personne dans votre direction régionale (%(region)s)."),

@@ -68,6 +68,10 @@ class Choices:
 def expand(schema, choices, labelled=True):
     """Return a copy of `schema` whose reference fields list their choices (a Choices).
 
+    A list with `x-includes-from: NAME` must contain each value of the task's data list NAME (e.g. the
+    documents the destination requires), checked as `contains`; one with `x-marked-from: NAME` shows the
+    choices listed in NAME as required ("— exigé").
+
     With `labelled`, choices are `oneOf` const/title pairs for display; without,
     a plain `enum`, which validates far faster than hundreds of `oneOf` branches.
     """
@@ -76,6 +80,11 @@ def expand(schema, choices, labelled=True):
     if not isinstance(schema, dict):
         return schema
     expanded = {key: expand(value, choices, labelled) for key, value in schema.items()}
+    if "x-includes-from" in schema:  # a list that must hold each value the task's data lists under that name
+        needed = [value for value in choices.data.get(schema["x-includes-from"]) or [] if isinstance(value, str)]
+        expanded["allOf"] = [*expanded.get("allOf", []), *({"contains": {"const": value}} for value in needed)]
+    if "x-marked-from" in schema and isinstance(expanded.get("items"), dict):
+        expanded["items"] = _marked(expanded["items"], choices.data.get(schema["x-marked-from"]) or [])
     pairs = choices.of(schema)
     if pairs is not None:
         if labelled:
@@ -85,10 +94,22 @@ def expand(schema, choices, labelled=True):
     return expanded
 
 
+DATA_KEYWORDS = ("x-choices-from", "x-includes-from", "x-marked-from")
+
+
+def _marked(items, marked):
+    """A list's item schema whose choices listed in `marked` say so in their title ("exigé")."""
+    if not isinstance(items.get("oneOf"), list):
+        return items
+    return {**items, "oneOf": [{**choice, "title": f"{choice.get('title', choice.get('const'))} — exigé"}
+                               if choice.get("const") in marked else choice for choice in items["oneOf"]]}
+
+
 def choices_from_data(schema):
-    """Whether some field of `schema` takes its choices from the task's data (`x-choices-from`)."""
+    """Whether some field of `schema` takes its choices or its required values from the task's data
+    (`x-choices-from`, `x-includes-from`, `x-marked-from`)."""
     if isinstance(schema, dict):
-        return "x-choices-from" in schema or any(choices_from_data(value) for value in schema.values())
+        return any(key in schema for key in DATA_KEYWORDS) or any(choices_from_data(v) for v in schema.values())
     return isinstance(schema, list) and any(choices_from_data(item) for item in schema)
 
 

@@ -3,11 +3,11 @@
 One row per candidate file; `offer_id` is the offer the file descends from (the
 root of its chain), None for a file a DCIM agent opened by hand. A cancelled
 departure keeps its cause (`cause_annulation`: contract not compliant, or
-departure given up, withdrawal, visa refused), a confirmed one its arrival date.
+departure given up, withdrawal, visa refused, found medically unfit), a confirmed one its arrival date.
 The candidate's application to that offer follows the file: `retenu` while it
 runs (a waiting-list candidate called to replace one who withdrew), `parti` once
-the departure is recorded, `desiste` when the candidate gave up, withdrew or was
-refused a visa — their post is free again and the offer's satisfaction is counted
+the departure is recorded, `desiste` when the candidate gave up, withdrew, was
+refused a visa or found unfit — their post is free again and the offer's satisfaction is counted
 again (`offers.refresh_satisfaction`).
 """
 from sqlalchemy import select
@@ -19,9 +19,9 @@ from engine.store.tables import Candidature, Departure, Person, utcnow
 # statut_depart as set by the diagram's scripts.
 STATUSES = ("en_preparation", "contrat_a_corriger", "parti", "annule")
 # cause_annulation as the closing scripts set it; a file cancelled outside the diagram has none of them.
-CAUSES = ("contrat_non_conforme", "depart_abandonne", "desistement", "visa_refuse")
+CAUSES = ("contrat_non_conforme", "depart_abandonne", "desistement", "visa_refuse", "inapte_medical")
 # Causes that free the candidate's post (the contract refused by the employer does not reopen it).
-WITHDRAWALS = ("depart_abandonne", "desistement", "visa_refuse")
+WITHDRAWALS = ("depart_abandonne", "desistement", "visa_refuse", "inapte_medical")
 CANCELLED_BY_HAND = "dossier_annule"
 
 

@@ -10,7 +10,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.exc import SQLAlchemyError
 
 from engine import audit, people, records
-from engine.definitions import catalog
+from engine.definitions import catalog, countries
 from engine.definitions.workflows import instance_data, state_of
 from engine.runtime import messages, projection, timetable
 from engine.store.tables import utcnow
@@ -41,6 +41,7 @@ def advance(session, instance, workflow, actor, step=None):
     engine.provide(region_personne=lambda person_id: people.region_of(session, person_id))
     engine.provide(date_naissance_personne=lambda person_id: people.birth_date_of(session, person_id))
     engine.provide(candidats_deja_retenus=lambda reference: records.candidatures.selected_for(session, reference))
+    engine.provide(documents_requis_pays=lambda country: countries.required_documents(session, country))
     engine.on_print = lambda task, text: noted.append(("script_printed", task.task_spec.bpmn_id,
                                                        {"output": text[:MESSAGE_LIMIT]}))
     failures = _run(workflow, step, noted)

@@ -2,8 +2,8 @@
 from flask import Flask
 from flask_compress import Compress
 
-from web import (admin, api, audit, auth, config, diagram_labels, diagrams, display, errors, i18n, instances, labels,
-                 letters, modeler, notifications, people, security_headers, statistics, store, tasks, tokens)
+from web import (admin, api, audit, auth, config, countries, diagram_labels, diagrams, display, errors, i18n, instances,
+                 labels, letters, modeler, notifications, people, security_headers, statistics, store, tasks, tokens)
 
 
 def create_app(test_config=None):
@@ -20,7 +20,8 @@ def create_app(test_config=None):
     auth.init_app(app)
     errors.init_app(app)
     security_headers.init_app(app)
-    for blueprint in (auth.bp, tasks.bp, instances.bp, letters.bp, notifications.bp, people.bp, statistics.bp, diagrams.bp,
+    for blueprint in (auth.bp, tasks.bp, instances.bp, letters.bp, notifications.bp, people.bp, countries.bp,
+                      statistics.bp, diagrams.bp,
                       modeler.bp, audit.bp, admin.bp, tokens.bp, api.bp):
         app.register_blueprint(blueprint)
     return app

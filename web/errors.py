@@ -56,6 +56,9 @@ def message(error):
         "not_waiting": _("Ce dossier n'attend plus cet événement (il est clos ou a passé cette étape) : "
                          "rechargez la page."),
         "delivery_chain_too_long": _("Ce message déclenche trop d'envois en chaîne : rien n'a été fait."),
+        "country_sheets_dcim": _("Seuls le DCIM et l'administrateur modifient les fiches pays."),
+        "country_sheet_changed": _("Quelqu'un d'autre vient d'enregistrer cette fiche pays : rechargez la page, "
+                                   "puis reportez vos modifications."),
     }
     if reason in messages:
         return messages[reason]

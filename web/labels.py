@@ -45,7 +45,8 @@ AUDIT_EVENTS = {"file_read": _l("dossier consulté"), "login": _l("connexion"), 
                 "password_reset": _l("mot de passe réinitialisé"), "password_changed": _l("mot de passe changé"),
                 "password_change_failed": _l("mot de passe actuel erroné"),
                 "account_locked": _l("compte verrouillé après des échecs"), "account_unlocked": _l("compte débloqué"),
-                "address_blocked": _l("adresse bloquée après des échecs")}
+                "address_blocked": _l("adresse bloquée après des échecs"),
+                "country_sheet_updated": _l("fiche pays modifiée")}
 EVENTS.update(AUDIT_EVENTS)
 
 

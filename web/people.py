@@ -8,6 +8,7 @@ from werkzeug.datastructures import MultiDict
 from engine import people
 from engine.accounts import held
 from engine.errors import ValidationFailed
+from engine.people.sessions import sessions_attended
 from web import downloads
 from web import held as held_forms
 from web.auth import login_required
@@ -62,7 +63,8 @@ def _confirmed_other_than(form):
 def show(person_id):
     person = people.get_person(uow(), g.actor, person_id)
     return render_template("people/show.html", person=person,
-                           activity=people.person_activity(uow(), g.actor, person_id))
+                           activity=people.person_activity(uow(), g.actor, person_id),
+                           sessions=sessions_attended(uow(), g.actor, person_id))
 
 
 @bp.get("/<int:person_id>/export.json")

@@ -238,7 +238,8 @@ def planning(d, leaves, documents_by):
 def rendez_vous(day):
     return {"date_convocation": day, "mode_convocation": "telephone",
             "informations_donnees": ["pieces_visa_travail", "visite_medicale", "documents_depart",
-                                     "services_consulaires", "droits_devoirs", "gratuite"],
+                                     "services_consulaires", "droits_devoirs", "protection_sociale", "aide_retour",
+                                     "gratuite"],
             "organismes_orientation": "Consulat général d'Espagne à Bamako ; centre médical agréé pour la visite.",
             "candidat_maintient_depart": True}
 

@@ -48,7 +48,7 @@ def convoquer(maintient=True, motif="Le candidat a trouvé un emploi à Bamako e
     """The regional counsellor met the candidate; `maintient` False is a withdrawal."""
     data = {"date_convocation": "2025-04-15", "mode_convocation": "telephone",
             "informations_donnees": ["pieces_visa_travail", "visite_medicale", "documents_depart",
-                                     "services_consulaires", "gratuite"],
+                                     "services_consulaires", "protection_sociale", "aide_retour", "gratuite"],
             "organismes_orientation": "Consulat d'Espagne à Bamako ; centre de visite médicale agréé.",
             "candidat_maintient_depart": maintient}
     if not maintient:

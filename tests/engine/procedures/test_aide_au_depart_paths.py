@@ -199,7 +199,7 @@ def test_departure_with_workshop_up_to_arrival(depart, candidates):
     [convene] = planned["tasks"]
     assert (convene["name"], convene["role"], convene["region"]) == ("convoquer_candidat", "conseiller", "bamako")
     assert convene["title"] == "Convoquer le candidat et l'informer des démarches"
-    assert convene["manual_section"] == "7.8, 8.2.3" and due_delay(convene) == timedelta(days=5)
+    assert convene["manual_section"] == "7.8, 8.2.3, 8.2.6, 6.7" and due_delay(convene) == timedelta(days=5)
     assert departure(depart, file_id)["planned_on"] == "2025-06-02"
     assert open_tasks(depart, KAYES, file_id) == [] and open_tasks(depart, DCIM, file_id) == []
     with pytest.raises(Forbidden):

@@ -143,3 +143,38 @@ def test_a_candidate_found_unfit_does_not_leave(depart):
     steps = [e["element_id"] for e in history(depart, file_id) if e["kind"] == "gateway_taken"]
     assert steps[-1] == "gw_remplacant" and ("instance_completed", "fin_depart_abandonne") in kinds(
         history(depart, file_id))
+
+
+def test_the_departing_candidate_must_be_told_the_steps_the_destination_requires(depart):
+    person = people.register_person(depart, DCIM, data.personne_bamako())
+    for country, visa_steps in (("SN", False), ("ES", True)):
+        file_id = instances.start_instance(depart, DCIM, "aide_au_depart", f"DEP-CONV-{country}",
+                                           {**data.donnees_selection(person), "pays_destination": country})["id"]
+        complete(depart, DCIM, file_id, "planifier_depart", data.planifier(atelier=False))
+        [convene] = open_tasks(depart, BAMAKO, file_id, "convoquer_candidat")
+        task = tasks.get_task(depart, BAMAKO, convene["id"])
+        assert task["data"]["informations_requises"] == ["pieces_visa_travail"] * visa_steps + [
+            "visite_medicale", "documents_depart", "protection_sociale", "aide_retour"]
+        titles = {c["const"]: c["title"] for c in
+                  task["form"]["schema"]["properties"]["informations_donnees"]["items"]["oneOf"]}
+        assert titles["aide_retour"].endswith("— exigé") and not titles["gratuite"].endswith("— exigé")
+        told = data.convoquer()
+        told["informations_donnees"] = [i for i in told["informations_donnees"]
+                                        if i not in ("protection_sociale", "aide_retour", "pieces_visa_travail")]
+        with pytest.raises(ValidationFailed) as refused:
+            complete(depart, BAMAKO, file_id, "convoquer_candidat", told)
+        assert {(e.field, e.code) for e in refused.value.errors} == {("informations_donnees", "contains")}
+        told["informations_donnees"] += ["protection_sociale", "aide_retour"]
+        if visa_steps:  # Spain: the visa and work permit steps too
+            with pytest.raises(ValidationFailed):
+                complete(depart, BAMAKO, file_id, "convoquer_candidat", told)
+            told["informations_donnees"].append("pieces_visa_travail")
+        after = complete(depart, BAMAKO, file_id, "convoquer_candidat", told)
+        assert [t["name"] for t in after["tasks"]] == ["verifier_contrat"]
+    # A candidate who gives up at the convocation need not have been told everything.
+    file_id = instances.start_instance(depart, DCIM, "aide_au_depart", "DEP-CONV-RENONCE",
+                                       {**data.donnees_selection(person), "pays_destination": "ES"})["id"]
+    complete(depart, DCIM, file_id, "planifier_depart", data.planifier(atelier=False))
+    given_up = {**data.convoquer(maintient=False), "informations_donnees": ["planning_depart"]}
+    assert complete(depart, BAMAKO, file_id, "convoquer_candidat", given_up)["data"]["cause_annulation"] == \
+        "depart_abandonne"

@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine import accounts
-from engine.accounts import passwords, users
+from engine.accounts import held, passwords, users
 from engine.accounts.credentials import LoginLocked
 from engine.accounts.throttle import NAME_LENGTH, LoginLimits
 from engine.errors import ValidationFailed
@@ -129,6 +129,7 @@ def login():
         flash(_("Identifiant ou mot de passe incorrect."), "error")
         return render_template("login.html", username=username), 401
     token = accounts.open_session(uow(), actor.username, max_age=current_app.config["PERMANENT_SESSION_LIFETIME"])
+    held.drop_expired(uow())  # forms held past their time go, typed personal data with them
     lang = session.get("lang")
     session.clear()
     session.permanent = True

@@ -4,8 +4,9 @@ them alone, and given back once they have signed in again, instead of being lost
 A form is named by its key: a task's id, or the page of another form ("personnes/nouvelle").
 Nothing is completed with it: the task page (or the form's page) shows it again, to be checked and sent
 by the person signed in (it came from a browser whose session had ended, and time has passed since).
-A held form is bounded in size, one per account and form, and dropped when it expires, when the
-person sends or discards it, or when its account is deleted.
+A held form is bounded in size, one per account and form, and dropped when the person sends or
+discards it, when its account is deleted, or once expired (at the next sign-in of anyone, or the next
+form held): typed personal data does not stay.
 """
 import json
 from datetime import timedelta
@@ -51,6 +52,13 @@ def hold_submission(uow, username, form_key, fields, keep=KEEP):
                      fields=len(fields), size=size)
         uow.commit()
     return True
+
+
+def drop_expired(uow):
+    """Forget every held form whose time has passed (called at each sign-in, and when a form is held)."""
+    with uow:
+        uow.session.execute(delete(HeldSubmission).where(HeldSubmission.expires_at < utcnow()))
+        uow.commit()
 
 
 def held_submission(uow, username, form_key):

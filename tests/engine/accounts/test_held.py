@@ -1,11 +1,11 @@
 """A task form sent after the session expired is held for its sender alone, bounded, until it expires."""
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from engine import audit
 from engine.accounts import held
-from engine.store.tables import AuditEvent
+from engine.store.tables import AuditEvent, HeldSubmission
 
 TASK = "0f0e5a55-1a2b-4c3d-8e9f-000000000001"
 TYPED = [["intitule_poste", "Ouvrier agricole"], ["langues_requises", "Bambara (bamanankan)"],
@@ -36,6 +36,9 @@ def test_too_large_unknown_accounts_and_expired_forms_are_not_kept(uow):
     assert not held.hold_submission(uow, "nobody-here", TASK, TYPED)
     assert held.hold_submission(uow, "dcim", TASK, TYPED, keep=timedelta(seconds=-1))
     assert held.held_submission(uow, "dcim", TASK) is None  # expired
+    held.drop_expired(uow)
+    with uow:
+        assert uow.session.scalar(select(func.count()).select_from(HeldSubmission)) == 0  # and gone
     # Each account keeps its newest PER_ACCOUNT held forms.
     for number in range(held.PER_ACCOUNT + 2):
         assert held.hold_submission(uow, "evaluateur", f"task-{number}", TYPED)

@@ -3,7 +3,7 @@ import functools
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from engine import accounts
+from engine import accounts, people
 from engine.audit.search import MAX_PAGE_SIZE, PAGE_SIZE, events_before, require_audit
 from engine.audit.timeline import timeline
 from engine.authoring import deploy, drafts, migration, versions
@@ -16,6 +16,7 @@ from web.openapi import SPEC
 from web.store import MAX_ROW_ID, uow
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+INSTANCES_LIMIT, MAX_INSTANCES_LIMIT = 200, 1000  # files a list answers unless told, and at most
 csrf.exempt(bp)
 
 
@@ -60,13 +61,38 @@ def start_instance(key):
 @bp.get("/instances")
 @token_required
 def list_instances():
+    """A plain array, newest first, at most `limit` (200 unless said, 1000 at most); the response's
+    X-Total-Count says how many match on every page and X-Next-Cursor, when more remain, the `cursor`
+    that reads the next files."""
     args = request.args
-    too_long = [FieldError(name, "maxLength", {"limit": limit}) for name, limit
-                in (("process", 100), ("status", 20), ("business_key", 120)) if len(args.get(name, "")) > limit]
-    if too_long:  # longer than any stored value: a mistake, said as such
-        raise ValidationFailed(too_long)
-    return jsonify(instances.list_instances(uow(), g.actor, process=args.get("process"),
-                                            status=args.get("status"), business_key=args.get("business_key")))
+    errors = [FieldError(name, "maxLength", {"limit": limit}) for name, limit
+              in (("process", 100), ("status", 20), ("business_key", 120), ("q", 120))
+              if len(args.get(name, "")) > limit]
+    limit = _integer_arg("limit", errors, default=INSTANCES_LIMIT, maximum=MAX_INSTANCES_LIMIT)
+    cursor = _integer_arg("cursor", errors)
+    if errors:  # longer than any stored value: a mistake, said as such
+        raise ValidationFailed(errors)
+    filters = {key: args.get(key) for key in ("process", "status", "business_key", "q")}
+    found = instances.list_instances(uow(), g.actor, **filters, limit=limit + 1, cursor=cursor)
+    answer = jsonify(found[:limit])
+    answer.headers["X-Total-Count"] = str(instances.count_instances(uow(), g.actor, **filters))
+    if len(found) > limit:
+        answer.headers["X-Next-Cursor"] = str(found[limit - 1]["id"])
+    return answer
+
+
+@bp.get("/persons")
+@token_required
+def list_persons():
+    """Persons the token's account may read, by number, searched by `q` and `region`, pages by cursor."""
+    errors = [FieldError(name, "maxLength", {"limit": limit}) for name, limit in (("q", 200), ("region", 40))
+              if len(request.args.get(name, "")) > limit]
+    limit = _integer_arg("limit", errors, default=people.PAGE, maximum=MAX_PAGE_SIZE)
+    cursor = _integer_arg("cursor", errors)
+    if errors:
+        raise ValidationFailed(errors)
+    return jsonify(people.persons_after(uow(), g.actor, request.args.get("q"), request.args.get("region"),
+                                        cursor=cursor, limit=limit))
 
 
 @bp.get("/instances/<int:instance_id>")

@@ -18,8 +18,12 @@ bp = Blueprint("instances", __name__)
 @bp.get("/instances")
 @login_required
 def index():
-    filters = {key: request.args.get(key) or None for key in ("process", "status", "business_key")}
-    return render_template("instances.html", instances=instances.list_instances(uow(), g.actor, **filters),
+    filters = {key: (request.args.get(key) or "").strip()[:120] or None
+               for key in ("process", "status", "business_key", "q")}
+    page = request.args.get("page", "")
+    found = instances.instances_page(uow(), g.actor, **filters,
+                                     page=int(page) if page.isdigit() and len(page) < 7 else 1)
+    return render_template("instances.html", found=found, instances=found["instances"],
                            processes=instances.list_processes(uow()), filters=filters,
                            statuses=instances.STATUSES)
 

@@ -53,6 +53,26 @@ for _name, _limit in (("person", 80), ("process", 100), ("region", 40), ("kind",
 for _name in ("date_from", "date_to"):  # the audit page's form sends an empty date for none
     _PARAMS[_name]["schema"] = {"type": "string", "anyOf": [{"format": "date"}, {"maxLength": 0}]}
 _PARAMS["from"]["required"] = _PARAMS["to"]["required"] = True  # only the diff takes them, and needs both
+
+
+
+def _query(name, schema, description):
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+
+# The lists of files and persons: search without case or accents, pages by cursor.
+_PARAMS.update(
+    files_q=_query("q", {"type": "string", "maxLength": 120},
+                   "Part of a reference or of a procedure's name, any case or accents (`104` finds OFF-2026-104)"),
+    files_limit=_query("limit", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 200},
+                       "Files in the answer at most"),
+    files_cursor=_query("cursor", {"type": "integer", "minimum": 1, "maximum": MAX_ROW_ID},
+                        "The X-Next-Cursor of the previous answer: the files older than that one"),
+    persons_q=_query("q", {"type": "string", "maxLength": 200},
+                     "Parts of the names in any order, any case or accents; or a number: the person's, or digits "
+                     "of their telephone"),
+    persons_cursor=_query("cursor", {"type": "integer", "minimum": 1, "maximum": MAX_ROW_ID},
+                          "The `next_cursor` of the previous page: the persons registered after that one"))
 _NULLABLE_STRING = {"type": ["string", "null"]}
 _TASK = {"id": {"type": "string"}, "instance_id": {"type": "integer"}, "process_key": {"type": "string"},
          "business_key": {"type": "string"}, "name": {"type": "string"}, "title": {"type": "string"},
@@ -128,6 +148,15 @@ SPEC = {
                 "changed": {"type": "array", "items": {"type": "string"},
                             "description": "The fields the event changed; their values are in the file's timeline"},
                 "details": {"type": "object"}, "hash": _NULLABLE_STRING}},
+            "PersonPage": {"type": "object", "required": ["items", "total", "limit", "next_cursor"], "properties": {
+                "items": {"type": "array", "items": {"type": "object", "properties": {
+                    "id": {"type": "integer"}, "label": {"type": "string"}, "nom": {"type": "string"},
+                    "prenoms": {"type": "string"}, "sexe": {"type": "string"}, "region": {"type": "string"},
+                    "date_naissance": _NULLABLE_STRING}}},
+                "total": {"type": "integer", "description": "Persons matching the filters, on every page"},
+                "limit": {"type": "integer"},
+                "next_cursor": {"type": ["integer", "null"],
+                                "description": "`cursor` of the next page; null on the last"}}},
             "AuditPage": {"type": "object", "required": ["events", "total", "limit", "next_cursor"], "properties": {
                 "events": {"type": "array", "items": _ref("AuditEvent")},
                 "total": {"type": "integer", "description": "Events matching the filters, on every page"},
@@ -185,9 +214,16 @@ SPEC = {
             body={"application/json": {"schema": {"type": "object", "required": ["business_key"], "properties": {
                 "business_key": {"type": "string", "minLength": 1, "maxLength": 120, "pattern": "\\S"},
                 "data": {"type": "object"}}}}})},
-        "/instances": {"get": _op("List instances you may read",
-                                  {"200": _json({"type": "array", "items": _ref("Instance")})}, 422,
-                                  params=["process", "status", "business_key"])},
+        "/instances": {"get": _op(
+            "List instances you may read, newest first; X-Total-Count: how many match on every page; X-Next-Cursor "
+            "(when more remain): the `cursor` of the next ones",
+            {"200": {**_json({"type": "array", "items": _ref("Instance")}), "headers": {
+                "X-Total-Count": {"schema": {"type": "integer"}},
+                "X-Next-Cursor": {"schema": {"type": "integer"}, "description": "Absent on the last page"}}}}, 422,
+            params=["process", "status", "business_key", "files_q", "files_limit", "files_cursor"])},
+        "/persons": {"get": _op(
+            "Persons you may read (counsellors: their region's), by number, pages by cursor",
+            {"200": _json(_ref("PersonPage"))}, 403, 422, params=["persons_q", "region", "limit", "persons_cursor"])},
         "/instances/{instance_id}": {"get": _op("Read an instance with its open tasks",
                                                 {"200": _json(_ref("Instance"))}, 403, 404,
                                                 params=["instance_id"])},

@@ -22,9 +22,11 @@ bp = Blueprint("people", __name__, url_prefix="/personnes")
 @bp.get("/")
 @login_required
 def index():
-    search = request.args.get("q", "").strip()
-    return render_template("people/index.html", persons=people.list_persons(uow(), g.actor, search or None),
-                           search=search)
+    search = request.args.get("q", "").strip()[:200]
+    page = request.args.get("page", "")
+    found = people.persons_page(uow(), g.actor, search or None,
+                                page=int(page) if page.isdigit() and len(page) < 7 else 1)
+    return render_template("people/index.html", found=found, persons=found["persons"], search=search)
 
 
 @bp.route("/nouvelle", methods=("GET", "POST"))

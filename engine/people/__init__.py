@@ -15,10 +15,10 @@ from engine.people.registry import (  # noqa: F401 (the package's public surface
     get_person,
     label,
     labels,
-    list_persons,
     person_choices,
     person_dict,
     person_form,
     region_of,
     register_person,
 )
+from engine.people.search import PAGE, list_persons, persons_after, persons_page  # noqa: F401

@@ -131,21 +131,6 @@ def readable_person(session, actor, person_id):
     return person
 
 
-def list_persons(uow, actor, search=None, limit=200):
-    """Persons the actor may read (counsellors: their region), by name."""
-    query = select(Person).where(Person.erased_at.is_(None)).order_by(Person.last_name, Person.first_names)
-    if not actor.roles & CENTRAL_ROLES:
-        if not actor.roles & REGIONAL_ROLES:
-            raise Forbidden("no access to personal files")
-        query = query.where(Person.region == actor.region)
-    if search:
-        # % and _ typed by a person are letters, not wildcards.
-        like = "%" + search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(Person.last_name.ilike(like, escape="\\") | Person.first_names.ilike(like, escape="\\"))
-    with uow:
-        return [person_dict(p, brief=True) for p in uow.session.scalars(query.limit(limit))]
-
-
 def label(person):
     if person.erased_at is not None:
         return person.last_name  # "Personne n° …": nothing else is left to show

@@ -2,7 +2,7 @@
 import json
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import load_only
 
 from engine import audit
@@ -25,10 +25,12 @@ from engine.runtime.cancel import REASON_LIMIT, close
 from engine.runtime.progress import retry_step
 from engine.runtime.projection import task_dicts
 from engine.runtime.spawn import create_instance, lock_version_row, run_step
+from engine.store.folding import folded, like_pattern
 from engine.store.tables import Instance, ProcessVersion, TaskRow, as_utc
 from engine.store.uow import first_writer_wins
 
 STATUSES = ("running", "waiting", "completed", "error", "cancelled")
+FILES_PAGE = 50  # files a page of the files list shows
 
 
 def list_processes(uow):
@@ -153,20 +155,57 @@ def load_readable(session, actor, instance_id):
     return instance
 
 
-def list_instances(uow, actor, process=None, status=None, business_key=None, limit=200):
-    """Instances the actor may read, newest first, filtered by process, status, business key."""
-    query = select(Instance).order_by(Instance.id.desc()).limit(limit)
+def list_instances(uow, actor, process=None, status=None, business_key=None, q=None, limit=200, cursor=None):
+    """Instances the actor may read, newest first, filtered by process, status, business key (exact) and
+    `q` (see `instances_page`); at most `limit`, those older than the file `cursor` (an id) when given."""
+    query = _readable(actor, process, status, business_key, q)
+    if cursor:
+        query = query.where(Instance.id < cursor)
+    with uow:
+        rows = uow.session.scalars(query.order_by(Instance.id.desc()).limit(limit))
+        return [instance_dict(uow.session, i, with_tasks=False, actor=actor) for i in rows]
+
+
+def count_instances(uow, actor, process=None, status=None, business_key=None, q=None):
+    """How many instances `list_instances` finds with these filters, on every page."""
+    with uow:
+        query = _readable(actor, process, status, business_key, q)
+        return uow.session.scalar(query.with_only_columns(func.count(Instance.id)))
+
+
+def instances_page(uow, actor, process=None, status=None, business_key=None, q=None, page=1, per_page=FILES_PAGE):
+    """One page of files, newest first: {"instances", "total", "page", "pages", "per_page"} (past the last:
+    the last). `q` finds part of a reference or of a procedure's name, without case or accents
+    ("off-2026-104" and "104" find OFF-2026-104)."""
+    with uow:
+        session = uow.session
+        query = _readable(actor, process, status, business_key, q)
+        total = session.scalar(query.with_only_columns(func.count(Instance.id)))
+        pages = max(1, -(-total // per_page))
+        page = min(max(1, page), pages)
+        rows = session.scalars(query.order_by(Instance.id.desc()).limit(per_page).offset((page - 1) * per_page))
+        return {"instances": [instance_dict(session, i, with_tasks=False, actor=actor) for i in rows],
+                "total": total, "page": page, "pages": pages, "per_page": per_page}
+
+
+def _readable(actor, process, status, business_key, q):
+    query = select(Instance)
     if process:
         query = query.where(Instance.process_key == process)
     if status:
         query = query.where(Instance.status == status)
     if business_key:
         query = query.where(Instance.business_key == business_key)
+    if q and q.strip():
+        words = [like_pattern(word) for word in q.split()]
+        named = select(ProcessVersion.id).where(
+            and_(*[folded(ProcessVersion.name).like(word, escape="\\") for word in words]))
+        query = query.where(and_(*[folded(Instance.business_key).like(word, escape="\\") for word in words])
+                            | Instance.process_version_id.in_(named))
     if not sees_everything(actor):
         mine = select(TaskRow.instance_id).where(work_filter(actor))
         query = query.where(Instance.id.in_(mine) | (Instance.started_by == actor.username))
-    with uow:
-        return [instance_dict(uow.session, i, with_tasks=False, actor=actor) for i in uow.session.scalars(query)]
+    return query
 
 
 def instance_dict(session, instance, with_tasks=True, actor=None):

@@ -7,6 +7,7 @@ from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.errors import Conflict
+from engine.store.folding import register_sqlite_function
 
 
 def make_session_factory(database_url):
@@ -20,6 +21,7 @@ def make_session_factory(database_url):
 
 
 def _sqlite_pragmas(dbapi_connection, _record):
+    register_sqlite_function(dbapi_connection)  # the SQL of `folded`, searches without case or accents
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")

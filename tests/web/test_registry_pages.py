@@ -1,5 +1,10 @@
 """Registering a person who seems already registered, and a person's page listing their files."""
-from conftest import csrf_token, login
+from conftest import DCIM, csrf_token, login
+
+from engine import people
+from engine.accounts.credentials import create_token
+from engine.runtime import instances
+from web.store import uow
 
 
 def _register(client, form, **fields):
@@ -40,3 +45,31 @@ def test_a_persons_page_lists_their_files(client):
     page = client.get(_register(client, form).location).get_data(as_text=True)
     assert "Parcours à l'ANPE" in page and "Aucune candidature." in page and "Aucun départ." in page
     assert "+22376451209" in page
+
+
+def test_lists_are_searched_and_paged_on_the_pages_and_over_the_api(app, client):
+    with app.app_context():
+        for n in range(3):
+            instances.start_instance(uow(), DCIM, "offre_internationale", f"OFF-2026-10{n}")
+        for n in range(52):
+            people.register_person(uow(), DCIM, {"nom": f"Sidibé {n:02d}", "prenoms": "Oumou", "sexe": "F",
+                                                 "region": "bamako", "consentement": True})
+        token = create_token(uow(), "dcim")
+    login(client, "dcim")
+    files = client.get("/instances?q=off-2026-101").get_data(as_text=True)
+    assert "OFF-2026-101" in files and "OFF-2026-100" not in files and "1 dossier" in files
+    persons = client.get("/personnes/?q=SIDIBE").get_data(as_text=True)
+    assert "52 personnes — page 1 sur 2" in persons and "Personnes 1 à 50 sur 52" in persons
+    assert 'href="/personnes/?page=2&amp;q=SIDIBE"' in persons
+    assert "SIDIBÉ 51 Oumou" in client.get("/personnes/?q=SIDIBE&page=2").get_data(as_text=True)
+
+    bearer = {"Authorization": f"Bearer {token}"}
+    answer = client.get("/api/v1/instances?q=off-2026&limit=2", headers=bearer)
+    assert [i["business_key"] for i in answer.get_json()] == ["OFF-2026-102", "OFF-2026-101"]
+    assert answer.headers["X-Total-Count"] == "3"
+    rest = client.get(f"/api/v1/instances?q=off-2026&limit=2&cursor={answer.headers['X-Next-Cursor']}",
+                      headers=bearer)
+    assert [i["business_key"] for i in rest.get_json()] == ["OFF-2026-100"] and "X-Next-Cursor" not in rest.headers
+    page = client.get("/api/v1/persons?q=sidibe%2005&limit=1", headers=bearer).get_json()
+    assert (page["total"], page["items"][0]["nom"], page["next_cursor"]) == (1, "Sidibé 05", None)
+    assert client.get("/api/v1/persons?limit=0", headers=bearer).status_code == 422

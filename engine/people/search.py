@@ -1,0 +1,82 @@
+"""Finding persons in the registry: by part of their names (any order, without case or accents), their
+number or telephone; in pages for the registry's page, by cursor for the API."""
+import re
+
+from sqlalchemy import and_, func, or_, select
+
+from engine.accounts.roles import CENTRAL_ROLES, REGIONAL_ROLES
+from engine.errors import Forbidden
+from engine.people.registry import person_dict
+from engine.store.folding import fold, folded, like_pattern
+from engine.store.tables import Person
+
+PAGE = 50  # persons a page of the registry shows
+_BY_NAME = (folded(Person.last_name), folded(Person.first_names), Person.id)
+MAX_ID = 2**31 - 1
+_NUMBER = re.compile(r"\+?[0-9][0-9 .\-]*")
+
+
+def list_persons(uow, actor, search=None, limit=200):
+    """Persons the actor may read (counsellors: their region), by name, matching `search` (see `matching`)."""
+    with uow:
+        query = _readable(actor, search).order_by(*_BY_NAME)
+        return [person_dict(p, brief=True) for p in uow.session.scalars(query.limit(limit))]
+
+
+def persons_page(uow, actor, search=None, page=1, per_page=PAGE):
+    """One page of `list_persons`: {"persons", "total", "page", "pages", "per_page"} (past the last: the last)."""
+    with uow:
+        session = uow.session
+        query = _readable(actor, search)
+        total = session.scalar(query.with_only_columns(func.count(Person.id)))
+        pages = max(1, -(-total // per_page))
+        page = min(max(1, page), pages)
+        rows = session.scalars(query.order_by(*_BY_NAME)
+                               .limit(per_page).offset((page - 1) * per_page))
+        return {"persons": [person_dict(p, brief=True) for p in rows], "total": total, "page": page,
+                "pages": pages, "per_page": per_page}
+
+
+def persons_after(uow, actor, search=None, region=None, cursor=None, limit=PAGE):
+    """Persons by number, after `cursor` (a person's number), for the API: {"items", "total", "limit",
+    "next_cursor"} (None on the last page). Persons registered meanwhile do not shift the pages."""
+    with uow:
+        session = uow.session
+        query = _readable(actor, search)
+        if region:
+            query = query.where(Person.region == region)
+        total = session.scalar(query.with_only_columns(func.count(Person.id)))
+        if cursor:
+            query = query.where(Person.id > cursor)
+        rows = session.scalars(query.order_by(Person.id).limit(limit + 1)).all()
+        return {"items": [person_dict(p, brief=True) for p in rows[:limit]], "total": total, "limit": limit,
+                "next_cursor": rows[limit - 1].id if len(rows) > limit else None}
+
+
+def _readable(actor, search):
+    query = select(Person).where(Person.erased_at.is_(None))
+    if not actor.roles & CENTRAL_ROLES:
+        if not actor.roles & REGIONAL_ROLES:
+            raise Forbidden("no access to personal files")
+        query = query.where(Person.region == actor.region)
+    if search and search.strip():
+        query = query.where(matching(search))
+    return query
+
+
+def matching(search):
+    """SQL condition: the person's names contain every word of `search` (in any order, without case or
+    accents: "kone fanta" finds Koné Fanta); a number ("104", "76 45 12 09", "+223…") also finds the person
+    of that number and, from 6 digits, those whose telephone contains them."""
+    names = folded(Person.last_name + " " + Person.first_names)
+    condition = and_(*[names.like(like_pattern(word), escape="\\") for word in fold(search).split()])
+    if _NUMBER.fullmatch(search.strip()):
+        digits = re.sub(r"[^0-9]", "", search)
+        phone = Person.phone
+        for separator in (" ", ".", "-", "+"):
+            phone = func.replace(phone, separator, "")
+        if len(digits) >= 6:  # fewer digits are in too many numbers
+            condition = or_(condition, phone.like(f"%{digits}%"))
+        if len(digits) <= 10 and int(digits) <= MAX_ID:
+            condition = or_(condition, Person.id == int(digits))
+    return condition

@@ -1,0 +1,72 @@
+"""Finding persons and files: part of a name or reference, any case or accents, in pages with counts."""
+from conftest import BAMAKO, DCIM, KAYES
+
+from engine import people
+from engine.runtime import instances
+
+PERSONS = [("Koné", "Fanta", "bamako", "76 45 12 09"), ("KEÏTA", "Aminata", "bamako", None),
+           ("Keita", "Sékou", "bamako", "+33 6 12 34 56 78"), ("Traoré", "Moussa", "bamako", None),
+           ("Keïta", "Issa", "kayes", None)]
+
+
+def _registered(uow):
+    return [people.register_person(uow, DCIM, {"nom": last, "prenoms": first, "sexe": "F", "region": region,
+                                               "consentement": True, **({"telephone": phone} if phone else {})})
+            for last, first, region, phone in PERSONS]
+
+
+def _names(found):
+    return [f"{p['nom']} {p['prenoms']}" for p in found]
+
+
+def test_persons_are_found_by_part_of_their_names_number_or_telephone(uow):
+    ids = _registered(uow)
+    assert _names(people.list_persons(uow, BAMAKO, "keita")) == ["KEÏTA Aminata", "Keita Sékou"]
+    assert _names(people.list_persons(uow, DCIM, "KEÏ")) == ["KEÏTA Aminata", "Keïta Issa", "Keita Sékou"]
+    assert _names(people.list_persons(uow, BAMAKO, "sekou KEITA")) == ["Keita Sékou"]  # any order
+    assert _names(people.list_persons(uow, BAMAKO, "fanta kone")) == ["Koné Fanta"]
+    assert _names(people.list_persons(uow, BAMAKO, "45 12 09")) == ["Koné Fanta"]  # digits of the telephone
+    assert _names(people.list_persons(uow, BAMAKO, "+33 6 12 34")) == ["Keita Sékou"]
+    assert _names(people.list_persons(uow, BAMAKO, str(ids[3]))) == ["Traoré Moussa"]  # the person's number
+    assert people.list_persons(uow, KAYES, "fanta") == [] and people.list_persons(uow, BAMAKO, "%") == []
+
+
+def test_the_registry_comes_in_pages_with_the_count_of_all(uow):
+    _registered(uow)
+    first = people.persons_page(uow, BAMAKO, per_page=3)
+    assert (first["total"], first["pages"], _names(first["persons"])) == \
+        (4, 2, ["KEÏTA Aminata", "Keita Sékou", "Koné Fanta"])
+    last = people.persons_page(uow, BAMAKO, page=9, per_page=3)  # past the last: the last
+    assert (last["page"], _names(last["persons"])) == (2, ["Traoré Moussa"])
+    assert people.persons_page(uow, DCIM, "kei", per_page=3)["total"] == 3
+
+    # By cursor (the API): by number, registrations made meanwhile do not shift the pages.
+    page = people.persons_after(uow, DCIM, limit=2)
+    seen = _names(page["items"])
+    while page["next_cursor"]:
+        page = people.persons_after(uow, DCIM, cursor=page["next_cursor"], limit=2)
+        seen += _names(page["items"])
+    assert seen == [f"{last} {first}" for last, first, _region, _phone in PERSONS] and page["total"] == 5
+    assert people.persons_after(uow, DCIM, "keita", region="kayes")["items"][0]["prenoms"] == "Issa"
+
+
+def test_files_are_found_by_part_of_their_reference_and_come_in_pages(deployed):
+    for reference in ("OFF-2026-104", "OFF-2026-1040", "OFF-2026-7", "off-2025-104"):
+        instances.start_instance(deployed, DCIM, "offre_internationale", reference)
+
+    def found(q, **kwargs):
+        return [i["business_key"] for i in instances.list_instances(deployed, DCIM, q=q, **kwargs)]
+    assert found("off-2026-104") == ["OFF-2026-1040", "OFF-2026-104"]
+    assert found("104") == ["off-2025-104", "OFF-2026-1040", "OFF-2026-104"]
+    assert found("2026 7") == ["OFF-2026-7"]  # every word, anywhere
+    assert len(found("traitement des offres")) == 4  # the procedure's name
+    assert found("off-2026-104_") == [] and found("%") == []
+
+    page = instances.instances_page(deployed, DCIM, q="off", per_page=3)
+    assert (page["total"], page["pages"], len(page["instances"])) == (4, 2, 3)
+    assert [i["business_key"] for i in instances.instances_page(deployed, DCIM, q="off", page=2,
+                                                                per_page=3)["instances"]] == ["OFF-2026-104"]
+    newest = instances.list_instances(deployed, DCIM, limit=2)
+    assert found(None, cursor=newest[-1]["id"]) == ["OFF-2026-1040", "OFF-2026-104"]
+    assert instances.count_instances(deployed, DCIM, q="104") == 3
+    assert instances.count_instances(deployed, BAMAKO) == 0  # no task of theirs in these files

@@ -175,9 +175,16 @@ def _long_list(kind: str, prop: dict) -> str:
     """"search" for a select or radio buttons, "searchlist" for boxes to tick, over LONG_LIST choices."""
     if kind in ("select", "radio") and len(_choices(prop)) > LONG_LIST:
         return "search"
-    if kind == "checkboxes" and len(_choices(prop.get("items", {}))) > LONG_LIST:
+    items = prop.get("items", {})
+    if kind == "checkboxes" and len(_choices(items)) > LONG_LIST and not _people(items):
         return "searchlist"
     return kind
+
+
+def _people(items: dict) -> bool:
+    """Whether a list's choices are persons (the registry, or the candidates a file holds): boxes to tick,
+    however many, since a counsellor may pick many of them at once (a searchable list offers a few fields)."""
+    return items.get("x-reference") == "persons" or "x-choices-from" in items
 
 
 def _titles(choices: list[tuple[str, str]], value: str | list[str] | None, prop: dict) -> str | list[str] | None:

@@ -496,3 +496,14 @@ def test_errors_by_field_maps_problems_to_french_messages(app):
 ])
 def test_field_message(app, code, params, message):
     assert field_message(code, params) == message
+
+
+def test_a_long_list_of_persons_stays_boxes_to_tick_and_other_long_lists_are_searched(app):
+    many = [{"const": n, "title": f"Candidat {n}"} for n in range(1, 26)]  # 25 choices, over the long-list bound
+    schema = {"type": "object", "properties": {
+        "retenus": {"type": "array", "items": {"type": "integer", "x-choices-from": "inscrits", "oneOf": many}},
+        "inscrits": {"type": "array", "items": {"type": "integer", "x-reference": "persons", "oneOf": many}},
+        "langues": {"type": "array", "items": {"type": "integer", "x-reference": "languages", "oneOf": many}}}}
+    kinds = {f.name: f.kind for f in fields_for(schema, {})}
+    # A counsellor may pick many candidates at once: all of them offered as boxes, not a few text fields.
+    assert kinds == {"retenus": "checkboxes", "inscrits": "checkboxes", "langues": "searchlist"}

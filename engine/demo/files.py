@@ -11,7 +11,8 @@ leave a task open are done in the last days, so nothing is overdue on day one.
 `create_demo_data` adds to them the rest of the demo, in the same way: persons
 in Bamako and Kayes, two offers followed further (one to its departures, one at
 the evaluator's tests), services to candidates, returns with their
-reintegration, private agencies; the agents' entries are in `engine.demo_payloads`.
+reintegration, private agencies, DCIM's sheet on Spain and information sessions (one held in Bamako,
+one planned in Kayes); the agents' entries are in `engine.demo_payloads`.
 """
 import json
 from collections import Counter
@@ -22,6 +23,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from engine import accounts, people
+from engine.definitions import countries
 from engine.demo import payloads as entry
 from engine.runtime import instances, tasks
 from engine.store.tables import Instance, Offer, replaying
@@ -157,6 +159,7 @@ class _Demo:
         self.candidate_services()
         self.returns()
         self.agencies()
+        self.information_sessions()
 
     # --- helpers ------------------------------------------------------------------------------------------
 
@@ -288,6 +291,19 @@ class _Demo:
         self.do("conseiller-bamako", bamako, "informer_migration_legale", entry.information_individuelle(d), on=-2)
         kayes = self.start("conseiller-kayes", "accompagnement_candidat", "ACC-2026-015", on=-1)
         self.do("conseiller-kayes", kayes, "analyser_demande", entry.analyse_mecanicien(d, ids["sekou"]), on=-1)
+
+    def information_sessions(self):
+        """DCIM's sheet on Spain, a session held in Bamako with three registered persons among those present,
+        and one planned in Kayes (its holding task open, due in five days)."""
+        ids, d = self.ids, self.d
+        with self.clock.on(-45):
+            countries.update_country_sheet(self.uow, self.who["dcim"], "ES", entry.fiche_espagne(), 0)
+        held = self.start("conseiller-bamako", "session_information", "SI-BKO-2026-03", on=-30)
+        self.do("conseiller-bamako", held, "planifier_session", entry.session_prevue(d, -20), on=-30)
+        self.do("conseiller-bamako", held, "tenir_session",
+                entry.session_tenue(d, -20, [ids["aminata"], ids["rokia"], ids["nana"]]), on=-20)
+        planned = self.start("conseiller-kayes", "session_information", "SI-KYS-2026-04", on=-3)
+        self.do("conseiller-kayes", planned, "planifier_session", entry.session_prevue(d, 5, lieu="Kayes"), on=-3)
 
     def returns(self):
         ids, d = self.ids, self.d

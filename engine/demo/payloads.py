@@ -466,3 +466,30 @@ def mise_en_demeure_kenedougou(day, limit):
     return {"date_mise_en_demeure": day, "reference_mise_en_demeure": "Lettre n° 0187/ANPE-DCIM",
             "suite_retard": "mise_en_demeure", "date_limite_mise_en_demeure": limit,
             "observations_mise_en_demeure": "Copie adressée à la direction régionale de Sikasso."}
+
+
+# --- DCIM's country sheet on Spain and the information sessions (§8.2.1, §6.7) ------------------------------
+
+def fiche_espagne():
+    return {"regime": "accord_bilateral", "visa": True, "permis_travail": True,
+            "cadre_legal": "Accord-cadre de coopération en matière d'immigration entre le Mali et l'Espagne : "
+                           "recrutement dans le pays d'origine (contrats saisonniers agricoles), visa de travail "
+                           "délivré par le consulat d'Espagne à Bamako sur autorisation de séjour et de travail.",
+            "conditions_vie_travail": "Logement fourni sur l'exploitation dans la plupart des contrats saisonniers ; "
+                                      "salaire minimum fixé par la convention collective agricole de la province.",
+            "adresses_utiles": "Consulat général d'Espagne à Bamako ; Ambassade du Mali à Madrid."}
+
+
+def session_prevue(d, on, lieu="Bamako"):
+    return {"date_session": d(on), "lieu_session": f"Agence régionale de l'ANPE, {lieu}",
+            "type_session": "collective", "public_vise": "Demandeurs d'emploi intéressés par un travail à l'étranger",
+            "themes_prevus": ["missions_diplomatiques", "risques_migration_irreguliere", "voies_migration_legale",
+                              "cadre_legal_conditions_pays", "aide_au_retour"],
+            "pays_presentes": ["ES", "SN"]}
+
+
+def session_tenue(d, on, persons):
+    return {"issue_session": "tenue", "date_tenue": d(on), "participants": persons, "nombre_participants": 17,
+            "themes_traites": ["missions_diplomatiques", "risques_migration_irreguliere", "voies_migration_legale",
+                               "cadre_legal_conditions_pays", "aide_au_retour"],
+            "observations": "Beaucoup de questions sur les contrats saisonniers en Espagne ; fiches pays remises."}

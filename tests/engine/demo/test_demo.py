@@ -8,7 +8,9 @@ from conftest import DCIM, DIRECTION
 from sqlalchemy import func, select
 
 from engine import accounts, people
+from engine.definitions import countries
 from engine.demo.files import WORKERS, create_demo_data
+from engine.people.sessions import sessions_attended
 from engine.records import statistics
 from engine.runtime import instances, tasks
 from engine.store.tables import AuditEvent, Instance, Person, TaskRow, Timer, as_utc
@@ -156,3 +158,14 @@ def test_the_demo_work_is_spread_over_the_past_weeks(demo):
         now = datetime.now(timezone.utc)
         assert min(as_utc(at) for at in stamps) < now - timedelta(days=60)
         assert max(as_utc(at) for at in stamps) <= now
+
+
+def test_the_demo_has_a_country_sheet_and_information_sessions(demo):
+    spain = countries.get_country_sheet(demo, DCIM, "ES")
+    assert (spain["version"], spain["modifie_par"], spain["regime"]) == (1, "dcim", "accord_bilateral")
+    held, planned = (files(demo, "session_information")[i] for i in (1, 0))
+    assert (held["business_key"], held["status"], held["data"]["statut_session"]) == ("SI-BKO-2026-03", "completed",
+                                                                                     "tenue")
+    assert planned["business_key"] == "SI-KYS-2026-04" and planned["status"] == "running"
+    attended = sessions_attended(demo, DCIM, held["data"]["participants"][0])
+    assert [s["dossier"]["reference"] for s in attended] == ["SI-BKO-2026-03"]

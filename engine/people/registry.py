@@ -25,6 +25,7 @@ from engine.store.tables import (
     Person,
     Reintegration,
     ReturnRecord,
+    SessionAttendance,
     as_utc,
     utcnow,
 )
@@ -204,7 +205,7 @@ def person_dict(person, brief=False):
 
 # Instance data fields that hold person ids (forms' `x-reference: persons`, and what scripts derive from them).
 PERSON_FIELDS = ("candidat", "migrant", "candidats_inscrits_region", "candidats_a_presenter",
-                 "candidats_selectionnes", "etapes_candidats", "region_des_candidats")
+                 "candidats_selectionnes", "etapes_candidats", "region_des_candidats", "participants")
 # History events about a person: those naming them in `person_id` or among `persons`.
 _PERSON_KINDS = ("person_registered", "person_read", "person_exported", "person_erased", "personal_data_transfer")
 
@@ -239,7 +240,8 @@ def _records_of(session, person_id):
     return {"candidatures": rows(Candidature, Candidature.id), "departs": rows(Departure, Departure.instance_id),
             "retours": rows(ReturnRecord, ReturnRecord.instance_id),
             "reinsertions": rows(Reintegration, Reintegration.instance_id),
-            "accompagnements": rows(CandidateService, CandidateService.instance_id)}
+            "accompagnements": rows(CandidateService, CandidateService.instance_id),
+            "sessions_information": rows(SessionAttendance, SessionAttendance.instance_id)}
 
 
 def _files_of(session, person_id, records):
@@ -259,8 +261,8 @@ def _files_of(session, person_id, records):
 def _record_files(records):
     """The instances of a person's records: their offers' and their own."""
     ids = {row.offer_id for row in records["candidatures"]}
-    return ids | {row.instance_id for name in ("departs", "retours", "reinsertions", "accompagnements")
-                  for row in records[name]}
+    return ids | {row.instance_id for name in ("departs", "retours", "reinsertions", "accompagnements",
+                                               "sessions_information") for row in records[name]}
 
 
 def _person_ids(data):

@@ -84,6 +84,10 @@ def test_a_session_held_is_recorded_once_and_in_each_attendee_s_file(sessions, c
         assert information_sessions.attended_by(sessions.session, other) == []
     assert (attended["instance_id"], attended["held_on"], attended["countries"]) == (
         instance_id, date(2025, 6, 12), ["ES", "SN"])
+    # The person's export (right of access) holds the session and its file.
+    exported = people.export_person(sessions, BAMAKO, candidates[0])
+    assert [row["instance_id"] for row in exported["sessions_information"]] == [instance_id]
+    assert instance_id in [f["id"] for f in exported["dossiers"]]
 
 
 def test_the_head_count_is_at_least_the_registered_persons_present(sessions, candidates):

@@ -67,18 +67,23 @@ def session_factory(database_url):
     factory.kw["bind"].dispose()
 
 
+def emptied(session_factory):
+    """A unit of work on a database emptied of everything but accounts and regions."""
+    engine = session_factory.kw["bind"]
+    with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name not in KEPT_TABLES:
+                connection.execute(table.delete())
+    return UnitOfWork(session_factory)
+
+
 @pytest.fixture
 def uow(session_factory):
     """A unit of work on a database emptied of everything but accounts and regions.
 
     Afterwards the gateway branches the test took are noted (see branches.py).
     """
-    engine = session_factory.kw["bind"]
-    with engine.begin() as connection:
-        for table in reversed(Base.metadata.sorted_tables):
-            if table.name not in KEPT_TABLES:
-                connection.execute(table.delete())
-    work = UnitOfWork(session_factory)
+    work = emptied(session_factory)
     yield work
     if branches.CHECKED:
         branches.note_taken(work)

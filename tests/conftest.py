@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, text
 
 from engine.accounts.access import Actor
 from engine.authoring.deploy import deploy_paths
+from engine.demo.files import create_demo_data
 from engine.setup import create_demo_accounts, init_database
 from engine.store.tables import Base
 from engine.store.uow import UnitOfWork, make_session_factory
@@ -84,6 +85,18 @@ def uow(session_factory):
     Afterwards the gateway branches the test took are noted (see branches.py).
     """
     work = emptied(session_factory)
+    yield work
+    if branches.CHECKED:
+        branches.note_taken(work)
+
+
+@pytest.fixture(scope="module")
+def demo(session_factory):
+    """The demo of `djoliba init --demo`, made once for the module that asks for it: its tests share it, so
+    they read it, or add files of their own without counting on what another test added."""
+    work = emptied(session_factory)
+    deploy_paths(work, [BPMN_DIR], "test", forms_dir=FORMS_DIR)
+    assert create_demo_data(work)["created"] is True
     yield work
     if branches.CHECKED:
         branches.note_taken(work)

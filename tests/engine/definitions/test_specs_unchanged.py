@@ -14,7 +14,7 @@ from sqlalchemy import select
 from engine import accounts
 from engine.definitions import workflows
 from engine.definitions.workflows import SERIALIZER, version_specs
-from engine.demo.files import WORKERS, create_demo_data
+from engine.demo.files import WORKERS
 from engine.runtime import instances, tasks, tracks
 from engine.store.tables import ProcessVersion
 
@@ -50,29 +50,27 @@ def _work_through(uow, order):
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_reading_and_running_files_in_any_order_changes_no_version(deployed, seed):
-    create_demo_data(deployed)
-    before = _stored(deployed)
+def test_reading_and_running_files_in_any_order_changes_no_version(demo, seed):
+    before = _stored(demo)
     workflows._SPECS.clear()  # as in a server process that has served nothing yet
     order = list(WORKERS)
     random.Random(seed).shuffle(order)
-    _work_through(deployed, order)
-    dcim = accounts.get_actor(deployed, "dcim")
-    started = instances.start_instance(deployed, dcim, "offre_internationale", f"OFF-SPEC-{seed}")
-    [first] = [t for t in tasks.list_open_tasks(deployed, dcim) if t["instance_id"] == started["id"]]
-    page = tasks.get_task(deployed, dcim, first["id"])
+    _work_through(demo, order)
+    dcim = accounts.get_actor(demo, "dcim")
+    started = instances.start_instance(demo, dcim, "offre_internationale", f"OFF-SPEC-{seed}")
+    [first] = [t for t in tasks.list_open_tasks(demo, dcim) if t["instance_id"] == started["id"]]
+    page = tasks.get_task(demo, dcim, first["id"])
     assert page["form"]["schema"]["properties"], "the new offer's first task has no form"
     assert page["manual_section"]
-    assert _stored(deployed) == before
-    assert _in_memory(deployed) == before
+    assert _stored(demo) == before
+    assert _in_memory(demo) == before
 
 
-def test_loading_a_file_leaves_its_state_and_its_version_as_stored(deployed):
-    create_demo_data(deployed)
+def test_loading_a_file_leaves_its_state_and_its_version_as_stored(demo):
     from engine.definitions.workflows import load_workflow
     from engine.store.tables import Instance
-    with deployed:
-        for instance in deployed.session.scalars(select(Instance)):
+    with demo:
+        for instance in demo.session.scalars(select(Instance)):
             state, spec = copy.deepcopy(instance.state), copy.deepcopy(instance.version.spec)
             load_workflow(instance.version, instance.state)
             assert instance.state == state and instance.version.spec == spec

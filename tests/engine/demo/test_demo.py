@@ -3,30 +3,16 @@ departure, and nothing made twice."""
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
-import branches
-import pytest
-from conftest import BPMN_DIR, DCIM, DIRECTION, FORMS_DIR, emptied
+from conftest import DCIM, DIRECTION
 from sqlalchemy import func, select
 
 from engine import accounts, people
-from engine.authoring.deploy import deploy_paths
 from engine.definitions import countries
 from engine.demo.files import WORKERS, create_demo_data
 from engine.people.sessions import sessions_attended
 from engine.records import statistics
 from engine.runtime import instances, tasks
 from engine.store.tables import AuditEvent, Instance, Person, TaskRow, Timer, as_utc
-
-
-@pytest.fixture(scope="module")
-def demo(session_factory):
-    """The demo, made once for this module: its tests only read it (a second run must make nothing)."""
-    work = emptied(session_factory)
-    deploy_paths(work, [BPMN_DIR], "test", forms_dir=FORMS_DIR)
-    assert create_demo_data(work)["created"] is True
-    yield work
-    if branches.CHECKED:
-        branches.note_taken(work)
 
 
 def files(uow, process):

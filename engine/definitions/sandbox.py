@@ -32,7 +32,9 @@ import time
 from engine.definitions import restricted
 
 MEMORY_LIMIT = 256 * 1024 * 1024  # bytes of address space a run may add to the sandbox's own
-CPU_SECONDS = 2  # CPU time of one run
+# CPU time of one run, in whole seconds (1 to 60; the sandbox reads the same environment as its parent).
+_CPU_SETTING = os.environ.get("DJOLIBA_SCRIPT_CPU_SECONDS", "")
+CPU_SECONDS = int(_CPU_SETTING) if _CPU_SETTING.isdigit() and 1 <= int(_CPU_SETTING) <= 60 else 2
 WALL_SECONDS = 60  # a run that neither ends nor spends CPU (should not happen): given up after this
 MAX_DATA_BYTES = 5 * 1024 * 1024  # what a script may leave in the task's data, as JSON
 _HEADER = struct.Struct(">I")

@@ -225,6 +225,47 @@ def cmd_retention(args):
     return 0
 
 
+_OCCUPATION_ERRORS = {
+    "columns": "{field} : 3 colonnes attendues ({expected}), {found} trouvée(s) / 3 columns expected ({expected}), "
+               "{found} found",
+    "code_or_title": "{field} : code (20 caractères au plus) et libellé (300 au plus) obligatoires / "
+                     "code (at most 20 characters) and title (at most 300) required",
+    "duplicate_code": "{field} : le code {code} figure déjà plus haut / code {code} is already listed above",
+    "unknown_isco": "{field} : {isco_code} (métier {code}) n'est pas un code CITP-08 ; tapez celui d'un groupe, "
+                    "par exemple 7112 / {isco_code} (occupation {code}) is no ISCO-08 code; type a group's, "
+                    "for example 7112",
+    "too_many_rows": "{limit} métiers au plus / at most {limit} occupations",
+    "no_rows": "le fichier ne contient aucun métier / the file holds no occupation",
+}
+
+
+def cmd_occupations(args):
+    """Load the agency's nomenclature (ROAME) mapped to ISCO-08, or search the occupations."""
+    from engine.definitions import occupations
+    from engine.errors import ValidationFailed
+    uow = _uow(_settings()["url"])
+    if args.load:
+        try:
+            rows = occupations.read_agency_csv(Path(args.load).read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError) as err:
+            print(f"Lecture impossible / cannot read {args.load}: {err}", file=sys.stderr)
+            return 2
+        except ValidationFailed as refused:
+            print("Rien n'est chargé / nothing loaded:", file=sys.stderr)
+            for error in refused.errors:
+                print("  " + _OCCUPATION_ERRORS[error.code].format(field=error.field, **error.params), file=sys.stderr)
+            return 1
+        count = occupations.load_agency_occupations(uow, rows, actor=args.actor)
+        print(f"{count} métier(s) chargé(s), rattaché(s) à la CITP-08 / {count} occupation(s) loaded, "
+              "mapped to ISCO-08")
+    if args.search:
+        with uow:
+            for found in occupations.search(uow.session, args.search, limit=50):
+                isco = "" if found["source"] == "CITP-08" else f"  → CITP-08 {found['isco']}"
+                print(f"{found['source']:<8} {found['code']:<8} {found['titre']}{isco}")
+    return 0
+
+
 def cmd_message(args):
     """Send the message NAME to the files waiting on it for a business key (as the administrator)."""
     import json
@@ -332,6 +373,12 @@ def main(argv=None):
     retention.add_argument("--candidate-years", type=int, help="years kept after a candidate's last activity")
     retention.add_argument("--migrant-years", type=int, help="years kept after a migrant's last activity")
     retention.set_defaults(run=cmd_retention)
+    occupations = commands.add_parser("occupations", help="load the agency's occupations (ROAME) mapped to ISCO-08, "
+                                                          "or search the occupations")
+    occupations.add_argument("--load", metavar="FILE", help="CSV file: code, title, isco_code (one occupation a line)")
+    occupations.add_argument("--search", metavar="TEXT", help="a code's first digits or words of a title")
+    occupations.add_argument("--actor", default="cli")
+    occupations.set_defaults(run=cmd_occupations)
     message = commands.add_parser("message", help="send a BPMN message to the files waiting on it for a key")
     message.add_argument("name")
     message.add_argument("--key", required=True, help="the business key of the files it is for")

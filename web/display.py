@@ -11,7 +11,7 @@ from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from engine.definitions import reference
+from engine.definitions import occupations, reference
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
@@ -119,6 +119,12 @@ def country(code):
     """A country (ISO 3166-1 alpha-2 code) by its name in the reader's language: ES → Espagne, Spain;
     anything else as it is."""
     return reference.country_name(code, _language()) or ("" if code is None else str(code))
+
+
+def occupation(code):
+    """An occupation (ISCO-08 code) with its French title: 7112 → "7112 — Maçons"; anything else as it is."""
+    title = occupations.isco_title(code)
+    return f"{code} — {title}" if title else ("" if code is None else str(code))
 
 
 def language(code):
@@ -264,6 +270,7 @@ def _as_date(value):
 def init_app(app):
     """Filters and helpers for the templates."""
     app.jinja_env.filters.update(day=day, moment=moment, number=number, value_text=value_text, country=country,
-                                 language=language, letter_day=letter_day, element_name_of=element_name)
+                                 language=language, occupation=occupation, letter_day=letter_day,
+                                 element_name_of=element_name)
     app.jinja_env.globals.update(change_rows=change_rows, changed_labels=changed_labels, element_name=element_name,
                                  detail_items=detail_items)

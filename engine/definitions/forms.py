@@ -49,6 +49,8 @@ class Choices:
 
     regions: dict = field(default_factory=dict)
     persons: Callable = lambda ids, region: []
+    # The occupations a field offers (occupations.choices: the agency's too); the ISCO unit groups when None.
+    occupations: list | None = None
     data: dict = field(default_factory=dict)
     region: str | None = None
 
@@ -57,6 +59,8 @@ class Choices:
         name, source = schema.get("x-reference"), schema.get("x-choices-from")
         if name == "persons":
             return self.persons(None, self.region)
+        if name == "occupations" and self.occupations is not None:
+            return self.occupations
         if name:
             return reference.choices(name, self.regions)
         if source:

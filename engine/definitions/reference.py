@@ -1,11 +1,13 @@
 """Reference data as data: countries and currencies (ISO, from pycountry), languages (ISO 639-3, from
-data/languages.json, with Mali's national languages), regions."""
+data/languages.json, with Mali's national languages), occupations (ISCO-08, see `occupations`), regions."""
 import gettext
 import json
 from functools import lru_cache
 from pathlib import Path
 
 import pycountry
+
+from engine.definitions import occupations
 
 REGIONS_FILE = Path(__file__).parent / "data" / "regions.json"
 # ISO 639-3 codes with their French and English names; `iso639_1` is the two-letter code earlier versions
@@ -37,6 +39,8 @@ def choices(name, regions):
     """List (code, label) pairs for a reference list; `regions` maps region codes to names."""
     if name == "regions":
         return list(regions.items())
+    if name == "occupations":
+        return list(occupations.unit_choices())
     return _iso_choices(name)
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from engine import audit
 from engine.accounts.regions import regions
 from engine.accounts.roles import CENTRAL_ROLES, REGIONAL_ROLES
+from engine.definitions import occupations
 from engine.definitions.forms import Choices, expand, validate
 from engine.errors import FieldError, Forbidden, Hidden, NotFound, ValidationFailed
 from engine.people import erasure, identity
@@ -34,12 +35,14 @@ SCHEMA = json.loads((Path(__file__).parent / "person.schema.json").read_text(enc
 _COLUMNS = {"nom": "last_name", "prenoms": "first_names", "sexe": "sex", "region": "region",
             "telephone": "phone", "email": "email", "adresse": "address", "niveau_etudes": "education",
             "metier": "occupation"}
+# Kept in `details`: the languages, the ISCO code of the occupation exercised and those sought.
+_DETAILS = ("profession", "metiers_recherches")
 
 
 def person_form(uow):
     """The registration form's schema, choices filled in."""
     with uow:
-        return expand(SCHEMA, Choices(regions=regions(uow.session)))
+        return expand(SCHEMA, _choices(uow.session))
 
 
 def register_person(uow, actor, data, other_than=()):
@@ -57,13 +60,14 @@ def register_person(uow, actor, data, other_than=()):
         raise ValidationFailed([FieldError("region", "own_region", {"region": actor.region})])
     with uow:
         session = uow.session
-        validate(expand(SCHEMA, Choices(regions=regions(session)), labelled=False), data)
+        validate(expand(SCHEMA, _choices(session), labelled=False), data)
         phone, born = _checked_identity(data)
         alike = identity.same_persons(session, data["nom"], data["prenoms"], born, phone)
         if alike and not {p.id for p in alike} <= set(other_than):
             raise identity.PossibleDuplicate([_alike_dict(actor, p, data, born, phone) for p in alike])
+        details = {key: data[key] for key in _DETAILS if key in data} | {"langues": data.get("langues", [])}
         person = Person(**{column: data.get(key) for key, column in _COLUMNS.items()}, birth_date=born,
-                        details={"langues": data.get("langues", [])}, disability=bool(data.get("handicap")),
+                        details=details, disability=bool(data.get("handicap")),
                         consent_at=utcnow(), consent_purpose=data.get("finalite") or SCHEMA["properties"]["finalite"]["default"],
                         created_by=actor.username)
         person.phone = phone
@@ -74,6 +78,10 @@ def register_person(uow, actor, data, other_than=()):
                      consent_purpose=person.consent_purpose, **extra)
         uow.commit()
         return person.id
+
+
+def _choices(session):
+    return Choices(regions=regions(session), occupations=occupations.choices(session))
 
 
 def _checked_identity(data):
@@ -197,6 +205,8 @@ def person_dict(person, brief=False):
         result.update(telephone=person.phone, email=person.email, adresse=person.address,
                       niveau_etudes=person.education, metier=person.occupation, handicap=person.disability,
                       langues=(person.details or {}).get("langues", []),
+                      profession=(person.details or {}).get("profession"),
+                      metiers_recherches=(person.details or {}).get("metiers_recherches", []),
                       consentement={"date": as_utc(person.consent_at).isoformat() if person.consent_at else None,
                                     "finalite": person.consent_purpose},
                       inscrit_par=person.created_by, inscrit_le=as_utc(person.created_at).isoformat())

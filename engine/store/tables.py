@@ -394,6 +394,17 @@ class AgencyReport(Base):
     status: Mapped[str] = mapped_column(String(20), index=True)
 
 
+class AgencyOccupation(Base):
+    """One occupation of the agency's own nomenclature (ROAME), mapped to its ISCO-08 code; the whole list
+    is replaced when the agency loads a new one (`djoliba occupations --load FILE`)."""
+
+    __tablename__ = "agency_occupations"
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    isco_code: Mapped[str] = mapped_column(String(4), index=True)
+    loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class AgencyPlacement(Base):
     """Workers a private placement agency placed abroad in a year, as its report gives them (manual §8.2.4, §5.3).
 

@@ -73,3 +73,17 @@ def test_lists_are_searched_and_paged_on_the_pages_and_over_the_api(app, client)
     page = client.get("/api/v1/persons?q=sidibe%2005&limit=1", headers=bearer).get_json()
     assert (page["total"], page["items"][0]["nom"], page["next_cursor"]) == (1, "Sidibé 05", None)
     assert client.get("/api/v1/persons?limit=0", headers=bearer).status_code == 422
+
+
+def test_occupations_are_typed_by_code_or_title_and_shown_by_their_title(client):
+    login(client, "conseiller-bamako")
+    form = client.get("/personnes/nouvelle").get_data(as_text=True)
+    assert 'list="field-profession-list"' in form and '<option value="7112 — Maçons">' in form
+    assert form.count('name="metiers_recherches"') == 3  # at most three occupations sought
+    answer = _register(client, form, profession="7112 — MACONS",
+                       metiers_recherches=["7112", "9313 — manœuvres du bâtiment", ""])
+    assert answer.status_code == 302
+    page = client.get(answer.location).get_data(as_text=True)
+    assert "<dd>7112 — Maçons</dd>" in page and "<dd>7112 — Maçons, 9313 — Manœuvres du bâtiment</dd>" in page
+    refused = _register(client, form, nom="Diarra", telephone="", profession="Maçon de Kayes").get_data(as_text=True)
+    assert 'value="Maçon de Kayes"' in refused and "Choisissez une valeur de la liste." in refused

@@ -24,7 +24,7 @@ PROJECTORS = {
 
 
 # The files of an offer's chain that the employer's withdrawal (message `retrait_offre`) may close.
-OFFER_CHAIN = ("offre_internationale", "preselection", "mise_en_relation", "selection_finale")
+OFFER_CHAIN = ("offre_internationale", "preselection", "mise_en_relation", "selection_finale", "aide_au_depart")
 
 
 def project(session, instance):

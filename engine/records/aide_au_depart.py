@@ -7,8 +7,10 @@ departure given up, withdrawal, visa refused, found medically unfit), a confirme
 The candidate's application to that offer follows the file: `retenu` while it
 runs (a waiting-list candidate called to replace one who withdrew), `parti` once
 the departure is recorded, `desiste` when the candidate gave up, withdrew, was
-refused a visa or found unfit — their post is free again and the offer's satisfaction is counted
-again (`offers.refresh_satisfaction`).
+refused a visa or found unfit, `depart_annule` when the departure was cancelled for another cause
+(the employer refused to correct the contract or withdrew the offer, or the file was cancelled by
+hand) — either way their post is free again and the offer's satisfaction is counted again
+(`offers.refresh_satisfaction`).
 """
 from sqlalchemy import select
 
@@ -19,8 +21,9 @@ from engine.store.tables import Candidature, Departure, Person, utcnow
 # statut_depart as set by the diagram's scripts.
 STATUSES = ("en_preparation", "contrat_a_corriger", "parti", "annule")
 # cause_annulation as the closing scripts set it; a file cancelled outside the diagram has none of them.
-CAUSES = ("contrat_non_conforme", "depart_abandonne", "desistement", "visa_refuse", "inapte_medical")
-# Causes that free the candidate's post (the contract refused by the employer does not reopen it).
+CAUSES = ("contrat_non_conforme", "depart_abandonne", "desistement", "visa_refuse", "inapte_medical",
+          "offre_retiree")
+# Causes on the candidate's side (candidature `desiste`); any other cancellation is `depart_annule`.
 WITHDRAWALS = ("depart_abandonne", "desistement", "visa_refuse", "inapte_medical")
 CANCELLED_BY_HAND = "dossier_annule"
 
@@ -45,8 +48,11 @@ def project(session, instance):
            arrived_on=as_date(data.get("date_arrivee")))
     if person_id is None or instance.root_id is None:
         return
-    stage = "parti" if status == "parti" else "desiste" if cause in WITHDRAWALS else None
-    if stage is None and status != "annule":
+    if status == "parti":
+        stage = "parti"
+    elif status == "annule":
+        stage = "desiste" if cause in WITHDRAWALS else "depart_annule"
+    else:
         stage = "retenu"
     candidature = session.scalars(select(Candidature).where(Candidature.offer_id == instance.root_id,
                                                             Candidature.person_id == person_id)).first()

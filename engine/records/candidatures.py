@@ -12,8 +12,9 @@ from engine.store.tables import Candidature, Offer, Person, utcnow
 # retire_liste: taken off the list before it was sent to the employer (manual §7.6), with a reason.
 STAGES = ("inscrit", "non_preselectionne", "preselectionne", "retire_liste", "presente", "retenu", "non_retenu")
 # Set by the departure aid, never taken back by these procedures: the candidate left, or withdrew after
-# being selected (or their departure was cancelled: refused visa).
-FINAL = ("parti", "desiste")
+# being selected (or refused a visa, found unfit), or their departure was cancelled for another cause.
+FINAL = ("parti", "desiste", "depart_annule")
+SELECTED_ONCE = ("retenu", *FINAL)
 
 
 def record_stages(session, instance):
@@ -45,7 +46,8 @@ def record_stages(session, instance):
 
 def selected_for(session, reference):
     """The persons the employer selected for the offer `reference` who hold or held a post (selected, left,
-    or withdrew), for diagram scripts (`candidats_deja_retenus(offre)`): the waiting list skips them."""
+    withdrew, or their departure was cancelled), for diagram scripts (`candidats_deja_retenus(offre)`): the
+    waiting list skips them."""
     query = (select(Candidature.person_id).join(Offer, Offer.instance_id == Candidature.offer_id)
-             .where(Offer.reference == str(reference), Candidature.stage.in_(("retenu", "parti", "desiste"))))
+             .where(Offer.reference == str(reference), Candidature.stage.in_(SELECTED_ONCE)))
     return sorted(set(session.scalars(query)))

@@ -47,8 +47,14 @@ def project(session, instance):
 
 def refresh_satisfaction(session, instance):
     """Count again the posts filled of the offer at the root of `instance`'s chain and say whether it is
-    satisfied in full or in part (or open again, once diffused, when a withdrawal left no post filled)."""
+    satisfied in full or in part (or open again, once diffused, when a withdrawal left no post filled); a
+    withdrawn or cancelled offer keeps its status, with the count."""
     offer = session.get(Offer, instance.root_id) if instance.root_id is not None else None
+    if offer is not None and offer.status in (WITHDRAWN, "annulee"):  # closed for good: only the count follows
+        filled = _filled(session, offer.instance_id)
+        if filled != offer.posts_filled:
+            offer.posts_filled, offer.updated_at = filled, utcnow()
+        return
     if offer is None or offer.status not in ("diffusee", "en_traitement", *SATISFIED):
         return
     filled = _filled(session, offer.instance_id)

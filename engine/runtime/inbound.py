@@ -26,7 +26,17 @@ def send_message(uow, actor, name, business_key=None, correlation=None, payload=
     _check(name, business_key, correlation, payload, need_target=True)
     letter = messages.Letter("message", name, payload or {}, business_key=business_key or None,
                              correlation=dict(correlation or {}), sender=actor.username)
-    return _send(uow, actor, letter)
+    return _send(uow, actor, [letter])
+
+
+def send_message_to_keys(uow, actor, name, business_keys, payload=None):
+    """`send_message` to the files of several business keys at once, in one transaction (a message that
+    reaches a whole chain of files); same answers, `nobody_waits` only when none of them waits."""
+    for key in business_keys:
+        _check(name, key, None, payload, need_target=True)
+    letters = [messages.Letter("message", name, payload or {}, business_key=key, sender=actor.username)
+               for key in business_keys]
+    return _send(uow, actor, letters)
 
 
 def send_signal(uow, actor, name, payload=None, business_key=None):
@@ -35,17 +45,22 @@ def send_signal(uow, actor, name, payload=None, business_key=None):
     `send_message`."""
     _check(name, business_key, None, payload, need_target=False)
     letter = messages.Letter("signal", name, payload or {}, business_key=business_key or None, sender=actor.username)
-    return _send(uow, actor, letter)
+    return _send(uow, actor, [letter])
 
 
-def _send(uow, actor, letter):
+def _send(uow, actor, letters):
+    letter = letters[0]
     for attempt in range(ATTEMPTS):
         try:
             with uow, first_writer_wins(f"a file waiting on '{letter.name}' changed meanwhile",
                                         reason="file_changed"):
                 session = uow.session
                 _allowed(actor, letter, messages.listeners(session, letter.kind, letter.name))
-                delivered, started = deliver(session, letter)
+                delivered, started = [], []
+                for each in letters:
+                    reached, opened = deliver(session, each)
+                    delivered += [i for i in reached if i not in delivered]
+                    started += opened
                 uow.commit()
                 if not delivered and not started:
                     raise Conflict(f"no file waits on {letter.kind} '{letter.name}' here", reason="nobody_waits",

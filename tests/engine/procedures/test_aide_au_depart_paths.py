@@ -381,7 +381,7 @@ def test_employer_refusing_to_correct_the_contract_cancels_the_departure(depart,
     assert done["data"]["motif_annulation"] == motif
     assert departure(depart, file_id)["status"] == "annule"
     assert departure(depart, file_id)["cancellation_cause"] == "contrat_non_conforme"
-    assert stage(depart, selection["id"], bamako_id) == "retenu"
+    assert stage(depart, selection["id"], bamako_id) == "depart_annule"  # the post is free again
     assert kinds(history(depart, file_id))[-3:] == [("task_completed", "demander_contrat_corrige"),
                                                     ("gateway_taken", "gw_contrat_corrige_recu"),
                                                     ("instance_completed", "fin_contrat_refuse")]

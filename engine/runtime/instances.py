@@ -24,7 +24,7 @@ from engine.people.sensitive import hidden_fields, redact
 from engine.runtime.cancel import REASON_LIMIT, close
 from engine.runtime.progress import retry_step
 from engine.runtime.projection import task_dicts
-from engine.runtime.spawn import create_instance, lock_version_row, run_step
+from engine.runtime.spawn import create_instance, lock_version_row, run_step, same_key
 from engine.store.folding import folded, like_pattern
 from engine.store.tables import Instance, ProcessVersion, TaskRow, as_utc
 from engine.store.uow import first_writer_wins
@@ -59,7 +59,8 @@ def start_instance(uow, actor, process_key, business_key, data=None):
     Raises NotFound (no such process), Forbidden (actor lacks the start
     event's role, or the process is opened only by another procedure's
     message) or Conflict (a file of this process, unfinished or finished but
-    not cancelled, already has this key: its id is the `instance_id` param).
+    not cancelled, already has this key, whatever its case: its id is the
+    `instance_id` param). A new key is kept as typed, without surrounding spaces.
     Files opened by another file (`spawn.run_step`) are not held to this rule.
     Returns the instance as a dict.
     """
@@ -88,8 +89,10 @@ def start_instance(uow, actor, process_key, business_key, data=None):
 
 
 def _carrying(session, process_key, business_key):
-    """The id of the file of `process_key` that carries `business_key` (a cancelled one does not), or None."""
-    query = (select(Instance.id).where(Instance.process_key == process_key, Instance.business_key == business_key,
+    """The id of the file of `process_key` that carries `business_key` (a cancelled one does not), or None.
+
+    References are compared without case: `off-2026-101` is the file `OFF-2026-101`, not a second one."""
+    query = (select(Instance.id).where(Instance.process_key == process_key, same_key(business_key),
                                        Instance.status != "cancelled")
              .order_by(Instance.status == "completed", Instance.id.desc()).limit(1))
     return session.scalars(query).first()

@@ -7,7 +7,7 @@ case that moves a file calls.
 from SpiffWorkflow.bpmn.specs.defaults import StartEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from engine import audit
 from engine.definitions.catalog import latest_version
@@ -173,8 +173,12 @@ def lock_version_row(session, version):
                     .execution_options(synchronize_session=False))
 
 
+def same_key(business_key):
+    """The condition "a file's reference is `business_key`", without case (`off-1` is `OFF-1`)."""
+    return func.lower(Instance.business_key) == func.lower(business_key)
+
+
 def has_unfinished(session, process_key, business_key):
-    query = select(Instance.id).where(Instance.process_key == process_key,
-                                      Instance.business_key == business_key,
+    query = select(Instance.id).where(Instance.process_key == process_key, same_key(business_key),
                                       Instance.status.not_in(("completed", "cancelled")))
     return session.scalars(query).first() is not None

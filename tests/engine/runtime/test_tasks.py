@@ -303,6 +303,10 @@ def test_business_key_of_an_unfinished_instance_cannot_be_reused(recording):
     with pytest.raises(Conflict) as padded:
         instances.start_instance(uow, COLLEAGUE, PROCESS, "  OFF-2025-0100 ")  # surrounding spaces are ignored
     assert padded.value.params["reason"] == "business_key_taken"
+    with pytest.raises(Conflict) as other_case:  # nor is the case: the same offer would be counted twice
+        instances.start_instance(uow, COLLEAGUE, PROCESS, "  off-2025-0100 ")
+    assert other_case.value.params == {"reason": "business_key_taken", "business_key": "off-2025-0100",
+                                       "instance_id": instance_id}
     with pytest.raises(ValidationFailed) as blank:
         instances.start_instance(uow, COLLEAGUE, PROCESS, "   ")
     assert [e.as_dict() for e in blank.value.errors] == [{"field": "business_key", "code": "required", "params": {}}]
@@ -312,6 +316,7 @@ def test_business_key_of_an_unfinished_instance_cannot_be_reused(recording):
         {"field": "business_key", "code": "maxLength", "params": {"limit": 120}}]
     assert snapshot(uow) == before
     longest = instances.start_instance(uow, COLLEAGUE, PROCESS, "OFF-" + "9" * 116)
+    assert instances.start_instance(uow, COLLEAGUE, PROCESS, " off-2025-0101a ")["business_key"] == "off-2025-0101a"
     assert len(longest["business_key"]) == 120
 
     # A closed offer keeps its key: opening it again would count the same offer twice (see test_cancel.py).
@@ -320,6 +325,9 @@ def test_business_key_of_an_unfinished_instance_cannot_be_reused(recording):
     with pytest.raises(Conflict) as closed:
         instances.start_instance(uow, COLLEAGUE, PROCESS, "OFF-2025-0100")
     assert closed.value.params["instance_id"] == instance_id
+    with pytest.raises(Conflict) as closed_other_case:
+        instances.start_instance(uow, COLLEAGUE, PROCESS, "Off-2025-0100")
+    assert closed_other_case.value.params["instance_id"] == instance_id
     assert [i["status"] for i in instances.list_instances(uow, DCIM, business_key="OFF-2025-0100")] == ["completed"]
 
 

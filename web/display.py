@@ -21,7 +21,8 @@ _NONE = object()
 READ_VIA = {"file": _l("fiche du dossier"), "history": _l("historique du dossier"), "task": _l("page de tâche"),
             "audit": _l("chronologie d'audit")}
 # The details audit events carry besides their changes, by name.
-DETAILS = {"via": _l("consulté depuis"), "to": _l("vers"), "message": _l("message"), "reason": _l("motif"),
+DETAILS = {"via": _l("consulté depuis"), "to": _l("vers"), "from": _l("depuis"), "message": _l("message"),
+           "reason": _l("motif"),
            "version": _l("version"), "parent_id": _l("dossier d'origine"), "checksum": _l("empreinte"),
            "username": _l("compte"), "roles": _l("rôles"), "region": _l("région"), "full_name": _l("nom"),
            "email": _l("courriel"), "person_id": _l("personne n°"), "candidates": _l("candidats n°"),
@@ -225,9 +226,8 @@ def detail_items(details, vocabulary=None):
             continue
         if name == "via":
             text = str(READ_VIA.get(value, value))
-        elif name == "to":
-            targets = value if isinstance(value, list) else [value]
-            text = ", ".join(filter(None, (element_name(target, vocabulary) for target in targets)))
+        elif name == "to" and isinstance(value, list):  # the elements a decision led to
+            text = ", ".join(filter(None, (element_name(str(target), vocabulary) for target in value)))
         elif name == "rules" and isinstance(value, list):
             text = " ; ".join(str(rule.get("description") or rule.get("id")) if isinstance(rule, Mapping) else str(rule)
                               for rule in value)

@@ -200,6 +200,13 @@ def test_migrating_from_the_versions_page_and_refusal_on_the_instance_page(app, 
     assert page.status_code == 200 and "1 dossier(s) migré(s) sur 1" in page.get_data(as_text=True)
     with app.app_context():
         assert instances.get_instance(uow(), DCIM, moved_id)["version"] == 2
+    # The migration reads in the file's history, its audit timeline and the audit search (they answered 500).
+    direction = browser(app, "direction")
+    for reader, path in ((owner, f"/instances/{moved_id}"), (direction, f"/audit/instances/{moved_id}"),
+                         (direction, "/audit/")):
+        shown = reader.get(path)
+        assert shown.status_code == 200, path
+        assert "de la version 1 à la version 2" in shown.get_data(as_text=True) or path == "/audit/"
 
     # Version 3 renames the recording step, which the instance already completed: refused.
     stuck_id = started_offer(app, "OFF-2026-0511")

@@ -1,12 +1,15 @@
 """Occupations as ISCO-08 codes (CITP-08 in French), the agency's own nomenclature mapped to them, and the
 person's occupations coded."""
+import offer_data
+import offer_flow
 import pytest
-from conftest import BAMAKO
+from conftest import BAMAKO, DCIM
 from sqlalchemy import select
 
 from engine import audit, people
 from engine.definitions import occupations
 from engine.errors import ValidationFailed
+from engine.runtime import instances
 from engine.store.tables import AuditEvent
 from web import cli
 
@@ -77,3 +80,14 @@ def test_a_person_has_the_codes_of_the_occupation_exercised_and_those_sought(uow
                                              "metiers_recherches": ["7"]})
     assert {(e.field, e.code) for e in refused.value.errors} == {("profession", "enum"),
                                                                   ("metiers_recherches", "enum")}
+
+
+def test_an_offer_records_the_code_of_its_occupation(deployed):
+    instance_id = offer_flow.start_offer(deployed, "OFF-2026-71")["id"]
+    with pytest.raises(ValidationFailed) as refused:
+        offer_flow.complete(deployed, DCIM, instance_id, "enregistrer_offre",
+                            {**offer_data.enregistrer_saisonnier_espagne(), "metier_citp": "Ouvrier agricole"})
+    assert [(e.field, e.code) for e in refused.value.errors] == [("metier_citp", "enum")]
+    offer_flow.complete(deployed, DCIM, instance_id, "enregistrer_offre",
+                        {**offer_data.enregistrer_saisonnier_espagne(), "metier_citp": "9211"})
+    assert instances.get_instance(deployed, DCIM, instance_id)["data"]["metier_citp"] == "9211"

@@ -3,6 +3,11 @@
 Built from the files of the chain: the offer (employer, post, place of work),
 the presentation file (candidates to present, enclosures, reference of the
 letter) and the persons registry (the candidates' names).
+
+The letter is DCIM's: it presents every candidate on the list to the employer. A regional
+counsellor reads a file shared with other regions with their region's candidates only
+(`people.regional`): a letter with part of the list would be a wrong letter, and the whole
+list would name persons they may not see, so that letter is refused to them as a hidden file.
 """
 from datetime import date
 
@@ -10,7 +15,8 @@ from sqlalchemy import select
 
 from engine import audit
 from engine.definitions.reference import choices
-from engine.errors import NotFound
+from engine.errors import Hidden, NotFound
+from engine.people.regional import regional_view
 from engine.people.registry import label
 from engine.runtime.instances import load_readable
 from engine.store.tables import Instance, Person
@@ -23,7 +29,8 @@ ENCLOSURES = {"cv": "Curriculum vitae", "lettres_motivation": "Lettre de motivat
 
 
 def presentation_letter(uow, actor, instance_id):
-    """The letter's content as a dict; NotFound if the file is not a presentation to an employer.
+    """The letter's content as a dict; NotFound if the file is not a presentation to an employer,
+    Hidden (answered as NotFound) to a counsellor when it names candidates of other regions.
 
     Reading it shows candidates' names: the read is recorded like any file read.
     """
@@ -32,6 +39,9 @@ def presentation_letter(uow, actor, instance_id):
         instance = load_readable(session, actor, instance_id)
         if instance.process_key not in LETTER_PROCESSES:
             raise NotFound(f"instance {instance_id} has no presentation letter")
+        if regional_view(instance.data, actor)[1]:  # candidates of other regions: the letter is not theirs
+            raise Hidden(f"the letter of instance {instance_id} names other regions' candidates",
+                         instance_id=instance.id)
         offer = session.get(Instance, instance.root_id) if instance.root_id else None
         letter = _letter(session, instance.data, offer.data if offer else {}, offer)
         audit.record(session, "letter_read", actor.username, instance, candidates=letter["candidate_ids"])

@@ -2,13 +2,13 @@
 from datetime import date
 
 from flask import Blueprint, g, render_template, request
-from flask_babel import gettext
+from flask_babel import format_date, gettext
 from flask_babel import lazy_gettext as _l
 
 from engine.accounts import users
 from engine.errors import Forbidden
 from engine.records import statistics
-from engine.runtime import instances
+from engine.runtime import instances, vocabulary
 from web import csv_export, display
 from web.auth import login_required
 from web.store import uow
@@ -19,6 +19,37 @@ DIMENSIONS = {"": _l("Total"), "mois": _l("Mois"), "region": _l("Direction régi
               "pays": _l("Pays"), "metier": _l("Métier"), "sexe": _l("Sexe"), "age": _l("Tranche d'âge"),
               "handicap": _l("Situation de handicap"),
               "categorie": _l("Catégorie ou étape")}
+
+
+# Codes the engine writes in its records itself (stages, causes, statuses), in words; codes chosen in a
+# form (an outcome, a kind of session) read as the form titles them.
+RECORD_CODES = {
+    "total": _l("Total"), "F": _l("Femmes"), "M": _l("Hommes"), "oui": _l("Oui"), "non": _l("Non"),
+    "inscrit": _l("candidature enregistrée"), "preselectionne": _l("présélectionné"),
+    "retire_liste": _l("retiré de la liste de présentation"), "presente": _l("présenté à l'employeur"),
+    "retenu": _l("retenu par l'employeur"), "non_retenu": _l("non retenu"), "parti": _l("parti"),
+    "desiste": _l("désisté"), "desistement": _l("désistement du candidat"), "visa_refuse": _l("visa refusé"),
+    "inapte_medical": _l("inapte à la visite médicale"), "contrat_non_conforme": _l("contrat non conforme"),
+    "depart_abandonne": _l("départ abandonné"), "depart_annule": _l("départ annulé"),
+    "dossier_annule": _l("dossier annulé"), "offre_retiree": _l("offre retirée par l'employeur"),
+    "en_cours": _l("en cours"), "termine": _l("terminé"), "annule": _l("annulé"), "en_attente": _l("en attente"),
+    "en_retard": _l("en retard"), "a_temps": _l("à temps"), "conclu": _l("conclu"),
+}
+
+
+def _row_labels(by):
+    """How the rows broken down `by` a dimension are named for people: regions and countries by their
+    names, codes by their words; anything else (a month, an age band, a reason typed) as it is."""
+    if by == "region":
+        names = users.list_regions(uow())
+        return lambda label: names.get(label, label)
+    if by == "pays":
+        return display.country
+    if by == "mois":  # "2026-01" → "janvier 2026"
+        return lambda label: format_date(date.fromisoformat(f"{label}-01"), "MMMM yyyy") \
+            if isinstance(label, str) and len(label) == 7 else label
+    titles = vocabulary.choice_titles(uow())
+    return lambda label: str(RECORD_CODES[label]) if label in RECORD_CODES else titles.get(label, label)
 
 
 def _filters():
@@ -43,6 +74,7 @@ def index():
     tables = [(indicator, statistics.count(uow(), indicator.key, **filters))
               for indicator in statistics.INDICATORS.values()]
     return render_template("statistics/index.html", tables=tables, filters=filters, dimensions=DIMENSIONS,
+                           row_name=_row_labels(filters["by"]),
                            steps=statistics.step_durations(uow()), args=request.args, regions=users.list_regions(uow()),
                            process_names={p["key"]: p["name"] for p in instances.list_processes(uow())})
 
@@ -54,7 +86,6 @@ def export(key):
     if key not in statistics.INDICATORS:
         raise Forbidden("unknown indicator")
     header = [DIMENSIONS.get(filters["by"] or ""), gettext(statistics.INDICATORS[key].title)]
-    names = users.list_regions(uow()) if filters["by"] == "region" else {}
-    name = display.country if filters["by"] == "pays" else (lambda label: names.get(label, label))
+    name = _row_labels(filters["by"])
     return csv_export.response(f"{key}.csv", header, ((name(label) if label is not None else label, value)
                                for label, value in statistics.count(uow(), key, **filters)))

@@ -5,10 +5,11 @@ from sqlalchemy import select
 
 from engine.accounts.access import can_audit, can_read_instance
 from engine.accounts.regions import regions
+from engine.definitions.catalog import latest_version
 from engine.definitions.checks import all_task_specs, user_tasks
 from engine.definitions.forms import Choices, expand
 from engine.definitions.workflows import version_specs
-from engine.store.tables import Instance
+from engine.store.tables import Instance, ProcessVersion
 
 _CACHE = {}  # versions never change; only the regions' names may
 
@@ -60,3 +61,19 @@ def version_vocabulary(version, region_names):
 
 def _properties(form, choices):
     return expand(form, choices).get("properties", {})
+
+
+def choice_titles(uow):
+    """{code: title} of the choices offered by the forms of each procedure's latest version (the first
+    form offering a code gives its title): the words of the codes the business records keep, e.g. a
+    reintegration's outcome `entreprise_creee`, for the statistics. Reads forms only."""
+    with uow:
+        session = uow.session
+        names = regions(session)
+        titles = {}
+        for key in session.scalars(select(ProcessVersion.process_key).distinct().order_by(ProcessVersion.process_key)):
+            for prop in version_vocabulary(latest_version(session, key), names)["fields"].values():
+                for choice in (prop.get("oneOf") or (prop.get("items") or {}).get("oneOf") or []):
+                    if isinstance(choice, dict) and "const" in choice and choice.get("title"):
+                        titles.setdefault(str(choice["const"]), choice["title"])
+        return titles

@@ -3,6 +3,7 @@ from conftest import DCIM, csrf_token, login
 
 from engine.runtime import instances, tasks
 from tests.engine import offer_data
+from web import statistics as statistics_pages
 
 
 def _start_offer(client, reference):
@@ -72,3 +73,14 @@ def test_the_region_filter_is_a_list_of_the_regions_and_tables_name_them(client,
     chosen = client.get("/statistiques/?region=kayes&par=region").get_data(as_text=True)
     assert '<option value="kayes" selected>Kayes</option>' in chosen
     assert 'name="region" value=' not in chosen  # no free text to mistype
+
+
+def test_rows_are_named_in_words_not_codes(app, deployed):
+    with app.test_request_context("/statistiques/"):
+        name = statistics_pages._row_labels
+        assert [name("sexe")(code) for code in ("F", "M")] == ["Femmes", "Hommes"]
+        assert name("categorie")("preselectionne") == "présélectionné"  # a stage the engine writes
+        assert name("categorie")("entreprise_creee") == "Entreprise créée (installation à son propre compte)"
+        assert name("categorie")("Recrutement suspendu") == "Recrutement suspendu"  # a reason as typed
+        assert name("mois")("2026-01") == "janvier 2026"
+        assert name(None)("total") == "Total"

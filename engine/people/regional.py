@@ -19,6 +19,13 @@ _SUBJECTS = ("candidat", "candidat_evalue")
 _ABOUT_SUBJECT = ("evaluation", "decision_tests", "resultat_candidat")
 
 
+def own_region_only(actor):
+    """The region of a reader who reads only their region's persons (a counsellor), else None."""
+    if actor is None or not actor.roles & REGIONAL_ROLES or sees_everything(actor):
+        return None
+    return actor.region
+
+
 def regional_view(data, actor):
     """`data` as `actor` may read it, and how many persons of other regions it leaves out.
 

@@ -16,6 +16,7 @@ from engine.definitions import occupations
 from engine.definitions.forms import Choices, expand, validate
 from engine.errors import FieldError, Forbidden, Hidden, NotFound, ValidationFailed
 from engine.people import erasure, identity
+from engine.people.regional import own_region_only
 from engine.store.tables import (
     AuditEvent,
     CandidateService,
@@ -148,9 +149,12 @@ def label(person):
     return f"{person.last_name.upper()} {person.first_names}{born} (n° {person.id})"
 
 
-def labels(session, person_ids):
-    """{id: label} of the registered persons among `person_ids`."""
-    return {p.id: label(p) for p in session.scalars(select(Person).where(Person.id.in_(person_ids)))}
+def labels(session, person_ids, reader=None):
+    """{id: label} of the registered persons among `person_ids`; for a `reader` who reads only their
+    region's persons (a counsellor), a person of another region is only their number (`n° 12`)."""
+    own = own_region_only(reader)
+    return {p.id: label(p) if own is None or p.region == own else f"n° {p.id}"
+            for p in session.scalars(select(Person).where(Person.id.in_(person_ids)))}
 
 
 def region_of(session, person_id):

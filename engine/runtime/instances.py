@@ -227,7 +227,7 @@ def instance_dict(session, instance, with_tasks=True, actor=None):
         rows = session.scalars(select(TaskRow).where(TaskRow.instance_id == instance.id,
                                                      TaskRow.state == "ready").order_by(TaskRow.created_at))
         rows = rows.all()
-        result["tasks"] = task_dicts(session, rows)
+        result["tasks"] = task_dicts(session, rows, actor)
         if actor is not None:  # pages link only the tasks the reader may open
             for task, row in zip(result["tasks"], rows):
                 task["openable"] = can_work(actor, row) or sees_everything(actor)

@@ -93,10 +93,11 @@ def _due_at(task, info, now):
     return now + parse_duration(info.due_in) if info.due_in else None
 
 
-def task_dicts(session, rows):
-    """The API shape of several tasks, each with the label of the person it is about."""
+def task_dicts(session, rows, reader=None):
+    """The API shape of several tasks, each with the label of the person it is about (for a counsellor
+    `reader`, a person of another region by their number only: see `people.labels`)."""
     ids = {int(row.subject) for row in rows if row.subject}
-    labels = people.labels(session, ids) if ids else {}  # one query for the whole list
+    labels = people.labels(session, ids, reader) if ids else {}  # one query for the whole list
     return [task_dict(row, labels) for row in rows]
 
 

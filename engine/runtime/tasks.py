@@ -30,7 +30,7 @@ INBOX_PAGE = 50  # tasks on one page of an inbox
 def list_open_tasks(uow, actor, mine=False):
     """READY tasks the actor may work on (their roles; regional roles only their region), soonest due first."""
     with uow:
-        return task_dicts(uow.session, uow.session.scalars(_open_tasks(actor, mine)).all())
+        return task_dicts(uow.session, uow.session.scalars(_open_tasks(actor, mine)).all(), actor)
 
 
 def inbox_page(uow, actor, mine=False, page=1, per_page=INBOX_PAGE):
@@ -41,7 +41,7 @@ def inbox_page(uow, actor, mine=False, page=1, per_page=INBOX_PAGE):
         pages = max(1, -(-total // per_page))
         page = min(max(1, page), pages)
         rows = session.scalars(_open_tasks(actor, mine).limit(per_page).offset((page - 1) * per_page)).all()
-        return {"tasks": task_dicts(session, rows), "total": total, "page": page, "pages": pages, "per_page": per_page}
+        return {"tasks": task_dicts(session, rows, actor), "total": total, "page": page, "pages": pages, "per_page": per_page}
 
 
 def _open_tasks(actor, mine):
@@ -61,7 +61,7 @@ def get_task(uow, actor, task_id, value_text=None):
         session = uow.session
         row = _readable_row(session, actor, task_id)
         instance = session.get(Instance, row.instance_id)
-        [result] = task_dicts(session, [row])
+        [result] = task_dicts(session, [row], actor)
         data = dict(instance.data)
         if row.state == "ready":
             data = dict(load_workflow(instance.version, instance.state).get_task_from_id(UUID(row.id)).data)

@@ -37,6 +37,8 @@ _MESSAGES = {
     ("own_region", None): _("Inscrivez la personne dans votre direction régionale (%(region)s)."),
     ("phone_unreadable", None): _("Numéro de téléphone non reconnu : tapez les 8 chiffres d'un numéro malien "
                                   "(76 12 34 56) ou un numéro étranger avec son indicatif (+33 6 12 34 56 78)."),
+    ("date_future", None): _("Cette date est dans le futur : vérifiez-la."),
+    ("date_order", None): _("Cette date précède « %(other)s » : vérifiez l'une ou l'autre."),
     ("birth_date_future", None): _("La date de naissance est dans le futur : vérifiez l'année."),
     ("too_young", None): _("La personne doit avoir au moins %(limit)s ans : vérifiez la date de naissance."),
     ("possible_duplicate", None): _("Cette personne semble déjà inscrite (voir ci-dessous) : ouvrez sa fiche, "

@@ -1,7 +1,9 @@
 """Task forms: JSON Schemas stored with each deployed version, validated with jsonschema."""
 import json
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 
 from jsonschema import Draft202012Validator, validators
@@ -74,7 +76,8 @@ def expand(schema, choices, labelled=True):
 
     A list with `x-includes-from: NAME` must contain each value of the task's data list NAME (e.g. the
     documents the destination requires), checked as `contains`; one with `x-marked-from: NAME` shows the
-    choices listed in NAME as required ("— exigé").
+    choices listed in NAME as required ("— exigé"); an object with `x-at-most-from` limits a list to a
+    number of the data unless a reason is given (`_at_most`).
 
     With `labelled`, choices are `oneOf` const/title pairs for display; without,
     a plain `enum`, which validates far faster than hundreds of `oneOf` branches.
@@ -89,6 +92,8 @@ def expand(schema, choices, labelled=True):
         expanded["allOf"] = [*expanded.get("allOf", []), *({"contains": {"const": value}} for value in needed)]
     if "x-marked-from" in schema and isinstance(expanded.get("items"), dict):
         expanded["items"] = _marked(expanded["items"], choices.data.get(schema["x-marked-from"]) or [])
+    if isinstance(schema.get("x-at-most-from"), dict):  # a list longer than a number of the data needs a reason
+        expanded["allOf"] = [*expanded.get("allOf", []), *_at_most(schema["x-at-most-from"], choices.data)]
     pairs = choices.of(schema)
     if pairs is not None:
         if labelled:
@@ -98,7 +103,20 @@ def expand(schema, choices, labelled=True):
     return expanded
 
 
-DATA_KEYWORDS = ("x-choices-from", "x-includes-from", "x-marked-from")
+DATA_KEYWORDS = ("x-choices-from", "x-includes-from", "x-marked-from", "x-at-most-from")
+
+
+def _at_most(rule, data):
+    """`x-at-most-from: {"field": LIST, "limit": NAME, "unless": REASON}` on an object: LIST may hold more
+    items than the task's data NAME (e.g. the number of candidates agreed with the employer) only with
+    REASON filled in."""
+    limit = data.get(rule.get("limit"))
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0 or not rule.get("field"):
+        return []
+    if not rule.get("unless"):
+        return [{"properties": {rule["field"]: {"maxItems": limit}}}]
+    return [{"if": {"properties": {rule["field"]: {"minItems": limit + 1}}, "required": [rule["field"]]},
+             "then": {"required": [rule["unless"]]}}]
 
 
 def _marked(items, marked):
@@ -128,7 +146,33 @@ def _type_and_length(validator, types, instance, schema):
                               validator_value=TEXT_LIMIT)
 
 
-_BoundedValidator = validators.extend(Draft202012Validator, {"type": _type_and_length})
+def _date_order(validator, pairs, instance, schema):
+    """`x-date-order` on an object: pairs [EARLIER, LATER] of its date fields, each given date on or
+    before the other ("today" as LATER: not in the future). The problem is put on the later field
+    (on the earlier one for "today"), with the other field's title."""
+    if not isinstance(instance, dict) or not isinstance(pairs, list):
+        return
+    titles = {key: (prop or {}).get("title", key) for key, prop in schema.get("properties", {}).items()}
+    for earlier, later in (pair for pair in pairs if isinstance(pair, list) and len(pair) == 2):
+        first, second = _day(instance.get(earlier)), date.today() if later == "today" else _day(instance.get(later))
+        if first is None or second is None or first <= second:
+            continue
+        if later == "today":
+            yield ValidationError(f"{earlier} is in the future", validator="date_future", validator_value=None,
+                                  path=deque([earlier]))
+        else:
+            yield ValidationError(f"{later} is before {earlier}", validator="date_order",
+                                  validator_value=titles.get(earlier, earlier), path=deque([later]))
+
+
+def _day(text):
+    try:
+        return date.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return None  # not a date: the field's own format check says so
+
+
+_BoundedValidator = validators.extend(Draft202012Validator, {"type": _type_and_length, "x-date-order": _date_order})
 
 
 def validate(schema, data):
@@ -152,6 +196,8 @@ def _field_error(err):
         params["name"] = ", ".join(sorted(set(err.instance) - set(err.schema.get("properties", {}))))
     elif code == "oneOf" and isinstance(err.instance, (str, int)):
         code = "enum"
+    elif code == "date_order":
+        params["other"] = err.validator_value
     elif code in ("if", "then", "allOf", "anyOf"):
         code = "invalid"
     if code in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength",

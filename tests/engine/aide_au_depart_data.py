@@ -2,6 +2,7 @@
 
 Each function returns a fresh dict, so callers may change it freely.
 """
+from datetime import date, timedelta
 
 MENTIONS = ("donnees_employeur", "donnees_employe", "duree_objet", "remuneration_avantages", "modalites_paiement",
             "regime_horaire", "conges_payes", "couverture_sociale", "billet_avion", "modalites_retour")
@@ -38,7 +39,8 @@ def planifier(atelier=True, depart="2025-06-02", limite="2025-05-20"):
     """The departure plan agreed with the employer."""
     return {"date_concertation_employeur": "2025-04-10", "date_depart_prevue": depart,
             "lieu_depart": "Aéroport international Modibo Keïta, Bamako-Sénou", "moyen_transport": "avion",
-            "date_prise_poste": "2025-06-04", "date_limite_documents": limite,
+            "date_prise_poste": (date.fromisoformat(depart) + timedelta(days=2)).isoformat(),
+            "date_limite_documents": limite,
             "organisation_voyage": "Départ groupé de 12 travailleurs ; billets achetés par l'employeur.",
             "accueil_arrivee": "Accueil à l'aéroport de Séville par le chef d'exploitation, logement sur place.",
             "atelier_integration_prevu": atelier}

@@ -130,6 +130,8 @@ RECORDING_MISTAKES = {
                         [("date_reception_offre", "format", {"format": "date"})]),
     "unknown choice": ({**offer_data.enregistrer_saisonnier_espagne(), "source_offre": "bouche_a_oreille"},
                        [("source_offre", "enum", {})]),
+    "received in the future": ({**offer_data.enregistrer_saisonnier_espagne(), "date_reception_offre": "2999-01-04"},
+                               [("date_reception_offre", "date_future", {})]),
     "unknown country": ({**offer_data.enregistrer_saisonnier_espagne(), "lieu_travail_pays": "ESP"},
                         [("lieu_travail_pays", "enum", {})]),
     "unknown language in a list": ({**offer_data.enregistrer_saisonnier_espagne(), "langues_requises": ["spa", "xx"]},

@@ -35,6 +35,21 @@ PERSONS = {
               {"telephone": "+223 70 31 92 05"}),
     "lassana": ("Soumaré", "Lassana", "M", 42, "08-29", "kayes", "aucun", "Soudeur", ["bam", "ara"],
                 {"adresse": "Légal Ségou, Kayes"}),
+    # Masons of Kayes, registered and waiting for an offer (the candidate pool's).
+    "moussa": ("Keïta", "Moussa", "M", 29, "03-02", "kayes", "fondamental", "Maçon", ["fra", "snk"],
+               {"telephone": "+223 73 40 21 66"}),
+    "boubacar": ("Sidibé", "Boubacar", "M", 36, "09-09", "kayes", "aucun", "Maçon coffreur", ["bam", "snk"], {}),
+}
+
+
+# The ISCO-08 codes of the occupations above: the one exercised, then those sought.
+OCCUPATION_CODES = {
+    "Ouvrière maraîchère": ("6113", ["6113", "9211"]), "Ouvrier agricole": ("9211", ["9211"]),
+    "Ouvrière agricole": ("9211", ["9211"]), "Aide maraîchère": ("9214", ["9214", "9211"]),
+    "Cuisinier": ("5120", ["5120"]), "Commis de cuisine": ("9412", ["9412", "5120"]), "Comptable": ("2411", ["2411"]),
+    "Maçon carreleur": ("7112", ["7112", "7122"]), "Aide à domicile": ("5322", ["5322"]),
+    "Pâtissière": ("7512", ["7512"]), "Mécanicien automobile": ("7231", ["7231"]), "Soudeur": ("7212", ["7212"]),
+    "Maçon": ("7112", ["7112"]), "Maçon coffreur": ("7114", ["7114", "7112"]),
 }
 
 
@@ -42,9 +57,10 @@ def person(key, today):
     """The registration form of a demo person, with consent; the age is the same whatever the year."""
     last, first, sex, age, birthday, region, education, occupation, languages, more = PERSONS[key]
     year = today.year - age - (1 if birthday > today.strftime("%m-%d") else 0)
+    exercised, sought = OCCUPATION_CODES[occupation]
     return {"nom": last, "prenoms": first, "sexe": sex, "date_naissance": f"{year}-{birthday}", "region": region,
-            "niveau_etudes": education, "metier": occupation, "langues": list(languages), "consentement": True,
-            **more}
+            "niveau_etudes": education, "metier": occupation, "profession": exercised,
+            "metiers_recherches": list(sought), "langues": list(languages), "consentement": True, **more}
 
 
 # --- Offer OFF-2026-019: greenhouse work in Spain, followed to the departures -------------------------------
@@ -58,7 +74,8 @@ def serres_espagne(d):
         "employeur_adresse": "Paraje Los Grillos s/n, 04117 San Isidro de Níjar (Almería)",
         "employeur_contact_nom": "Javier Ruiz Moreno", "employeur_contact_fonction": "Chef du personnel",
         "employeur_email": "personal@camponijar.example.es", "employeur_telephone": "+34 950 61 22 40",
-        "metier": "Ouvrier agricole", "intitule_poste": "Ouvrier de serre (tomates et poivrons)",
+        "metier": "Ouvrier agricole", "metier_citp": "9211",
+        "intitule_poste": "Ouvrier de serre (tomates et poivrons)",
         "qualification_requise": "Pas de diplôme exigé ; au moins une campagne agricole",
         "experience_minimale_annees": 1,
         "description_activites": "Plantation, palissage et récolte sous serre ; tri et mise en caisse ; "
@@ -102,7 +119,7 @@ def cuisine_maroc(d):
         "employeur_adresse": "Circuit de la Palmeraie, 40060 Marrakech",
         "employeur_contact_nom": "Leïla Benjelloun", "employeur_contact_fonction": "Directrice des ressources humaines",
         "employeur_email": "rh@palmeraie-atlas.example.ma", "employeur_telephone": "+212 524 33 08 15",
-        "metier": "Commis de cuisine", "intitule_poste": "Commis de cuisine chaude",
+        "metier": "Commis de cuisine", "metier_citp": "9412", "intitule_poste": "Commis de cuisine chaude",
         "qualification_requise": "CAP cuisine, ou deux ans d'expérience en restauration",
         "experience_minimale_annees": 2,
         "description_activites": "Mise en place, préparation des entrées et des garnitures, cuissons sous la "

@@ -5,7 +5,8 @@ The Content Security Policy allows scripts, styles, fonts and images from this s
 object model, which the policy allows); no inline script or style attribute runs. No page
 may be framed by another site. Over HTTPS
 (a TLS proxy in front, or `DJOLIBA_SECURE_COOKIES=1`), browsers are told to keep to HTTPS
-and the session cookie is sent only over it.
+and the session cookie is sent only over it. Pages and API answers are not kept in a browser's
+cache (`Cache-Control: no-store`); only the style sheet and scripts are.
 """
 from flask import request
 from flask.sessions import SecureCookieSessionInterface
@@ -30,6 +31,11 @@ HEADERS = {
 }
 
 
+# What browsers may keep in their cache: the style sheet, scripts and the modeler's files, nothing else
+# (a regional office's computer is often shared).
+_ASSETS = ("/static/", "/vendor/")
+
+
 class _SessionInterface(SecureCookieSessionInterface):
     """The session cookie is `Secure` when configured so, or when the request came over HTTPS."""
 
@@ -46,4 +52,6 @@ def init_app(app):
             response.headers.setdefault(name, value)
         if request.is_secure or app.config["SESSION_COOKIE_SECURE"]:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if not request.path.startswith(_ASSETS):  # pages and API answers hold personal data: never kept
+            response.headers.setdefault("Cache-Control", "no-store")
         return response

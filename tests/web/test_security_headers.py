@@ -14,6 +14,8 @@ def test_pages_api_errors_and_static_files_carry_the_headers(client, path):
         assert answer.headers.get(name) == value, (path, name)
     assert "frame-ancestors 'none'" in answer.headers["Content-Security-Policy"]
     assert "Strict-Transport-Security" not in answer.headers  # plain HTTP: no promise of HTTPS
+    # Pages may hold personal data: a shared computer's browser keeps none of them; the style sheet it may.
+    assert (answer.headers.get("Cache-Control") == "no-store") == (not path.startswith("/static/")), path
 
 
 def test_over_https_the_session_cookie_is_secure_and_browsers_keep_to_https(client):

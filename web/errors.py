@@ -34,6 +34,9 @@ def message(error):
         "business_key_taken": _("Un dossier de cette procédure porte déjà cette référence (en cours ou terminé) : "
                                 "ouvrez-le plutôt que d'en créer un second. Seul un dossier annulé libère sa référence."),
         "instance_cancelled": _("Ce dossier a été annulé : plus rien ne peut y être fait."),
+        "instance_finished": _("Ce dossier est terminé : il ne peut plus être annulé, et ce qu'il a enregistré reste "
+                               "compté dans les statistiques. Un dossier qu'il a ouvert et qui est en cours s'annule "
+                               "depuis sa propre page."),
         "cancel_not_allowed": _("Seuls les responsables de ce dossier peuvent l'annuler : la DCIM pour une procédure "
                                 "centrale, un conseiller de sa région pour une procédure régionale, et l'administrateur."),
         "retry_not_allowed": _("Seuls les responsables de ce dossier peuvent le relancer : la DCIM pour une procédure "

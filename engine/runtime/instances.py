@@ -30,6 +30,7 @@ from engine.store.tables import Instance, ProcessVersion, TaskRow, as_utc
 from engine.store.uow import first_writer_wins
 
 STATUSES = ("running", "waiting", "completed", "error", "cancelled")
+CANCELLABLE = ("running", "waiting", "error")  # a file may be cancelled until it ends
 FILES_PAGE = 50  # files a page of the files list shows
 
 
@@ -125,7 +126,7 @@ def get_instance(uow, actor, instance_id, with_history=False):
         instance = load_readable(uow.session, actor, instance_id)
         result = instance_dict(uow.session, instance, actor=actor)
         result["related"] = related(uow.session, instance, actor)
-        result["can_cancel"] = instance.status != "cancelled" and owns_instance(uow.session, actor, instance)
+        result["can_cancel"] = instance.status in CANCELLABLE and owns_instance(uow.session, actor, instance)
         result["can_retry"] = instance.status == "error" and may_retry(uow.session, actor, instance)
         if with_history:
             hidden = hidden_fields(instance.version, actor)
@@ -272,8 +273,10 @@ def cancel_instance(uow, actor, instance_id, reason):
     files were closed with it; all in one transaction. A cancelled file no
     longer carries its business key: another may be opened with it.
     Who may: `admin`, and the roles that own the file (see `access.owns_instance`).
+    Only an unfinished file (running, waiting or in error) may be: a completed one keeps what it recorded
+    (a withdrawn or satisfied offer stays so in the statistics) and its reference.
     Raises NotFound, Forbidden, ValidationFailed (no reason, or too long; after the
-    access checks) or Conflict (already cancelled, or changed meanwhile: nothing written).
+    access checks) or Conflict (already cancelled, finished, or changed meanwhile: nothing written).
     Returns the instance as a dict.
     """
     # A step written meanwhile (on the file or on one it opened) moved a version counter on: nothing is written.
@@ -284,6 +287,9 @@ def cancel_instance(uow, actor, instance_id, reason):
             raise Forbidden(f"instance {instance_id} is not yours to cancel", reason="cancel_not_allowed",
                             instance_id=instance.id)
         _refuse_cancelled(instance)
+        if instance.status not in CANCELLABLE:  # what it recorded stays: the statistics count it as it ended
+            raise Conflict(f"instance {instance_id} is finished: it cannot be cancelled", reason="instance_finished",
+                           instance_id=instance.id)
         reason = checked_reason(reason)
         close(session, instance, actor.username, reason)
         uow.commit()

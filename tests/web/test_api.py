@@ -435,9 +435,12 @@ def test_duplicate_business_key_is_a_409_naming_the_file_until_it_is_cancelled(a
     complete(api, "dcim", only_task(closed)["id"], offer_data.verifier_non_credible())
     error = answer(api("POST", f"/processes/{PROCESS}/instances", "dcim", json={"business_key": "OFF-API-16"}), 409)
     assert error["instance_id"] == first["id"]  # a finished file keeps its reference
-    answer(api("POST", f"/instances/{first['id']}/cancel", "dcim", json={"reason": "Doublon."}), 200)
-    start(api, "OFF-API-16")  # the reference is free again once the first file is cancelled
-    assert len(answer(api("GET", "/instances?business_key=OFF-API-16", "dcim"), 200)) == 2
+    finished = answer(api("POST", f"/instances/{first['id']}/cancel", "dcim", json={"reason": "Doublon."}), 409)
+    assert finished["message"].startswith("Ce dossier est terminé : il ne peut plus être annulé")
+    second = start(api, "OFF-API-16B")
+    answer(api("POST", f"/instances/{second['id']}/cancel", "dcim", json={"reason": "Doublon."}), 200)
+    start(api, "OFF-API-16B")  # the reference is free again once the unfinished file is cancelled
+    assert len(answer(api("GET", "/instances?business_key=OFF-API-16B", "dcim"), 200)) == 2
 
 
 @pytest.mark.parametrize("body", [{}, {"business_key": ""}, {"business_key": "   "}, {"business_key": None}])

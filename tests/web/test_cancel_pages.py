@@ -7,6 +7,7 @@ from test_pages import DCIM, PROCESS, Page, browser, csrf_token, page, shown_tex
 from engine.runtime import instances
 from engine.runtime.cancel import REASON_LIMIT
 from tests.engine import offer_data
+from tests.engine.offer_flow import complete
 
 REASON = "Doublon de l'offre OFF-2026-001."
 
@@ -102,6 +103,22 @@ def test_the_start_page_links_to_the_file_that_has_the_reference_until_it_is_can
     cancel_in_browser(dcim, existing, REASON)
     again = dcim.post(start_page, data={"business_key": "OFF-CAN-5", "csrf_token": csrf_token(dcim, start_page)})
     assert again.status_code == 302
+
+
+def test_a_finished_file_has_no_cancel_button_and_is_refused_with_the_reason(app):
+    dcim = browser(app, "dcim")
+    finished = open_offer(app, "OFF-CAN-7")["id"]
+    for form, data in (("enregistrer_offre", offer_data.enregistrer_chantier_cote_divoire()),
+                       ("verifier_employeur", offer_data.verifier_non_credible())):
+        engine_call(app, lambda w: complete(w, DCIM, finished, form, data))
+    path = f"/instances/{finished}"
+    assert f"{path}/cancel" not in dcim.get(path).get_data(as_text=True)
+
+    response = dcim.post(f"{path}/cancel", data={"reason": REASON, "csrf_token": csrf_token(dcim, path)},
+                         headers={"Accept-Language": "en"})
+
+    assert response.status_code == 409 and "This file is finished: it can no longer be cancelled" in shown_text(response)
+    assert engine_call(app, lambda w: instances.get_instance(w, DCIM, finished))["status"] == "completed"
 
 
 def test_a_task_page_of_a_cancelled_file_says_so(app):

@@ -57,14 +57,21 @@ def test_a_reference_is_refused_while_a_file_of_the_procedure_carries_it_unless_
     with pytest.raises(Conflict) as finished:  # a closed offer is still the offer: not counted twice
         start_offer(deployed, "OFF-2025-0400")
     assert finished.value.params["instance_id"] == first
+    with pytest.raises(Conflict) as closed:  # nor cancelled: what it recorded stays counted as it ended
+        cancel(deployed, DCIM, first)
+    assert closed.value.params == {"reason": "instance_finished", "instance_id": first}
+    assert instances.get_instance(deployed, DCIM, first)["can_cancel"] is False
+    assert offer_row(deployed, first)[0] != "annulee"
 
+    # A file cancelled before it ended frees its reference.
+    first = start_offer(deployed, "OFF-2025-0402")["id"]
     cancel(deployed, DCIM, first)
-    again = start_offer(deployed, "OFF-2025-0400")
+    again = start_offer(deployed, "OFF-2025-0402")
     assert again["id"] != first and again["status"] == "running"
     with pytest.raises(Conflict) as taken:  # the new file carries the key now, not the cancelled one
-        start_offer(deployed, "OFF-2025-0400")
+        start_offer(deployed, "OFF-2025-0402")
     assert taken.value.params["instance_id"] == again["id"]
-    assert [i["status"] for i in instances.list_instances(deployed, DCIM, business_key="OFF-2025-0400")] == \
+    assert [i["status"] for i in instances.list_instances(deployed, DCIM, business_key="OFF-2025-0402")] == \
         ["running", "cancelled"]
     # Another procedure may use the same reference.
     assert start_return(deployed, "OFF-2025-0400")["status"] == "running"
@@ -137,29 +144,31 @@ def _fired(uow, now):
         return list(uow.session.scalars(select(Timer.instance_id).where(Timer.id.in_(done))))
 
 
-def test_cancelling_a_displayed_offer_closes_the_files_it_opened(deployed):
+def test_a_displayed_offer_is_finished_its_preselection_is_cancelled_on_its_own(deployed):
     offer = offer_displayed(deployed, "OFF-2025-0420", "bamako")
     preselection = the_child(deployed, offer["id"], "preselection")
     assert offer["status"] == "completed" and preselection["status"] == "running"
     assert [t["instance_id"] for t in tasks.list_open_tasks(deployed, BAMAKO)] == [preselection["id"]]
+    diffused = statistics.count(deployed, "offres_diffusees")
 
-    cancel(deployed, DCIM, offer["id"], "L'employeur a retiré son offre.")
+    with pytest.raises(Conflict) as refused:  # the offer was displayed: it stays so in the statistics
+        cancel(deployed, DCIM, offer["id"], "L'employeur a retiré son offre.")
+    assert refused.value.params["reason"] == "instance_finished"
+    assert offer_row(deployed, offer["id"])[0] != "annulee"
+    assert statistics.count(deployed, "offres_diffusees") == diffused
+
+    cancel(deployed, DCIM, preselection["id"], "L'employeur a retiré son offre.")
 
     closed = instances.get_instance(deployed, DCIM, preselection["id"], with_history=True)
     assert (closed["status"], closed["cancel_reason"]) == ("cancelled", "L'employeur a retiré son offre.")
     assert closed["tasks"] == [] and tasks.list_open_tasks(deployed, BAMAKO) == []
-    assert closed["history"][-1]["kind"] == "instance_cancelled"
-    assert closed["history"][-1]["details"] == {"reason": "L'employeur a retiré son offre.",
-                                                "cancelled_with": offer["id"]}
-    assert history(deployed, offer["id"])[-1]["details"] == {"reason": "L'employeur a retiré son offre.",
-                                                             "children": [preselection["id"]]}
-    assert offer_row(deployed, offer["id"]) == ("annulee", "L'employeur a retiré son offre.")
-    assert statistics.count(deployed, "offres_diffusees") == []
-    # The reference is free again: the offer may be recorded anew.
-    assert start_offer(deployed, "OFF-2025-0420")["status"] == "running"
+    assert closed["history"][-1]["details"] == {"reason": "L'employeur a retiré son offre.", "children": []}
+    assert instances.get_instance(deployed, DCIM, offer["id"])["status"] == "completed"
+    with pytest.raises(Conflict):  # the displayed offer still carries its reference
+        start_offer(deployed, "OFF-2025-0420")
 
 
-def test_cancelling_a_return_closes_its_reintegration_and_the_timer_it_waits_on(deployed):
+def test_a_recorded_return_is_finished_its_reintegration_is_cancelled_with_the_timer_it_waits_on(deployed):
     migrant = people.register_person(deployed, BAMAKO, retour_migrant_data.personne(date_naissance="1979-01-20"))
     started = start_return(deployed, "RET-2025-0430")
     complete(deployed, BAMAKO, started["id"], "enregistrer_retour",
@@ -182,23 +191,25 @@ def test_cancelling_a_return_closes_its_reintegration_and_the_timer_it_waits_on(
     counted = ("retours", "retours_par_date", "reinsertions")
     assert [statistics.count(deployed, key) for key in counted] == [[("total", 2)]] * 3
 
-    cancel(deployed, BAMAKO, started["id"], "Le migrant est reparti.")
+    with pytest.raises(Conflict) as refused:  # the return was recorded and ended: it stays counted
+        cancel(deployed, BAMAKO, started["id"], "Le migrant est reparti.")
+    assert refused.value.params["reason"] == "instance_finished"
+    cancel(deployed, BAMAKO, rid, "Le migrant est reparti.")  # its reintegration, still waiting, may be
 
     assert instances.get_instance(deployed, BAMAKO, rid)["status"] == "cancelled"
     assert ("bpmn", "pending") not in timers(deployed, rid)
     assert rid not in _fired(deployed, datetime.now(timezone.utc) + timedelta(days=91))  # the other file's only
     assert instances.get_instance(deployed, BAMAKO, rid)["status"] == "cancelled"
-    # The records say so, and the statistics count the return and its reintegration as cancelled, with the reason.
+    # The records say so, and the statistics count the reintegration as cancelled, with the reason.
     with deployed:
-        assert [(row.status, row.cancel_reason) for row in (deployed.session.get(ReturnRecord, started["id"]),
-                                                            deployed.session.get(Reintegration, rid))] == \
-            [("annule", "Le migrant est reparti.")] * 2
-        assert (deployed.session.get(ReturnRecord, kept).status,
-                deployed.session.get(Reintegration, kept_reintegration["id"]).status) == ("termine", "en_cours")
-    assert [statistics.count(deployed, key) for key in counted] == [[("total", 1)]] * 3
-    for key in ("retours_annules", "reinsertions_annulees"):
-        assert statistics.count(deployed, key, by="categorie") == [("Le migrant est reparti.", 1)]
-        assert statistics.count(deployed, key, region="bamako") == [("total", 1)]
+        assert (deployed.session.get(Reintegration, rid).status,
+                deployed.session.get(Reintegration, rid).cancel_reason) == ("annule", "Le migrant est reparti.")
+        assert (deployed.session.get(ReturnRecord, started["id"]).status, deployed.session.get(ReturnRecord, kept).status,
+                deployed.session.get(Reintegration, kept_reintegration["id"]).status) == ("termine", "termine", "en_cours")
+    assert [statistics.count(deployed, key) for key in counted] == [[("total", 2)], [("total", 2)], [("total", 1)]]
+    assert statistics.count(deployed, "reinsertions_annulees", by="categorie") == [("Le migrant est reparti.", 1)]
+    assert statistics.count(deployed, "reinsertions_annulees", region="bamako") == [("total", 1)]
+    assert statistics.count(deployed, "retours_annules") == []
 
 
 def test_a_cancelled_candidate_file_is_not_counted_among_those_served(deployed):

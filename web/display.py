@@ -33,7 +33,17 @@ DETAILS = {"via": _l("consulté depuis"), "to": _l("vers"), "from": _l("depuis")
            "sender_process": _l("procédure émettrice"),
            "sender_id": _l("dossier émetteur"), "consent_purpose": _l("finalité du consentement"),
            "output": _l("affichage"), "sessions_ended": _l("sessions fermées"), "form": _l("formulaire"),
-           "fields": _l("champs"), "size": _l("taille (octets)")}
+           "fields": _l("champs"), "size": _l("taille (octets)"),
+           "token_id": _l("jeton n°"), "expires_at": _l("expire le"), "owner": _l("titulaire"),
+           "elements": _l("étapes atteintes"), "name": _l("nom"), "type": _l("type"), "payload": _l("contenu"),
+           "business_key": _l("référence du dossier"), "process": _l("procédure"),
+           "actor_region": _l("région de l'utilisateur"), "attempt": _l("tentative n°"), "due_at": _l("échéance"),
+           "count": _l("nombre"), "replaced": _l("nombre remplacé"), "failures": _l("échecs"),
+           "until": _l("jusqu'au"), "file_kind": _l("type de fiche"), "years": _l("durée de conservation (ans)"),
+           "pays": _l("pays"), "redacted": _l("événements effacés"), "regions": _l("régions"), "role": _l("rôle")}
+# Words for the values of some details: a letter's type, a person's kind of file.
+DETAIL_VALUES = {"type": {"message": _l("message"), "signal": _l("signal")},
+                 "file_kind": {"migrant": _l("migrant"), "candidat": _l("candidat")}}
 
 
 def yes_no(value):
@@ -231,8 +241,17 @@ def detail_items(details, vocabulary=None):
         elif name == "rules" and isinstance(value, list):
             text = " ; ".join(str(rule.get("description") or rule.get("id")) if isinstance(rule, Mapping) else str(rule)
                               for rule in value)
-        elif name == "country":
+        elif name in ("country", "pays"):
             text = country(value)
+        elif name == "elements" and isinstance(value, list):  # the steps a message or signal reached
+            text = ", ".join(element_name(str(element), vocabulary) or str(element) for element in value)
+        elif name in ("actor_region", "regions"):
+            from web.labels import region_name  # the labels read this module's words
+            text = ", ".join(region_name(str(code)) for code in (value if isinstance(value, list) else [value]))
+        elif name in DETAIL_VALUES and isinstance(value, str):
+            text = str(DETAIL_VALUES[name].get(value, value))
+        elif name == "redacted" and isinstance(value, Mapping):
+            text = _("%(count)d événement(s) : n° %(seqs)s", count=len(value), seqs=", ".join(value))
         elif name == "filters" and isinstance(value, Mapping):
             text = " ; ".join(f"{key} : {value_text({}, item)}" for key, item in value.items())
         else:

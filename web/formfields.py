@@ -25,6 +25,9 @@ _STRUCTURED_KINDS = {"object": "group", "array": "checkboxes", "boolean": "boole
 # A choice list longer than this is a text field searching a <datalist> (one field per value for a list of
 # choices), not a <select> or boxes to tick: 184 languages as boxes made a form 5,866 px long on a phone.
 LONG_LIST = 20
+# How many of the values a typed text matches its refusal names.
+_NAMED_MATCHES = 5
+_BRACKETS = re.compile(r"\([^)]*\)")
 # Empty fields a long list of choices offers besides the values already chosen.
 _MORE_VALUES = 3
 
@@ -45,6 +48,11 @@ class Field:
     errors: list[str] = field(default_factory=list)
     children: list["Field"] = field(default_factory=list)
     max_items: int | None = None  # a list's maxItems
+    item_errors: dict[int, str] = field(default_factory=dict)  # a long list's text field (1, 2…) → what is wrong
+
+    def item_error_id(self, number: int) -> str:
+        """HTML id of the message under one text field of a long list."""
+        return f"{self.id}-{number}-err"
 
     @property
     def id(self) -> str:
@@ -118,6 +126,8 @@ def error_summary(fields: list[Field]) -> list[tuple[str, str, str]]:
     for built in fields:
         if built.errors:
             items.append((built.target, built.label, " ".join(built.errors)))
+        items += [(f"{built.id}-{number}", f"{built.label} {number}", text)
+                  for number, text in sorted(built.item_errors.items())]
         items += error_summary(built.children)
     return items
 
@@ -162,6 +172,8 @@ def _field(name: str, prop: dict, required: bool, group_required: bool, ui: dict
         built.children = _fields(prop, ui, nested, errors, name + ".", built.required_attr)
     else:
         built.value = _display(value)
+    if kind in ("search", "searchlist") and built.errors:
+        _typing_errors(built, prop.get("items", {}) if kind == "searchlist" else prop, value)
     if kind in ("search", "searchlist"):
         built.value = _titles(built.choices, built.value, prop.get("items", {}) if kind == "searchlist" else prop)
     elif kind in ("select", "radio") and built.value is None and required and len(built.choices) == 1:
@@ -169,6 +181,32 @@ def _field(name: str, prop: dict, required: bool, group_required: bool, ui: dict
     if kind == "searchlist" and isinstance(prop.get("maxItems"), int):
         built.max_items = prop["maxItems"]
     return built
+
+
+def _typing_errors(built: Field, prop: dict, value: Any) -> None:
+    """Say which text of a refused long list matches no value or several, in place of "choose a value":
+    for a list of choices, under the one text field in error (the others stay as they are)."""
+    options = prop.get("oneOf") or prop.get("anyOf") or []
+    values = value if isinstance(value, list) else [] if value is None else [value]
+    wrong = {number: _typing_error(options, typed) for number, typed in enumerate(values, start=1)
+             if isinstance(typed, str) and choice_for(options, typed)[0] is None}
+    if not wrong or not options:
+        return
+    generic = field_message("enum", {})
+    built.errors = [text for text in built.errors if text != generic]
+    if built.kind == "searchlist":
+        built.item_errors = wrong
+    else:
+        built.errors.insert(0, next(iter(wrong.values())))
+
+
+def _typing_error(options: list[dict], typed: str) -> str:
+    """Why a typed text is not a choice: it matches several values (some named), or none."""
+    matches = choice_for(options, typed)[1]
+    if not matches:
+        return _("« %(text)s » ne correspond à aucune valeur de la liste : choisissez-en une.", text=typed)
+    named = ", ".join(matches[:_NAMED_MATCHES]) + (", …" if len(matches) > _NAMED_MATCHES else "")
+    return _("« %(text)s » correspond à plusieurs valeurs : précisez (%(values)s).", text=typed, values=named)
 
 
 def _long_list(kind: str, prop: dict) -> str:
@@ -295,11 +333,42 @@ def _coded(prop: dict, value: Any) -> Any:
     earlier = reference.language_code(value) if prop.get("x-reference") == "languages" else None
     if earlier and any(o.get("const") == earlier for o in options):
         return earlier  # the two letters of earlier versions: "bm" → "bam"
-    typed = _folded(value)
-    for option in options:
-        if "const" in option and typed in (_folded(option.get("title") or ""), _folded(str(option["const"]))):
-            return option["const"]
-    return value
+    code = choice_for(options, value)[0]
+    return value if code is None else code
+
+
+def choice_for(options: list[dict], typed: str) -> tuple[Any, list[str]]:
+    """The choice (oneOf const/title) a typed text names, whatever the case and accents: (code, [title])
+    when it names one, (None, titles) when several, (None, []) when none. Tried in turn: the code or the
+    whole title ("bambara (BAMANANKAN)"); the title without its brackets or its "CODE — " ("bambara",
+    "euro"); the beginning of one title or of those shorter names ("bamb")."""
+    text = _folded(typed)
+    if not text:
+        return None, []
+    named = [(option["const"], option.get("title") or str(option["const"])) for option in options if "const" in option]
+    tests = (lambda keys: text in keys[:2], lambda keys: text in keys[2:],
+             lambda keys: any(key.startswith(text) for key in keys))
+    keyed = [(code, title, _keys(code, title)) for code, title in named]
+    for test in tests:
+        found = {code: title for code, title, keys in keyed if test(keys)}
+        if len(found) == 1:
+            code, title = next(iter(found.items()))
+            return code, [title]
+        if found:
+            return None, list(found.values())
+    return None, []
+
+
+def _keys(code: Any, title: str) -> list[str]:
+    """How a choice may be typed, folded: its code, its title, then its shorter names (the title without
+    its brackets, the part after "CODE — " or before " — exigé")."""
+    keys = [_folded(str(code)), _folded(title)]
+    parts = title.split(" — ")
+    for name in (title, parts[-1], parts[0]):
+        short = _folded(_BRACKETS.sub(" ", name))
+        if short and short not in keys:
+            keys.append(short)
+    return keys
 
 
 def _folded(text: str) -> str:

@@ -25,7 +25,8 @@ EVENTS = {"instance_started": _l("dossier ouvert"), "task_claimed": _l("tâche p
 
 # The other kinds of the audit trail (reads, accounts, the scheduler), for the managers' pages.
 AUDIT_EVENTS = {"file_read": _l("dossier consulté"), "login": _l("connexion"), "login_failed": _l("échec de connexion"),
-                "token_created": _l("jeton d'API créé"), "user_created": _l("compte créé"),
+                "token_created": _l("jeton d'API créé"), "token_revoked": _l("jeton d'API révoqué"),
+                "user_created": _l("compte créé"),
                 "role_granted": _l("rôle attribué"), "role_revoked": _l("rôle retiré"),
                 "region_changed": _l("région modifiée"), "timer_fired": _l("minuterie déclenchée"),
                 "task_reminder": _l("rappel avant échéance"), "task_escalation": _l("escalade après échéance"),

@@ -1,12 +1,12 @@
 """Statistics pages for managers: tables, bar charts (server-drawn SVG) and CSV exports."""
 from datetime import date
 
-from flask import Blueprint, g, render_template, request
+from flask import Blueprint, flash, g, render_template, request
 from flask_babel import format_date, gettext
 from flask_babel import lazy_gettext as _l
 
 from engine.accounts import users
-from engine.errors import Forbidden
+from engine.errors import Forbidden, NotFound
 from engine.records import statistics
 from engine.runtime import instances, vocabulary
 from web import csv_export, display
@@ -56,14 +56,18 @@ def _filters():
     if not g.actor.roles & READERS:
         raise Forbidden("statistics are for managers")
     args = request.args
-    return {"by": args.get("par") or None, "start": _date(args.get("du")), "end": _date(args.get("au")),
-            "region": args.get("region") or None}
+    by = args.get("par") or None
+    return {"by": by if by in DIMENSIONS else None, "start": _date(args.get("du"), gettext("Du")),
+            "end": _date(args.get("au"), gettext("Au")), "region": args.get("region") or None}
 
 
-def _date(text):
+def _date(text, label):
+    """A filter's date, or None; a date that is not one is said, and left out of the filters."""
     try:
         return date.fromisoformat(text) if text else None
     except ValueError:
+        flash(gettext("« %(label)s » : %(text)s n'est pas une date (AAAA-MM-JJ) ; ce filtre est ignoré.",
+                      label=label, text=text[:40]), "error")
         return None
 
 
@@ -84,7 +88,7 @@ def index():
 def export(key):
     filters = _filters()
     if key not in statistics.INDICATORS:
-        raise Forbidden("unknown indicator")
+        raise NotFound(f"no indicator '{key[:60]}'")
     header = [DIMENSIONS.get(filters["by"] or ""), gettext(statistics.INDICATORS[key].title)]
     name = _row_labels(filters["by"])
     return csv_export.response(f"{key}.csv", header, ((name(label) if label is not None else label, value)

@@ -507,3 +507,44 @@ def test_a_long_list_of_persons_stays_boxes_to_tick_and_other_long_lists_are_sea
     kinds = {f.name: f.kind for f in fields_for(schema, {})}
     # A counsellor may pick many candidates at once: all of them offered as boxes, not a few text fields.
     assert kinds == {"retenus": "checkboxes", "inscrits": "checkboxes", "langues": "searchlist"}
+
+
+# --- the names typed in a long list's text field --------------------------------------------------
+
+def _long_lists():
+    from engine.definitions import forms
+    return forms.expand({"type": "object", "properties": {
+        "langues": {"type": "array", "title": "Langues", "items": {"type": "string", "x-reference": "languages"}},
+        "devise": {"type": "string", "title": "Devise", "x-reference": "currencies"},
+        "pays": {"type": "string", "title": "Pays", "x-reference": "countries"}}}, forms.Choices())
+
+
+def test_common_names_are_taken_whatever_the_case_and_accents(app):
+    schema = _long_lists()
+    typed = MultiDict([("langues", "bambara"), ("langues", "SONINKE"), ("langues", "Bambara (bamanankan)"),
+                       ("langues", "tamash"), ("devise", "euro"), ("pays", "burkina")])
+    # The title without its brackets, a unique beginning of one title, the part after "EUR — ".
+    assert data_from_form(schema, typed) == {"langues": ["bam", "snk", "bam", "taq"], "devise": "EUR", "pays": "BF"}
+    assert data_from_form(schema, MultiDict([("devise", "Euro"), ("pays", "Côte")]))["devise"] == "EUR"
+
+
+def test_ambiguous_or_unknown_text_is_refused_under_its_own_field(app):
+    from web.formfields import error_summary
+    schema = _long_lists()
+    typed = MultiDict([("langues", "bambara"), ("langues", "bozo"), ("langues", "Klingon"), ("devise", "zz")])
+    data = data_from_form(schema, typed)
+    assert data == {"langues": ["bam", "bozo", "Klingon"], "devise": "zz"}  # kept as typed, the engine refuses them
+    generic = "Choisissez une valeur de la liste."
+    fields = fields_for(schema, values=data, errors={"langues": [generic], "devise": [generic]})
+    langues, devise = fields[0], fields[1]
+    assert langues.errors == [] and set(langues.item_errors) == {2, 3}
+    assert langues.item_errors[2] == "« bozo » correspond à plusieurs valeurs : précisez (Bozo (jenaama), Bozo (tiéyaxo))."
+    assert devise.errors == ["« zz » ne correspond à aucune valeur de la liste : choisissez-en une."]
+    assert error_summary(fields)[:2] == [("field-langues-2", "Langues 2", langues.item_errors[2]),
+                                         ("field-langues-3", "Langues 3", langues.item_errors[3])]
+    html = render(fields)
+    # Only the entries in error are marked (languages 2 and 3, the currency), each with its message.
+    assert html.count('aria-invalid="true"') == 3 and 'id="field-langues-1" name="langues" value="Bambara' in html
+    assert 'aria-describedby="field-langues-3-err" aria-invalid="true"' in html
+    assert '<p class="field-error" id="field-langues-2-err">« bozo » correspond' in html
+    assert data_from_form(schema, MultiDict([("langues", "peul")])) == {"langues": ["peul"]}  # two Peul: précisez

@@ -27,16 +27,21 @@ def test_a_refused_registration_keeps_what_was_typed(client):
     form = client.get("/personnes/nouvelle").get_data(as_text=True)
     answer = client.post("/personnes/nouvelle", data={
         "csrf_token": csrf_token(form), "nom": "Coulibaly", "prenoms": "Fanta", "sexe": "F", "region": "bamako",
-        "date_naissance": "31/01/1990", "langues": ["Bambara (bamanankan)", "Klingon"]})
+        "date_naissance": "31/01/1990", "langues": ["bambara", "Klingon", "peul"]})
     page = answer.get_data(as_text=True)
     assert answer.status_code == 422
     assert 'value="Coulibaly"' in page and 'value="31/01/1990"' in page
-    assert 'value="Bambara (bamanankan)"' in page and 'value="Klingon"' in page
+    assert 'value="Bambara (bamanankan)"' in page and 'value="Klingon"' in page and 'value="peul"' in page
     assert "Saisissez une date au format AAAA-MM-JJ." in page
     # The summary at the top links each field in error, and the page opens on it.
     assert 'id="error-summary" role="alert" tabindex="-1" autofocus' in page
     assert '<a href="#field-date_naissance">Date de naissance : Saisissez une date au format AAAA-MM-JJ.</a>' in page
-    assert '<a href="#field-langues-1">Langues parlées : Choisissez une valeur de la liste.</a>' in page
+    # Each language in error is named, and only its field is marked.
+    assert '<a href="#field-langues-2">Langues parlées 2 : « Klingon » ne correspond à aucune valeur' in page
+    assert ('<a href="#field-langues-3">Langues parlées 3 : « peul » correspond à plusieurs valeurs : précisez '
+            '(Peul (fulfulde du Maasina), Peul (toutes variétés)).</a>') in page
+    first = page.split('id="field-langues-1"')[1].split(">")[0]
+    assert 'aria-invalid' not in first and 'aria-describedby="field-langues-3-err" aria-invalid="true"' in page
     assert '<a href="#field-consentement-1">' in page
 
 

@@ -86,4 +86,4 @@ def test_occupations_are_typed_by_code_or_title_and_shown_by_their_title(client)
     page = client.get(answer.location).get_data(as_text=True)
     assert "<dd>7112 — Maçons</dd>" in page and "<dd>7112 — Maçons, 9313 — Manœuvres du bâtiment</dd>" in page
     refused = _register(client, form, nom="Diarra", telephone="", profession="Maçon de Kayes").get_data(as_text=True)
-    assert 'value="Maçon de Kayes"' in refused and "Choisissez une valeur de la liste." in refused
+    assert 'value="Maçon de Kayes"' in refused and "« Maçon de Kayes » ne correspond à aucune valeur de la liste" in refused

@@ -84,3 +84,11 @@ def test_rows_are_named_in_words_not_codes(app, deployed):
         assert name("categorie")("Recrutement suspendu") == "Recrutement suspendu"  # a reason as typed
         assert name("mois")("2026-01") == "janvier 2026"
         assert name(None)("total") == "Total"
+
+
+def test_filters_that_mean_nothing_are_said_or_left_out(client):
+    login(client, "direction")
+    page = client.get("/statistiques/?du=2026-13-45&par=nope").get_data(as_text=True)
+    assert "« Du » : 2026-13-45 n&#39;est pas une date (AAAA-MM-JJ) ; ce filtre est ignoré." in page
+    assert "None" not in page  # an unknown breakdown is no breakdown
+    assert client.get("/statistiques/nope.csv").status_code == 404

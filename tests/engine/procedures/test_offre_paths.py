@@ -192,11 +192,14 @@ def test_agreement_and_one_region(deployed):
         ("task_completed", "negocier_offre"),
         ("gateway_taken", "gw_accord_employeur"),
         ("task_completed", "transmettre_offre"),
+        ("gateway_taken", "gw_affichage"),  # display agreed with the employer
         ("task_completed", "confirmer_affichage"),
         ("instance_completed", "fin_offre_diffusee"),
     ]
     assert events[5]["details"]["to"] == ["transmettre_offre"]
     assert events[6]["changes"]["regions_concernees"] == {"old": None, "new": ["bamako"]}
+    assert events[7]["details"]["to"] == ["confirmer_affichage"]
+    events = events[:7] + events[8:]
     assert events[7]["actor"] == "conseiller-bamako" and events[7]["task_id"] == confirm["id"]
     assert events[7]["changes"] == {"confirmation_affichage": {"old": None,
                                                                "new": confirmation["confirmation_affichage"]}}

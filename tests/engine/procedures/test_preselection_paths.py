@@ -47,8 +47,9 @@ def test_a_displayed_offer_opens_its_preselection_in_each_region(deployed):
     offer, preselection = preselection_of(deployed, "OFF-2025-0101", "bamako", "kayes")
 
     assert offer["status"] == "completed" and offer["data"]["statut_offre"] == "diffusee"
-    assert kinds(history(deployed, offer["id"]))[-4:] == [
-        ("task_completed", "transmettre_offre"), ("task_completed", "confirmer_affichage"),
+    assert kinds(history(deployed, offer["id"]))[-5:] == [
+        ("task_completed", "transmettre_offre"), ("gateway_taken", "gw_affichage"),
+        ("task_completed", "confirmer_affichage"),
         ("task_completed", "confirmer_affichage"), ("instance_completed", "fin_offre_diffusee")]
     assert offer_status(deployed, offer["id"]) == "diffusee"
     # The preselection is the offer's own, linked instance, under the offer's reference.
@@ -99,10 +100,13 @@ def test_regional_preselection_completed_by_tests_covers_every_rule(deployed):
         complete(deployed, BAMAKO, pid, "recueillir_candidatures", data.recueillir([bamako[0], kayes[0]]))
 
     complete(deployed, BAMAKO, pid, "recueillir_candidatures", data.recueillir(bamako))
-    after_kayes = complete(deployed, KAYES, pid, "recueillir_candidatures", data.recueillir(kayes))
+    after_kayes = complete(deployed, KAYES, pid, "recueillir_candidatures", data.recueillir(kayes, cloture="2025-02-20"))
     assert sorted((t["name"], t["region"]) for t in after_kayes["tasks"]) == [
         ("preselectionner_candidats", "bamako"), ("preselectionner_candidats", "kayes")]
-    assert all(due_delay(t) == timedelta(days=7) and t["manual_section"] == "7.5, 6.6" for t in after_kayes["tasks"])
+    assert all(t["manual_section"] == "7.5, 6.6" for t in after_kayes["tasks"])
+    # Each region's preselection is due a week after its applications close (issue 15, point 12), not before.
+    assert {t["region"]: t["due_at"] for t in after_kayes["tasks"]} == {
+        "bamako": "2025-02-21T23:59:59+00:00", "kayes": "2025-02-27T23:59:59+00:00"}
     # Preselection is among the region's registered applications only.
     with pytest.raises(ValidationFailed):
         complete(deployed, KAYES, pid, "preselectionner_candidats", data.preselectionner([kayes[0], bamako[0]]))
@@ -128,7 +132,7 @@ def test_regional_preselection_completed_by_tests_covers_every_rule(deployed):
     assert len(evaluations["tasks"]) == 5
     assert {(t["name"], t["role"], t["manual_section"]) for t in evaluations["tasks"]} == {
         ("evaluer_candidat", "evaluateur", "6.6, 7.5")}
-    assert all(due_delay(t) == timedelta(days=10) for t in evaluations["tasks"])
+    assert {t["due_at"] for t in evaluations["tasks"]} == {"2025-03-01T23:59:59+00:00"}  # 5 days after the tests
     # The inbox tells the evaluations apart by the candidate each one is about (the registry's label).
     inbox = [t for t in tasks.list_open_tasks(deployed, EVALUATOR) if t["instance_id"] == pid]
     registered = {p: data.person(region, i) for region, ids in (("bamako", bamako[:3]), ("kayes", kayes[:2]))

@@ -85,14 +85,15 @@ def list_instances():
 @token_required
 def list_persons():
     """Persons the token's account may read, by number, searched by `q` and `region`, pages by cursor."""
-    errors = [FieldError(name, "maxLength", {"limit": limit}) for name, limit in (("q", 200), ("region", 40))
+    errors = [FieldError(name, "maxLength", {"limit": limit})
+              for name, limit in (("q", 200), ("region", 40), ("occupation", 4))
               if len(request.args.get(name, "")) > limit]
     limit = _integer_arg("limit", errors, default=people.PAGE, maximum=MAX_PAGE_SIZE)
     cursor = _integer_arg("cursor", errors)
     if errors:
         raise ValidationFailed(errors)
     return jsonify(people.persons_after(uow(), g.actor, request.args.get("q"), request.args.get("region"),
-                                        cursor=cursor, limit=limit))
+                                        cursor=cursor, limit=limit, occupation=request.args.get("occupation")))
 
 
 @bp.get("/instances/<int:instance_id>")

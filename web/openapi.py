@@ -71,6 +71,8 @@ _PARAMS.update(
     persons_q=_query("q", {"type": "string", "maxLength": 200},
                      "Parts of the names in any order, any case or accents; or a number: the person's, or digits "
                      "of their telephone"),
+    occupation=_query("occupation", {"type": "string", "maxLength": 4},
+                      "An ISCO-08 code or its group's first digits (7112, 711): persons who exercise or seek it"),
     persons_cursor=_query("cursor", {"type": "integer", "minimum": 1, "maximum": MAX_ROW_ID},
                           "The `next_cursor` of the previous page: the persons registered after that one"))
 _NULLABLE_STRING = {"type": ["string", "null"]}
@@ -223,7 +225,8 @@ SPEC = {
             params=["process", "status", "business_key", "files_q", "files_limit", "files_cursor"])},
         "/persons": {"get": _op(
             "Persons you may read (counsellors: their region's), by number, pages by cursor",
-            {"200": _json(_ref("PersonPage"))}, 403, 422, params=["persons_q", "region", "limit", "persons_cursor"])},
+            {"200": _json(_ref("PersonPage"))}, 403, 422,
+            params=["persons_q", "region", "occupation", "limit", "persons_cursor"])},
         "/instances/{instance_id}": {"get": _op("Read an instance with its open tasks",
                                                 {"200": _json(_ref("Instance"))}, 403, 404,
                                                 params=["instance_id"])},

@@ -23,10 +23,13 @@ bp = Blueprint("people", __name__, url_prefix="/personnes")
 @login_required
 def index():
     search = request.args.get("q", "").strip()[:200]
+    occupation = request.args.get("metier", "").strip()[:300]
+    code = occupation.split(" ", 1)[0]  # "7112 — Maçons" as the list offers it, or the code alone
     page = request.args.get("page", "")
-    found = people.persons_page(uow(), g.actor, search or None,
+    found = people.persons_page(uow(), g.actor, search or None, occupation=code or None,
                                 page=int(page) if page.isdigit() and len(page) < 7 else 1)
-    return render_template("people/index.html", found=found, persons=found["persons"], search=search)
+    return render_template("people/index.html", found=found, persons=found["persons"], search=search,
+                           occupation=occupation)
 
 
 @bp.route("/nouvelle", methods=("GET", "POST"))

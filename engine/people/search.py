@@ -2,7 +2,7 @@
 number or telephone; in pages for the registry's page, by cursor for the API."""
 import re
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, false, func, or_, select
 
 from engine.accounts.roles import CENTRAL_ROLES, REGIONAL_ROLES
 from engine.errors import Forbidden
@@ -14,20 +14,22 @@ PAGE = 50  # persons a page of the registry shows
 _BY_NAME = (folded(Person.last_name), folded(Person.first_names), Person.id)
 MAX_ID = 2**31 - 1
 _NUMBER = re.compile(r"\+?[0-9][0-9 .\-]*")
+OCCUPATION_CODE = re.compile(r"[0-9]{1,4}")
 
 
-def list_persons(uow, actor, search=None, limit=200):
-    """Persons the actor may read (counsellors: their region), by name, matching `search` (see `matching`)."""
+def list_persons(uow, actor, search=None, limit=200, occupation=None):
+    """Persons the actor may read (counsellors: their region), by name, matching `search` (see `matching`)
+    and `occupation` (see `with_occupation`)."""
     with uow:
-        query = _readable(actor, search).order_by(*_BY_NAME)
+        query = _readable(actor, search, occupation).order_by(*_BY_NAME)
         return [person_dict(p, brief=True) for p in uow.session.scalars(query.limit(limit))]
 
 
-def persons_page(uow, actor, search=None, page=1, per_page=PAGE):
+def persons_page(uow, actor, search=None, page=1, per_page=PAGE, occupation=None):
     """One page of `list_persons`: {"persons", "total", "page", "pages", "per_page"} (past the last: the last)."""
     with uow:
         session = uow.session
-        query = _readable(actor, search)
+        query = _readable(actor, search, occupation)
         total = session.scalar(query.with_only_columns(func.count(Person.id)))
         pages = max(1, -(-total // per_page))
         page = min(max(1, page), pages)
@@ -37,12 +39,12 @@ def persons_page(uow, actor, search=None, page=1, per_page=PAGE):
                 "pages": pages, "per_page": per_page}
 
 
-def persons_after(uow, actor, search=None, region=None, cursor=None, limit=PAGE):
+def persons_after(uow, actor, search=None, region=None, cursor=None, limit=PAGE, occupation=None):
     """Persons by number, after `cursor` (a person's number), for the API: {"items", "total", "limit",
     "next_cursor"} (None on the last page). Persons registered meanwhile do not shift the pages."""
     with uow:
         session = uow.session
-        query = _readable(actor, search)
+        query = _readable(actor, search, occupation)
         if region:
             query = query.where(Person.region == region)
         total = session.scalar(query.with_only_columns(func.count(Person.id)))
@@ -53,7 +55,7 @@ def persons_after(uow, actor, search=None, region=None, cursor=None, limit=PAGE)
                 "next_cursor": rows[limit - 1].id if len(rows) > limit else None}
 
 
-def _readable(actor, search):
+def _readable(actor, search, occupation=None):
     query = select(Person).where(Person.erased_at.is_(None))
     if not actor.roles & CENTRAL_ROLES:
         if not actor.roles & REGIONAL_ROLES:
@@ -61,7 +63,20 @@ def _readable(actor, search):
         query = query.where(Person.region == actor.region)
     if search and search.strip():
         query = query.where(matching(search))
+    if occupation:
+        query = query.where(with_occupation(occupation))
     return query
+
+
+def with_occupation(code):
+    """SQL condition: the person exercises or seeks an occupation of the ISCO group `code` (1 to 4 digits:
+    "711" finds the house builders, masons, carpenters...). Anything but digits finds nobody."""
+    if not OCCUPATION_CODE.fullmatch(code or ""):
+        return false()
+    exercised = Person.details["profession"].as_string()
+    # The codes sought, as the JSON text each database gives ('["7112", "9313"]'): a code begins after a quote.
+    sought = func.coalesce(Person.details["metiers_recherches"].as_string(), "")
+    return or_(exercised.like(f"{code}%"), sought.like(f'%"{code}%'))
 
 
 def matching(search):

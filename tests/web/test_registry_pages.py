@@ -70,6 +70,7 @@ def test_lists_are_searched_and_paged_on_the_pages_and_over_the_api(app, client)
     rest = client.get(f"/api/v1/instances?q=off-2026&limit=2&cursor={answer.headers['X-Next-Cursor']}",
                       headers=bearer)
     assert [i["business_key"] for i in rest.get_json()] == ["OFF-2026-100"] and "X-Next-Cursor" not in rest.headers
+    assert client.get("/api/v1/persons?occupation=7112", headers=bearer).get_json()["total"] == 0
     page = client.get("/api/v1/persons?q=sidibe%2005&limit=1", headers=bearer).get_json()
     assert (page["total"], page["items"][0]["nom"], page["next_cursor"]) == (1, "Sidibé 05", None)
     assert client.get("/api/v1/persons?limit=0", headers=bearer).status_code == 422
@@ -85,5 +86,8 @@ def test_occupations_are_typed_by_code_or_title_and_shown_by_their_title(client)
     assert answer.status_code == 302
     page = client.get(answer.location).get_data(as_text=True)
     assert "<dd>7112 — Maçons</dd>" in page and "<dd>7112 — Maçons, 9313 — Manœuvres du bâtiment</dd>" in page
+    # The registry's list finds her by the code or its group, typed or as the list writes it.
+    assert "1 personne" in client.get("/personnes/?metier=711").get_data(as_text=True)
+    assert "0 personne" in client.get("/personnes/?metier=5120+—+Cuisiniers").get_data(as_text=True)
     refused = _register(client, form, nom="Diarra", telephone="", profession="Maçon de Kayes").get_data(as_text=True)
     assert 'value="Maçon de Kayes"' in refused and "« Maçon de Kayes » ne correspond à aucune valeur de la liste" in refused

@@ -70,3 +70,21 @@ def test_files_are_found_by_part_of_their_reference_and_come_in_pages(deployed):
     assert found(None, cursor=newest[-1]["id"]) == ["OFF-2026-1040", "OFF-2026-104"]
     assert instances.count_instances(deployed, DCIM, q="104") == 3
     assert instances.count_instances(deployed, BAMAKO) == 0  # no task of theirs in these files
+
+
+def test_persons_are_found_by_the_occupation_they_exercise_or_seek_and_by_its_group(uow):
+    coded = [("Dembélé", "7112", []), ("Coulibaly", None, ["9313", "7115"]), ("Sangaré", "5120", ["7111"]),
+             ("Touré", None, [])]
+    for last, exercised, sought in coded:
+        people.register_person(uow, BAMAKO, {"nom": last, "prenoms": "Ali", "sexe": "M", "region": "bamako",
+                                             "consentement": True, **({"profession": exercised} if exercised else {}),
+                                             **({"metiers_recherches": sought} if sought else {})})
+
+    def found(code, **kwargs):
+        return [p["nom"] for p in people.list_persons(uow, BAMAKO, occupation=code, **kwargs)]
+    assert found("7112") == ["Dembélé"]
+    assert found("711") == ["Coulibaly", "Dembélé", "Sangaré"]  # the group: builders, masons, carpenters
+    assert found("9") == ["Coulibaly"] and found("7116") == [] and found("71%") == []
+    assert found("711", search="sang") == ["Sangaré"]
+    assert people.persons_page(uow, BAMAKO, occupation="7")["total"] == 3
+    assert [p["nom"] for p in people.persons_after(uow, BAMAKO, occupation="5120")["items"]] == ["Sangaré"]

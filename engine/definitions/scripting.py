@@ -9,6 +9,7 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 
 from engine.definitions import sandbox, services
+from engine.definitions.deadlines import echeance
 from engine.definitions.restricted import (  # noqa: F401 - the names deploy checks and tests use
     ITERATION_BUDGET,
     SIZE_LIMIT,
@@ -50,6 +51,7 @@ class ScriptEngine(PythonScriptEngine):
 
     def __init__(self):
         super().__init__(environment=RestrictedEnvironment())
+        self.provide(echeance=echeance)  # deadlines from the dates people typed (`dueDate`)
         self.outbox = []
         self.process_exists = lambda _key: True
         self.on_print = lambda _task, _text: None  # given what a script of `task` printed, if anything

@@ -68,6 +68,7 @@ def test_the_employer_meets_candidates_and_fills_every_post(deployed):
     assert convened["data"]["convocations"]["kayes"]["candidats_confirmes"] == [kayes[0]]
     [record] = convened["tasks"]
     assert (record["name"], record["role"], record["manual_section"]) == ("enregistrer_selection", "dcim", "7.7")
+    assert record["due_at"] == "2025-03-17T23:59:59+00:00"  # five days after the meeting, never before it
     with pytest.raises(ValidationFailed):  # only candidates the employer met can be selected
         complete(deployed, DCIM, sid, "enregistrer_selection", data.enregistrer_selection([bamako[2]]))
 

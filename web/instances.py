@@ -53,8 +53,13 @@ def diagram_of(instance_id, title):
 @bp.post("/instances/<int:instance_id>/retry")
 @login_required
 def retry(instance_id):
-    instances.retry_instance(uow(), g.actor, instance_id)
-    flash(_("Le dossier a été relancé."), "success")
+    retried = instances.retry_instance(uow(), g.actor, instance_id)
+    if retried["status"] == "error":  # its cause is still there: it stopped again, say so and why
+        flash(_("La relance a échoué : le dossier est de nouveau en erreur à l'étape « %(element)s » : %(message)s. "
+                "Corrigez la cause, puis relancez-le.", element=retried["error"]["element_id"],
+                message=retried["error"]["message"]), "error")
+    else:
+        flash(_("Le dossier a été relancé."), "success")
     return redirect(url_for("instances.show", instance_id=instance_id))
 
 

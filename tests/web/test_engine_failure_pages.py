@@ -37,11 +37,15 @@ def test_the_pages_say_the_file_is_in_error_and_retry_it(deployed, client):
     instance_id = int(done.headers["Location"].rsplit("/", 1)[1])
     retried = client.post(f"/instances/{instance_id}/retry", data={"csrf_token": csrf_token(file_page)})
     assert retried.status_code == 302
-    assert "Erreur à l'élément calcul" in client.get(retried.headers["Location"]).get_data(as_text=True)
+    failed = client.get(retried.headers["Location"]).get_data(as_text=True)
+    assert "Erreur à l'élément calcul" in failed
+    # The cause is still there: the page says the retry failed, and why, not that it was done.
+    assert "La relance a échoué : le dossier est de nouveau en erreur à l&#39;étape « calcul »" in failed
+    assert "montant_total" in failed and "Le dossier a été relancé." not in failed
     supply(deployed, instance_id, montant_total=10, nombre=2)
     client.post(f"/instances/{instance_id}/retry", data={"csrf_token": csrf_token(file_page)})
     again = client.get(f"/instances/{instance_id}").get_data(as_text=True)
-    assert "status-completed" in again and "Relancer" not in again
+    assert "status-completed" in again and "Relancer" not in again and "Le dossier a été relancé." in again
 
 
 def test_the_api_answers_a_failing_start_and_its_retry_with_the_reason(deployed, client):

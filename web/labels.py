@@ -48,8 +48,29 @@ AUDIT_EVENTS = {"file_read": _l("dossier consulté"), "login": _l("connexion"), 
                 "password_change_failed": _l("mot de passe actuel erroné"),
                 "account_locked": _l("compte verrouillé après des échecs"), "account_unlocked": _l("compte débloqué"),
                 "address_blocked": _l("adresse bloquée après des échecs"),
-                "country_sheet_updated": _l("fiche pays modifiée")}
+                "country_sheet_updated": _l("fiche pays modifiée"),
+                "employer_registered": _l("compte employeur créé sur le portail"),
+                "employer_verified": _l("adresse d'un compte employeur vérifiée"),
+                "offer_deposited": _l("offre déposée sur le portail")}
 EVENTS.update(AUDIT_EVENTS)
+# Codes the engine's records write for a person's stages and statuses (their page's activity tables).
+RECORD_WORDS = {
+    "inscrit": _l("candidature enregistrée"), "non_preselectionne": _l("non présélectionné"),
+    "preselectionne": _l("présélectionné"), "retire_liste": _l("retiré de la liste de présentation"),
+    "presente": _l("présenté à l'employeur"), "retenu": _l("retenu par l'employeur"),
+    "non_retenu": _l("non retenu"), "parti": _l("parti"), "desiste": _l("désisté"),
+    "depart_annule": _l("départ annulé"), "analyse": _l("entretien d'analyse"), "projet": _l("appui au projet"),
+    "information": _l("session d'information"), "equivalence": _l("équivalence des diplômes engagée"),
+    "conclusion": _l("conclusion"), "en_cours": _l("en cours"), "termine": _l("terminé"), "annule": _l("annulé"),
+    "conclu": _l("conclu"), "en_preparation": _l("en préparation"), "contrat_a_corriger": _l("contrat à corriger"),
+}
+
+
+def record_word(code):
+    """A stage or status a record wrote, in words; a code without words with its underscores as spaces."""
+    if not code:
+        return "—"
+    return str(RECORD_WORDS.get(code, str(code).replace("_", " ")))
 
 
 def region_name(code):
@@ -63,5 +84,5 @@ def init_app(app):
     app.jinja_env.globals.update(
         status_label=lambda code: STATUSES.get(code, code),
         event_label=lambda code: EVENTS.get(code, code),
-        read_via=lambda code: READ_VIA.get(code, code), region_name=region_name)
+        read_via=lambda code: READ_VIA.get(code, code), region_name=region_name, record_word=record_word)
     app.context_processor(lambda: {"now_iso": datetime.now(timezone.utc).isoformat()})

@@ -67,7 +67,7 @@ def _confirmed_other_than(form):
 @login_required
 def show(person_id):
     person = people.get_person(uow(), g.actor, person_id)
-    return render_template("people/show.html", person=person,
+    return render_template("people/show.html", person=person, form=people.person_form(uow())["properties"],
                            activity=people.person_activity(uow(), g.actor, person_id),
                            sessions=sessions_attended(uow(), g.actor, person_id))
 

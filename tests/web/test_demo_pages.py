@@ -2,10 +2,12 @@
 import re
 
 from conftest import DIRECTION
+from sqlalchemy import select
 
 from engine import accounts
 from engine.demo.files import create_demo_data
 from engine.runtime import instances
+from engine.store.tables import Departure
 
 
 def _login(client, username):
@@ -40,3 +42,10 @@ def test_a_manager_follows_the_demo_offer_to_its_departures(app, deployed, clien
     assert english.get_data(as_text=True).splitlines()[1:] == ["Spain;1"]
     by_country = client.get("/statistiques/?par=pays").get_data(as_text=True)
     assert "<svg" in by_country and "<td>Espagne</td>" in by_country and "<td>ES</td>" not in by_country
+    # The departed persons' pages: stages and statuses in words, dates as people read them.
+    with deployed:
+        persons = {row.person_id for row in deployed.session.scalars(select(Departure))}
+    _login(client, "dcim")
+    shown = "".join(client.get(f"/personnes/{person}").get_data(as_text=True) for person in persons)
+    assert "<td>contrat à corriger</td>" in shown and "<td>parti</td>" in shown
+    assert "contrat_a_corriger" not in shown and not re.search(r"<td>\d{4}-\d\d-\d\d", shown)

@@ -13,12 +13,15 @@ def test_register_then_read_a_person(client):
 
     answer = client.post("/personnes/nouvelle", data={
         "csrf_token": csrf_token(form), "nom": "Traoré", "prenoms": "Moussa", "sexe": "M", "region": "bamako",
-        "date_naissance": "1990-01-31", "consentement": "true",
+        "date_naissance": "1990-01-31", "consentement": "true", "niveau_etudes": "fondamental",
         "langues": ["bambara (BAMANANKAN)", "Soninke", "fra", ""]})
     assert answer.status_code == 302
     page = client.get(answer.location).get_data(as_text=True)
     assert "TRAORÉ Moussa, né en 1990" in page and "Chaque consultation de cette fiche est enregistrée." in page
     assert "Bambara (bamanankan), Soninké, Français" in page
+    # Codes read as the registration form titles them, the date and region as people read them.
+    assert "<dd>31/01/1990</dd>" in page and "<dd>Enseignement fondamental (DEF)</dd>" in page
+    assert "<dd>Homme</dd>" in page and "<dd>District de Bamako</dd>" in page and "fondamental<" not in page
     assert "TRAORÉ Moussa" in client.get("/personnes/?q=tra").get_data(as_text=True)
 
 

@@ -9,7 +9,7 @@ stored dicts are never handed to it, only copies.
 import copy
 from uuid import UUID
 
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
@@ -18,7 +18,6 @@ from SpiffWorkflow.util.task import TaskState
 from engine.definitions.scripting import script_engine
 
 SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
-_SPEC_KEYS = ("spec", "subprocess_specs")
 
 
 def spec_to_dict(spec, subprocesses):
@@ -42,9 +41,26 @@ def version_specs(version):
 _SPECS = {}
 
 
+def version_forms(version):
+    """The forms of a version ({filename: schema}), read once per process: versions are immutable.
+
+    The dicts are shared: read them, copy before changing (`forms.expand` copies).
+    """
+    key = (version.id, version.checksum)
+    if key not in _FORMS:
+        if len(_FORMS) > 100:
+            _FORMS.clear()
+        _FORMS[key] = version.forms
+    return _FORMS[key]
+
+
+_FORMS = {}
+
+
 def forget_specs():
-    """Drop the restored specs of this process: the next loads restore them again, as a new process would."""
+    """Drop the restored specs and forms of this process: the next loads read them again, as a new process would."""
     _SPECS.clear()
+    _FORMS.clear()
 
 
 def new_workflow(version):
@@ -54,10 +70,9 @@ def new_workflow(version):
 
 
 def state_of(workflow):
-    """The instance's own state: the serialized workflow without its spec."""
-    state = SERIALIZER.to_dict(workflow)
-    for key in _SPEC_KEYS:
-        state.pop(key, None)
+    """The instance's own state: the serialized workflow without its spec (never serialized: the
+    version holds it); the same dict as SpiffWorkflow's own serialization with its spec keys removed."""
+    state = _STATE.state_to_dict(workflow)
     state[SERIALIZER.VERSION_KEY] = SERIALIZER.VERSION
     return state
 
@@ -73,6 +88,15 @@ class _StateConverter(BpmnWorkflowConverter):
         self.subprocesses_from_dict(dct["subprocesses"], workflow)
         workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
         return workflow
+
+
+    def state_to_dict(self, workflow):
+        """`BpmnWorkflowConverter.to_dict` (with the registry's typename) less the spec and subprocess specs."""
+        dct = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        dct["typename"] = self.registry.typenames[workflow.__class__]
+        return dct
 
 
 _STATE = _StateConverter(BpmnWorkflow, SERIALIZER.registry)

@@ -21,9 +21,13 @@ def file_status(instance):
     return "termine" if instance.status == "completed" else "en_cours"
 
 
-def upsert(session, model, key, **values):
-    """Create or update the row of `model` whose primary key is `key`."""
-    row = session.get(model, key)
+_READ = object()
+
+
+def upsert(session, model, key, row=_READ, **values):
+    """Create or update the row of `model` whose primary key is `key` (`row`: the caller already read it, or None)."""
+    if row is _READ:
+        row = session.get(model, key)
     if row is None:
         row = model(**values)
         session.add(row)

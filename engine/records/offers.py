@@ -36,7 +36,7 @@ def project(session, instance):
         status, reason = WITHDRAWN, _reason(data) or (row.cancel_reason if row is not None else None)
     elif status in ("diffusee", "en_traitement") and filled:
         status = _satisfaction(filled, as_int(data.get("nombre_postes")))
-    upsert(session, Offer, instance.id, instance_id=instance.id, reference=instance.business_key,
+    upsert(session, Offer, instance.id, row=row, instance_id=instance.id, reference=instance.business_key,
            employer_name=data.get("employeur_raison_sociale"), employer_country=data.get("employeur_pays"),
            occupation=data.get("metier"), work_country=data.get("lieu_travail_pays"),
            source=data.get("source_offre"), posts=as_int(data.get("nombre_postes")), posts_filled=filled,

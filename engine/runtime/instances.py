@@ -23,6 +23,7 @@ from engine.people.regional import history_view, regional_view
 from engine.people.sensitive import hidden_fields, redact
 from engine.runtime.cancel import REASON_LIMIT, close
 from engine.runtime.progress import retry_step
+from engine.runtime import projection
 from engine.runtime.projection import task_dicts
 from engine.runtime.spawn import create_instance, lock_version_row, run_step, same_key
 from engine.store.folding import folded, like_pattern
@@ -86,7 +87,7 @@ def start_instance(uow, actor, process_key, business_key, data=None):
             data = {**(data or {}), "region_initiateur": actor.region}
         instance = create_instance(session, version, actor.username, business_key, data)
         uow.commit()
-        return instance_dict(session, instance, actor=actor)
+        return instance_dict(session, instance, actor=actor, open_rows=projection.open_rows(session, instance))
 
 
 def _carrying(session, process_key, business_key):
@@ -212,8 +213,12 @@ def _readable(actor, process, status, business_key, q):
     return query
 
 
-def instance_dict(session, instance, with_tasks=True, actor=None):
-    """The API shape of an instance (health data left out for roles that do not need it)."""
+def instance_dict(session, instance, with_tasks=True, actor=None, open_rows=None):
+    """The API shape of an instance (health data left out for roles that do not need it).
+
+    `open_rows`: the rows of its open tasks when the caller holds them (the step that just ran, see
+    `projection.open_rows`), else they are read.
+    """
     result = {"id": instance.id, "process_key": instance.process_key, "version": instance.version.version,
               "process_name": instance.version.name, "business_key": instance.business_key,
               "status": instance.status, "started_at": as_utc(instance.started_at).isoformat(),
@@ -225,9 +230,10 @@ def instance_dict(session, instance, with_tasks=True, actor=None):
     if instance.status == "error":
         result["error"] = {"message": instance.error_message, "element_id": instance.error_element}
     if with_tasks:
-        rows = session.scalars(select(TaskRow).where(TaskRow.instance_id == instance.id,
-                                                     TaskRow.state == "ready").order_by(TaskRow.created_at))
-        rows = rows.all()
+        rows = open_rows
+        if rows is None:
+            rows = session.scalars(select(TaskRow).where(TaskRow.instance_id == instance.id,
+                                                         TaskRow.state == "ready").order_by(TaskRow.created_at)).all()
         result["tasks"] = task_dicts(session, rows, actor)
         if actor is not None:  # pages link only the tasks the reader may open
             for task, row in zip(result["tasks"], rows):

@@ -19,7 +19,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDef
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 
 from engine import audit
 from engine.definitions.workflows import version_specs
@@ -80,10 +80,11 @@ def sync(session, instance, workflow):
     session.execute(delete(EventWait).where(EventWait.instance_id == instance.id))
     if instance.status not in RECEIVING:
         return
-    for task in _waiting_tasks(workflow):
-        for definition in _definitions(task.task_spec.event_definition):
-            session.add(EventWait(instance_id=instance.id, kind=kind_of(definition), name=definition.name,
-                                  element_id=task.task_spec.bpmn_id, correlation=_own_values(task, definition)))
+    rows = [{"instance_id": instance.id, "kind": kind_of(definition), "name": definition.name,
+             "element_id": task.task_spec.bpmn_id, "correlation": _own_values(task, definition)}
+            for task in _waiting_tasks(workflow) for definition in _definitions(task.task_spec.event_definition)]
+    if rows:  # one statement for all
+        session.execute(insert(EventWait), rows)
 
 
 def _own_values(task, definition):

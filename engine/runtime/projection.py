@@ -3,7 +3,7 @@ from datetime import datetime, timedelta, timezone
 
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from engine import people
 from engine.definitions.elements import parse_duration, user_task_info
@@ -13,24 +13,40 @@ from engine.store.tables import TaskRow, as_utc, utcnow
 def sync(session, instance, workflow):
     """Add rows for newly READY user tasks; mark rows no longer READY as cancelled.
 
-    The caller marks the task it completed as `completed` before calling this.
+    The caller marks the task it completed as `completed` before calling this. One query reads
+    the open rows and the earlier rows of tasks READY again; the rows open after the step are
+    kept on the session for the step's timetable and answer (`open_rows`).
     """
     ready = {str(task.id): task for task in workflow.get_tasks(state=TaskState.READY, manual=True)}
-    open_rows = session.scalars(select(TaskRow).where(TaskRow.instance_id == instance.id,
-                                                      TaskRow.state == "ready")).all()
-    known = set()
-    for row in open_rows:
-        known.add(row.id)
-        if row.id not in ready:
+    rows = session.scalars(select(TaskRow).where(TaskRow.instance_id == instance.id,
+                                                 or_(TaskRow.state == "ready", TaskRow.id.in_(ready)))).all()
+    found = {row.id: row for row in rows}
+    for row in rows:
+        if row.state == "ready" and row.id not in ready:
             row.state = "cancelled"
+    opened = []
     for task_id, task in ready.items():
-        if task_id in known:
-            continue
-        earlier = session.get(TaskRow, task_id)  # a task reset to READY keeps its row
-        if earlier is not None:
-            earlier.state, earlier.completed_at, earlier.completed_by = "ready", None, None
-        else:
-            session.add(_row(instance, task))
+        row = found.get(task_id)
+        if row is None:
+            row = _row(instance, task)
+            session.add(row)
+        elif row.state != "ready":  # a task reset to READY keeps its row
+            row.state, row.completed_at, row.completed_by = "ready", None, None
+        opened.append(row)
+    session.info.setdefault(_OPEN, {})[instance.id] = opened
+    return opened
+
+
+_OPEN = "djoliba.projection.open"
+
+
+def open_rows(session, instance):
+    """The rows of `instance`'s open tasks as its last `sync` in this session left them, oldest first,
+    or None (no sync in this session, or a row changed since): then ask the database."""
+    rows = session.info.get(_OPEN, {}).get(instance.id)
+    if rows is None or any(row.state != "ready" or row.instance_id != instance.id for row in rows):
+        return None
+    return sorted(rows, key=lambda row: as_utc(row.created_at))
 
 
 def refresh(session, instance, workflow):
@@ -89,7 +105,7 @@ def _due_at(task, info, now):
                 moment = moment.replace(tzinfo=timezone.utc)
             if len(str(value)) == 10:  # a plain date is due at the end of that day
                 moment += timedelta(days=1, seconds=-1)
-            return moment
+            return moment.astimezone(timezone.utc)  # as the database gives it back (SQLite keeps no offset)
     return now + parse_duration(info.due_in) if info.due_in else None
 
 

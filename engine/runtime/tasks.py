@@ -7,16 +7,17 @@ from sqlalchemy import func, select, update
 
 from engine import audit, people
 from engine.accounts.access import can_work, sees_everything, work_filter
-from engine.accounts.regions import regions
+from engine.accounts.regions import RegionsWhenRead
 from engine.accounts.roles import REGIONAL_ROLES
 from engine.definitions import forms
 from engine.definitions.forms import ui_filename
-from engine.definitions.workflows import load_workflow
+from engine.definitions.workflows import load_workflow, version_forms
 from engine.errors import Conflict, Forbidden, Hidden, NotFound
 from engine.people import transfers
 from engine.people.regional import regional_view
 from engine.people.sensitive import hidden_fields, redact
 from engine.runtime.instances import instance_dict
+from engine.runtime import projection
 from engine.runtime.projection import task_dict, task_dicts
 from engine.runtime.spawn import run_step
 from engine.runtime.summary import file_summary
@@ -59,8 +60,7 @@ def get_task(uow, actor, task_id, value_text=None):
     """
     with uow:
         session = uow.session
-        row = _readable_row(session, actor, task_id)
-        instance = session.get(Instance, row.instance_id)
+        row, instance = _readable_row(session, actor, task_id)
         [result] = task_dicts(session, [row], actor)
         data = dict(instance.data)
         if row.state == "ready":
@@ -89,8 +89,7 @@ def submission_form(uow, actor, task_id):
     """
     with uow:
         session = uow.session
-        row = _readable_row(session, actor, task_id)
-        instance = session.get(Instance, row.instance_id)
+        row, instance = _readable_row(session, actor, task_id)
         schema = instance.version.forms.get(row.form) or {"type": "object", "properties": {}}
         data = {}
         if row.state == "ready" and forms.choices_from_data(schema):
@@ -128,7 +127,7 @@ def _choices(session, row, data, reader=None):
     if reader is not None and not (row.state == "ready" and can_work(reader, row)):
         own = reader.region if reader.roles & REGIONAL_ROLES and not sees_everything(reader) else None
         persons = people.person_choices(session, only=_named_ids(data), region=own)
-    return forms.Choices(regions=regions(session), persons=persons, data=data, region=row.region)
+    return forms.Choices(regions=RegionsWhenRead(session), persons=persons, data=data, region=row.region)
 
 
 def _named_ids(data):
@@ -141,7 +140,7 @@ def claim_task(uow, actor, task_id):
     """Take a READY task for oneself. Conflict if someone else holds it."""
     with uow:
         session = uow.session
-        row = _workable_row(session, actor, task_id)
+        row, instance = _workable_row(session, actor, task_id)
         if row.assignee == actor.username:
             return task_dict(row)
         claimed = session.execute(update(TaskRow).where(TaskRow.id == row.id, TaskRow.state == "ready",
@@ -149,7 +148,6 @@ def claim_task(uow, actor, task_id):
                                   .values(assignee=actor.username))
         if claimed.rowcount != 1:
             raise Conflict(f"task {task_id} is already claimed", reason="claimed")
-        instance = session.get(Instance, row.instance_id)
         audit.record(session, "task_claimed", actor.username, instance, task_id=row.id, element_id=row.name,
                      changes={"assignee": {"old": None, "new": actor.username}})
         uow.commit()
@@ -161,11 +159,11 @@ def unclaim_task(uow, actor, task_id):
     """Give a task back to the role's shared inbox; only its holder may do so."""
     with uow:
         session = uow.session
-        row = _workable_row(session, actor, task_id)
+        row, instance = _workable_row(session, actor, task_id)
         if row.assignee != actor.username:
             raise Conflict(f"task {task_id} is not claimed by you", reason="not_claimed")
         row.assignee = None
-        audit.record(session, "task_unclaimed", actor.username, session.get(Instance, row.instance_id),
+        audit.record(session, "task_unclaimed", actor.username, instance,
                      task_id=row.id, element_id=row.name, changes={"assignee": {"old": actor.username, "new": None}})
         uow.commit()
         return task_dict(row)
@@ -182,17 +180,16 @@ def complete_task(uow, actor, task_id, data):
     """
     with uow, first_writer_wins(f"task {task_id} was completed by someone else meanwhile"):
         session = uow.session
-        row = _workable_row(session, actor, task_id)
+        row, instance = _workable_row(session, actor, task_id)
         if row.assignee not in (None, actor.username):
             raise Conflict(f"task {task_id} is claimed by {row.assignee}", reason="claimed",
                            assignee=row.assignee)
-        instance = session.get(Instance, row.instance_id)
         workflow = load_workflow(instance.version, instance.state)
         task = workflow.get_task_from_id(UUID(row.id))
         if not task.has_state(TaskState.READY):
             raise Conflict(f"task {task_id} is no longer open", reason="not_open")
-        forms.validate(forms.expand(instance.version.forms.get(row.form, {}), _choices(session, row, task.data),
-                                    labelled=False), data)
+        forms.validate(forms.expand(version_forms(instance.version).get(row.form, {}),
+                                    _choices(session, row, task.data), labelled=False), data)
         before = dict(task.data)
         task.data.update(data)
         row.state, row.completed_at, row.completed_by = "completed", utcnow(), actor.username
@@ -203,30 +200,32 @@ def complete_task(uow, actor, task_id, data):
         if task.has_state(TaskState.COMPLETED):
             transfers.note(session, instance, task, actor.username)
         uow.commit()
-        return instance_dict(session, instance, actor=actor)
+        return instance_dict(session, instance, actor=actor, open_rows=projection.open_rows(session, instance))
 
 
 def _task_row(session, task_id):
-    row = session.get(TaskRow, str(task_id))
-    if row is None:
+    """The task's row and its instance, read in one query."""
+    found = session.execute(select(TaskRow, Instance).join(Instance, Instance.id == TaskRow.instance_id)
+                            .where(TaskRow.id == str(task_id))).first()
+    if found is None:
         raise NotFound(f"no task {task_id}")
-    return row
+    return found.TaskRow, found.Instance
 
 
 def _readable_row(session, actor, task_id):
-    row = _task_row(session, task_id)
+    row, instance = _task_row(session, task_id)
     if not (can_work(actor, row) or sees_everything(actor)):
         raise Hidden(f"task {task_id} is not yours", task_id=row.id)
-    return row
+    return row, instance
 
 
 def _workable_row(session, actor, task_id):
-    row = _task_row(session, task_id)
+    row, instance = _task_row(session, task_id)
     if not can_work(actor, row):  # one who may read the task is told it is not theirs; others, that it is not there
         raise (Forbidden if sees_everything(actor) else Hidden)(f"task {task_id} is not yours", task_id=row.id)
     if row.state != "ready":
-        if row.state == "cancelled" and session.get(Instance, row.instance_id).status == "cancelled":
+        if row.state == "cancelled" and instance.status == "cancelled":
             raise Conflict(f"the file of task {task_id} was cancelled", reason="instance_cancelled",
                            instance_id=row.instance_id)
         raise Conflict(f"task {task_id} is no longer open ({row.state})", reason="not_open")
-    return row
+    return row, instance

@@ -11,8 +11,9 @@ from datetime import datetime, timedelta, timezone
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition, TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
+from engine.runtime import projection
 from engine.store.tables import TaskRow, Timer, as_utc
 
 REMIND_BEFORE = timedelta(days=1)
@@ -34,16 +35,21 @@ def sync(session, instance, workflow):
                 timer.status = "pending"
         elif timer.status == "pending":
             timer.status = "cancelled"
-    for (kind, task_id, due), element_id in wanted.items():
-        session.add(Timer(kind=kind, instance_id=instance.id, task_id=task_id, element_id=element_id,
-                          due_at=due, status="pending", attempts=0))
+    if wanted:  # one statement for all the new rows
+        session.execute(insert(Timer), [{"kind": kind, "instance_id": instance.id, "task_id": task_id,
+                                         "element_id": element_id, "due_at": due, "status": "pending",
+                                         "attempts": 0}
+                                        for (kind, task_id, due), element_id in wanted.items()])
 
 
 def _deadlines(session, instance):
-    session.flush()
-    rows = session.scalars(select(TaskRow).where(TaskRow.instance_id == instance.id, TaskRow.state == "ready",
-                                                 TaskRow.due_at.is_not(None)))
+    rows = projection.open_rows(session, instance)  # those the step's projection holds, else read
+    if rows is None:
+        session.flush()
+        rows = session.scalars(select(TaskRow).where(TaskRow.instance_id == instance.id, TaskRow.state == "ready"))
     for row in rows:
+        if row.due_at is None:
+            continue
         due, created = as_utc(row.due_at), as_utc(row.created_at)
         yield ("reminder", row.id, due - min(REMIND_BEFORE, (due - created) / 2)), row.name
         yield ("escalation", row.id, due), row.name

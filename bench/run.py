@@ -1,6 +1,6 @@
 """All the benches, each a ratio measured in one run, the summary printed last.
 
-    python bench/run.py          # short: floor, http, scale to 10 000 files, page weight
+    python bench/run.py          # short: statements, floor, http, scale to 10 000 files, page weight
     python bench/run.py --full   # longer runs; scale to 100 000 files (SQLite) and 1 000 000 (PostgreSQL)
 """
 import argparse
@@ -12,6 +12,7 @@ import floor
 import http_load
 import page_weight
 import scale
+import statements
 from databases import postgres_available
 from project import ROOT
 
@@ -22,6 +23,11 @@ def main():
     full = parser.parse_args().full
     kinds = ["sqlite"] + (["postgresql"] if postgres_available() else [])
     summary = []
+    for kind in kinds:  # counted, not timed: the same on a busy machine
+        result = statements.measure(kind, 3)
+        print(statements.report(result), flush=True)
+        summary.append(f"stmts   [{kind}] {result['statements']:.1f} SQL statements/step,"
+                       f" {result['calls']:.0f} Python calls/step")
     for kind in kinds:
         result = floor.measure(kind, 60 if full else 15)
         print(floor.report(result), flush=True)

@@ -1,8 +1,11 @@
 """One's API tokens: see them (never their secret), make one (its secret shown once), revoke one.
 
+A token made is shown after a redirect (POST-redirect-GET: reloading the page does not make a second one):
+its secret waits in the signed-in session for that one display, never in an address.
+
 An administrator sees and revokes anyone's (`?user=NAME`). Each change is audited by the engine.
 """
-from flask import Blueprint, flash, g, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from engine import accounts
@@ -12,6 +15,7 @@ from web.auth import login_required
 from web.store import uow
 
 bp = Blueprint("tokens", __name__, url_prefix="/jetons")
+_MADE = "token_made"  # session key: the secret of the token just made and its days, until shown once
 
 
 @bp.get("/")
@@ -25,13 +29,26 @@ def index(days=None, error=None):
 @bp.post("/")
 @login_required
 def create():
-    """A new token of one's own; its secret is shown on this answer only, never kept by the page."""
+    """A new token of one's own; its secret is shown once, by the page this answer redirects to."""
     typed = request.form.get("days", "").strip()[:10]
     try:
         token = accounts.create_token(uow(), g.actor.username, days=int(typed))
     except (ValueError, ValidationFailed):
         return index(days=typed, error=_("Choisissez une durée de 1 à 366 jours."))
-    response = make_response(render_template("token_created.html", token=token, days=int(typed)))
+    session[_MADE] = {"token": token, "days": int(typed)}
+    return redirect(url_for("tokens.made"), 303)
+
+
+@bp.get("/nouveau")
+@login_required
+def made():
+    """The token just made, once: the secret leaves the session as it is shown; reloaded, the list of tokens."""
+    shown = session.pop(_MADE, None)
+    if shown is None:
+        flash(_("Un jeton n'est affiché qu'une fois, à sa création : s'il n'a pas été copié, révoquez-le et "
+                "créez-en un autre."), "info")
+        return redirect(url_for("tokens.index"))
+    response = make_response(render_template("token_created.html", token=shown["token"], days=shown["days"]))
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -40,9 +40,14 @@ def token_events(uow):
 
 def test_a_user_makes_sees_and_revokes_their_tokens_on_a_page(app, uow):
     dcim = signed_in(app, "dcim")
-    made = dcim.post("/jetons/", data={"days": "30", "csrf_token": csrf(dcim)})
+    sent = dcim.post("/jetons/", data={"days": "30", "csrf_token": csrf(dcim)})
+    # POST-redirect-GET: the secret is shown on the page the answer leads to, never in its address.
+    assert sent.status_code == 303 and sent.headers["Location"] == "/jetons/nouveau"
+    made = dcim.get("/jetons/nouveau")
     assert made.status_code == 200 and made.headers["Cache-Control"] == "no-store"
     secret = re.search(r'<code class="one-time-password">([^<]+)</code>', made.get_data(as_text=True)).group(1)
+    reloaded = dcim.get("/jetons/nouveau", follow_redirects=True)  # reloading makes no second token, shows it no more
+    assert secret not in reloaded.get_data(as_text=True) and "affiché qu&#39;une fois" in reloaded.get_data(as_text=True)
     assert accounts.actor_for_token(uow, secret).username == "dcim"
     [listed] = accounts.list_tokens(uow, "dcim")
     page = dcim.get("/jetons/").get_data(as_text=True)

@@ -70,3 +70,8 @@ def test_on_a_phone_the_modeler_says_it_needs_a_computer(app, server, phone):  #
     assert "demande un ordinateur" in owner.inner_text(".needs-computer")
     assert not owner.locator("#canvas").is_visible()
     assert overflow(owner) == 0 and errors == []
+    # No technical error under the notice: the diagram is not drawn on a canvas the phone does not show.
+    assert owner.inner_text("#modeler-status") == "" and "échoué" not in owner.inner_text("main")
+    owner.set_viewport_size({"width": 1280, "height": 800})  # wide again: the diagram is drawn
+    owner.wait_for_selector("body[data-modeler-ready='1']")
+    assert owner.inner_text("#modeler-status") == ""

@@ -386,13 +386,25 @@
     });
   }
 
-  modeler.importXML(data.xml).then(function () {
-    keepLoopReferences(data.xml);
-    canvas.zoom("fit-viewport");
-    showProblems(data.problems);
-    dirty = false;
-    document.body.dataset.modelerReady = "1";
-  }).catch(function (error) {
-    say(T.failed + " " + error.message, "error");
-  });
+  function load() {
+    modeler.importXML(data.xml).then(function () {
+      keepLoopReferences(data.xml);
+      canvas.zoom("fit-viewport");
+      showProblems(data.problems);
+      dirty = false;
+      document.body.dataset.modelerReady = "1";
+    }).catch(function (error) {
+      say(T.failed + " " + error.message, "error");
+    });
+  }
+  // On a phone the canvas is hidden (modeler.css) and the page says the modeler needs a computer: a canvas
+  // of no size cannot be zoomed to fit (bpmn-js fails), so the diagram is drawn once the screen is wide.
+  var narrow = window.matchMedia("(max-width: 700px)");
+  function loadWhenWide() {
+    if (narrow.matches) { return; }
+    narrow.removeEventListener("change", loadWhenWide);
+    load();
+  }
+  narrow.addEventListener("change", loadWhenWide);
+  loadWhenWide();
 }());

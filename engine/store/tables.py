@@ -522,3 +522,46 @@ class SessionAttendance(Base):
     __tablename__ = "session_attendances"
     instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), primary_key=True, index=True)
+
+
+class EmployerAccount(Base):
+    """An employer's account on the public portal (`/portail`): not a staff account, it opens no staff page.
+
+    Its e-mail is verified by a code sent through the outbox (only the code's hash is kept here)."""
+
+    __tablename__ = "employer_accounts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(2))
+    contact_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # kept in lower case
+    password_hash: Mapped[str] = mapped_column(String(255))
+    verification_hash: Mapped[str | None] = mapped_column(String(64))
+    verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class OfferDeposit(Base):
+    """An offer an employer deposited on the portal: the `offre_internationale` file it opened."""
+
+    __tablename__ = "offer_deposits"
+    reference: Mapped[str] = mapped_column(String(120), primary_key=True)
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employer_accounts.id", ondelete="CASCADE"), index=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    deposited_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class OutboxMessage(Base):
+    """An e-mail to send (the portal's verification codes...): sent by SMTP when a server is configured,
+    else left here for an administrator to read (`djoliba outbox`)."""
+
+    __tablename__ = "outbox_messages"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(500))

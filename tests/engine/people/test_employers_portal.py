@@ -1,0 +1,99 @@
+"""Employers on the public portal: an account verified by a code from the outbox, a deposit that opens an
+offer file in DCIM's inbox with its recording prefilled, and the offer's stage in plain words."""
+import re
+
+import pytest
+from conftest import DCIM, deploy_bundled
+from offer_data import enregistrer_saisonnier_espagne
+from sqlalchemy import select
+
+from engine.accounts import outbox
+from engine.accounts.credentials import LoginLocked
+from engine.accounts.throttle import LoginLimits
+from engine.errors import ValidationFailed
+from engine.people import employers_portal as portal
+from engine.runtime import offer_deposits, tasks
+from engine.runtime.offer_deposits import PUBLIC_FIELDS
+from engine.store.tables import AuditEvent
+
+PASSWORD = "fraises-de-huelva-2026"
+
+
+def _register(uow, email="rrhh@frutas.es"):
+    return portal.register_employer(uow, "Frutas del Condado S.L.", "ES", "María López", email, PASSWORD, PASSWORD)
+
+
+def _code(uow, email):
+    sent = [m for m in outbox.messages(uow) if m["recipient"] == email]
+    return re.search(r"\b(\d{6})\b", sent[0]["body"]).group(1)
+
+
+def _offer():
+    return {k: v for k, v in enregistrer_saisonnier_espagne().items() if k in PUBLIC_FIELDS}
+
+
+def test_an_employer_registers_verifies_by_the_code_sent_and_logs_in(uow):
+    employer = _register(uow)
+    assert not employer.verified
+    assert portal.authenticate_employer(uow, "RRHH@frutas.es", PASSWORD).verified is False
+    with pytest.raises(ValidationFailed) as wrong:
+        portal.verify_email(uow, "rrhh@frutas.es", "000000" if _code(uow, "rrhh@frutas.es") != "000000" else "1")
+    assert wrong.value.errors[0].code == "wrong"
+    assert portal.verify_email(uow, "rrhh@frutas.es", _code(uow, "rrhh@frutas.es")).verified
+    assert portal.authenticate_employer(uow, "rrhh@frutas.es", PASSWORD).verified
+    assert portal.authenticate_employer(uow, "rrhh@frutas.es", "not the password") is None
+    with uow:
+        kinds = set(uow.session.scalars(select(AuditEvent.kind).where(AuditEvent.actor.like("employeur:%"))))
+    assert kinds == {"employer_registered", "employer_verified", "login"}
+
+
+def test_registration_refuses_what_the_staff_policy_refuses_and_a_second_account_for_one_address(uow):
+    with pytest.raises(ValidationFailed) as refused:
+        portal.register_employer(uow, "", "XX", "M", "not-an-address", "short", "other")
+    codes = {(e.field, e.code) for e in refused.value.errors}
+    assert codes >= {("organisation", "required"), ("country", "enum"), ("email", "format"),
+                     ("password", "too_short"), ("confirmation", "mismatch")}
+    _register(uow)
+    with pytest.raises(ValidationFailed) as taken:
+        _register(uow, "RRHH@Frutas.es")
+    assert [(e.field, e.code) for e in taken.value.errors] == [("email", "taken")]
+
+
+def test_wrong_passwords_lock_the_address_like_staff_logins(uow):
+    _register(uow)
+    limits = LoginLimits(attempts=2)
+    for _ in range(2):
+        assert portal.authenticate_employer(uow, "rrhh@frutas.es", "wrong", limits=limits) is None
+    with pytest.raises(LoginLocked):
+        portal.authenticate_employer(uow, "rrhh@frutas.es", PASSWORD, limits=limits)
+
+
+def test_a_deposit_opens_an_offer_in_dcims_inbox_prefilled_and_the_employer_follows_its_stage(uow):
+    deploy_bundled(uow, "offre_internationale.bpmn")
+    employer = _register(uow)
+    with pytest.raises(ValidationFailed):  # an unverified account deposits nothing
+        offer_deposits.deposit_offer(uow, employer, _offer())
+    employer = portal.verify_email(uow, employer.email, _code(uow, employer.email))
+    with pytest.raises(ValidationFailed) as refused:
+        offer_deposits.deposit_offer(uow, employer, {**_offer(), "nombre_postes": 0, "source_offre": "x"})
+    assert {e.field for e in refused.value.errors} >= {"nombre_postes"}
+    reference = offer_deposits.deposit_offer(uow, employer, _offer())
+    assert re.fullmatch(r"OFF-WEB-\d{4}-0001", reference)
+    assert offer_deposits.deposit_offer(uow, employer, _offer()).endswith("-0002")
+
+    inbox = tasks.inbox_page(uow, DCIM)["tasks"]
+    recording = next(t for t in inbox if t["business_key"] == reference)
+    task = tasks.get_task(uow, DCIM, recording["id"])
+    assert task["data"]["intitule_poste"] == "Cueillette de fraises et de fruits rouges"
+    assert task["data"]["employeur_raison_sociale"] == "Frutas del Condado S.L."
+    assert task["data"]["source_offre"] == "employeur_etranger"
+
+    offers = offer_deposits.my_offers(uow, employer.id)
+    assert [(o["reference"], o["stage"]) for o in offers][-1] == (reference, "recue")
+    tasks.claim_task(uow, DCIM, recording["id"])
+    tasks.complete_task(uow, DCIM, recording["id"], {k: v for k, v in task["data"].items()
+                                                     if k in task["form"]["schema"]["properties"]})
+    stages = {o["reference"]: o["stage"] for o in offer_deposits.my_offers(uow, employer.id)}
+    assert stages[reference] == "en_verification"
+    other = _register(uow, "someone@else.fr")
+    assert offer_deposits.my_offers(uow, other.id) == []

@@ -1,0 +1,80 @@
+"""The employers' portal through its pages: register, verify by the code in the outbox, log in, deposit an
+offer (a refused one keeps what was typed), follow it; an employer reaches no staff page, and back."""
+import re
+
+from conftest import csrf_token, login
+from offer_data import enregistrer_saisonnier_espagne
+from werkzeug.datastructures import MultiDict
+
+from engine.accounts import outbox
+from engine.runtime.offer_deposits import PUBLIC_FIELDS
+from web.store import uow as web_uow
+
+PASSWORD = "fraises-de-huelva-2026"
+EMAIL = "rrhh@frutas.es"
+
+
+def _post(client, path, data):
+    token = csrf_token(client.get(path).get_data(as_text=True))
+    fields = MultiDict(data)
+    fields.add("csrf_token", token)
+    return client.post(path, data=fields)
+
+
+def _fields(data, prefix=""):
+    pairs = []
+    for key, value in data.items():
+        if isinstance(value, dict):
+            pairs += _fields(value, prefix + key + ".")
+        elif isinstance(value, list):
+            pairs += [(prefix + key, str(item)) for item in value]
+        else:
+            pairs.append((prefix + key, str(value)))
+    return pairs
+
+
+def _registered_and_signed_in(app, client):
+    account = {"organisation": "Frutas del Condado S.L.", "country": "ES", "contact_name": "María López",
+               "email": EMAIL, "password": PASSWORD, "confirmation": PASSWORD}
+    refused = _post(client, "/portail/inscription", {**account, "confirmation": "autre chose"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Frutas del Condado S.L." in page and "identiques" in page
+    assert _post(client, "/portail/inscription", account).headers["Location"].endswith("/portail/verification")
+    with app.app_context():
+        body = outbox.messages(web_uow())[0]["body"]
+    code = re.search(r"\b(\d{6})\b", body).group(1)
+    assert _post(client, "/portail/verification", {"email": EMAIL, "code": code}).status_code == 302
+    assert _post(client, "/portail/connexion", {"email": EMAIL, "password": PASSWORD}).status_code == 302
+
+
+def test_an_employer_registers_deposits_an_offer_and_follows_it_in_french_and_english(app, client):
+    _registered_and_signed_in(app, client)
+    offer = {k: v for k, v in enregistrer_saisonnier_espagne().items() if k in PUBLIC_FIELDS}
+    refused = _post(client, "/portail/offres/nouvelle", _fields({**offer, "nombre_postes": "zéro"}))
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Cueillette de fraises et de fruits rouges" in page
+    assert "zéro" in page and "source_offre" not in page
+    deposited = _post(client, "/portail/offres/nouvelle", _fields(offer))
+    assert deposited.headers["Location"].endswith("/portail/offres")
+    page = client.get("/portail/offres").get_data(as_text=True)
+    assert re.search(r"OFF-WEB-\d{4}-0001", page) and "reçue" in page and "María" not in page
+    _post(client, "/portail/offres", {})  # nothing posts there: refused, harmless
+    token = csrf_token(page)
+    client.post("/lang/en", data={"csrf_token": token, "next": "/portail/offres"})
+    assert "received" in client.get("/portail/offres").get_data(as_text=True)
+
+
+def test_employer_and_staff_sessions_never_open_each_others_pages(app, client):
+    _registered_and_signed_in(app, client)
+    assert client.get("/").status_code == 302  # the staff inbox sends to the staff login
+    assert client.get("/api/v1/instances").status_code == 401
+    login(client, "dcim")
+    assert client.get("/portail/offres").headers["Location"].endswith("/portail/connexion")
+    assert client.get("/").status_code == 200
+
+
+def test_wrong_passwords_are_throttled(app, client):
+    app.config["LOGIN_ATTEMPTS"] = 2
+    for _ in range(2):
+        assert _post(client, "/portail/connexion", {"email": EMAIL, "password": "wrong"}).status_code == 401
+    assert _post(client, "/portail/connexion", {"email": EMAIL, "password": "wrong"}).status_code == 429

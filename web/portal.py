@@ -1,0 +1,198 @@
+"""The public portal (`/portail`) for employers: an account verified by e-mail, offers deposited, their stage.
+
+An employer's session lives under its own keys (`employer_*`): staff pages read only `username`,
+and the API only tokens, so an employer reaches neither; staff sessions open no portal page.
+"""
+import functools
+import math
+from datetime import datetime, timezone
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from engine.accounts.credentials import LoginLocked
+from engine.definitions import reference
+from engine.errors import NotFound, ValidationFailed
+from engine.people import employers_portal as employers
+from engine.runtime import offer_deposits
+from web.auth import login_limits, password_problem
+from web.formfields import data_from_form, error_summary, errors_by_field, fields_for
+from web.store import uow
+
+bp = Blueprint("portal", __name__, url_prefix="/portail")
+
+STAGE_WORDS = {"recue": _l("reçue"), "en_verification": _l("en vérification par l'ANPE"),
+               "affichee": _l("affichée"), "candidats_presentes": _l("candidats présentés"),
+               "selection": _l("sélection par l'employeur"), "departs": _l("départs des candidats"),
+               "retiree": _l("retirée"), "non_retenue": _l("non retenue par l'ANPE")}
+_ACCOUNT_FIELDS = ("organisation", "country", "contact_name", "email")
+_SESSION_KEYS = ("employer_id", "employer_since", "employer_seen")
+
+
+@bp.before_request
+def load_employer():
+    """g.employer from the session's own keys, ending an idle or too old session."""
+    g.employer = None
+    employer_id = session.get("employer_id")
+    if not employer_id:
+        return
+    now = datetime.now(timezone.utc).timestamp()
+    config = current_app.config
+    if now - session.get("employer_seen", 0) > config["IDLE_TIMEOUT"].total_seconds() \
+            or now - session.get("employer_since", 0) > config["PERMANENT_SESSION_LIFETIME"].total_seconds():
+        _forget_employer()
+        flash(_("Votre session a expiré : reconnectez-vous."), "info")
+        return
+    try:
+        g.employer = employers.get_employer(uow(), employer_id)
+    except NotFound:
+        _forget_employer()
+        return
+    session["employer_seen"] = now
+
+
+def employer_required(view):
+    @functools.wraps(view)
+    def wrapped(**kwargs):
+        if g.employer is None or not g.employer.verified:
+            return redirect(url_for("portal.login"))
+        return view(**kwargs)
+    return wrapped
+
+
+@bp.get("/")
+def index():
+    if g.employer is not None:
+        return redirect(url_for("portal.offers"))
+    return render_template("portal/index.html")
+
+
+@bp.route("/inscription", methods=("GET", "POST"))
+def register():
+    typed, errors = {name: request.form.get(name, "") for name in _ACCOUNT_FIELDS}, {}
+    if request.method == "POST":
+        try:
+            employer = employers.register_employer(uow(), *typed.values(), request.form.get("password", ""),
+                                                   request.form.get("confirmation", ""))
+        except ValidationFailed as failed:
+            errors = _account_errors(failed)
+        else:
+            session["employer_pending"] = employer.email
+            flash(_("Votre compte est créé. Un code de vérification vient d'être envoyé à %(email)s : "
+                    "saisissez-le ci-dessous.", email=employer.email), "success")
+            return redirect(url_for("portal.verify"))
+    return render_template("portal/register.html", typed=typed, errors=errors,
+                           countries=reference.choices("countries", {})), 422 if errors else 200
+
+
+@bp.route("/verification", methods=("GET", "POST"))
+def verify():
+    email, errors = request.form.get("email", session.get("employer_pending", "")), {}
+    if request.method == "POST":
+        try:
+            employers.verify_email(uow(), email, request.form.get("code", ""), address=request.remote_addr,
+                                   limits=login_limits())
+        except LoginLocked as locked:
+            return _locked(locked, "portal/verify.html", email=email, errors={})
+        except ValidationFailed:
+            errors = {"code": [_("Ce code n'est pas celui envoyé à cette adresse : vérifiez-le, ou demandez-en "
+                                 "un nouveau.")]}
+        else:
+            session.pop("employer_pending", None)
+            flash(_("Votre adresse est vérifiée : connectez-vous pour déposer vos offres."), "success")
+            return redirect(url_for("portal.login"))
+    return render_template("portal/verify.html", email=email, errors=errors), 422 if errors else 200
+
+
+@bp.post("/verification/renvoyer")
+def resend():
+    email = request.form.get("email", "")
+    employers.resend_code(uow(), email)
+    session["employer_pending"] = email
+    flash(_("Si un compte non vérifié a cette adresse, un nouveau code vient de lui être envoyé."), "info")
+    return redirect(url_for("portal.verify"))
+
+
+@bp.route("/connexion", methods=("GET", "POST"))
+def login():
+    email = request.form.get("email", "")
+    if request.method == "GET":
+        return render_template("portal/login.html", email=email)
+    try:
+        employer = employers.authenticate_employer(uow(), email, request.form.get("password", ""),
+                                                   address=request.remote_addr, limits=login_limits())
+    except LoginLocked as locked:
+        return _locked(locked, "portal/login.html", email=email)
+    if employer is None:
+        flash(_("Adresse électronique ou mot de passe incorrect."), "error")
+        return render_template("portal/login.html", email=email), 401
+    if not employer.verified:
+        session["employer_pending"] = employer.email
+        flash(_("Vérifiez d'abord votre adresse avec le code qui vous a été envoyé."), "info")
+        return redirect(url_for("portal.verify"))
+    lang = session.get("lang")
+    session.clear()  # a staff session in this browser ends: the two never mix
+    session.permanent = True
+    now = datetime.now(timezone.utc).timestamp()
+    session.update(employer_id=employer.id, employer_since=now, employer_seen=now)
+    if lang:
+        session["lang"] = lang
+    return redirect(url_for("portal.offers"))
+
+
+@bp.post("/deconnexion")
+def logout():
+    _forget_employer()
+    return redirect(url_for("portal.index"))
+
+
+@bp.get("/offres")
+@employer_required
+def offers():
+    return render_template("portal/offers.html", offers=offer_deposits.my_offers(uow(), g.employer.id),
+                           stage_words=STAGE_WORDS)
+
+
+@bp.route("/offres/nouvelle", methods=("GET", "POST"))
+@employer_required
+def deposit():
+    form = offer_deposits.public_form(uow())
+    if request.method == "GET":
+        return render_template("portal/deposit.html", fields=fields_for(form["schema"], form["ui"]))
+    data = data_from_form(form["schema"], request.form)
+    try:
+        reference = offer_deposits.deposit_offer(uow(), g.employer, data)
+    except ValidationFailed as failed:
+        errors = errors_by_field([e.as_dict() for e in failed.errors])
+        fields = fields_for(form["schema"], form["ui"], values=data, errors=errors)
+        return render_template("portal/deposit.html", fields=fields, error_items=error_summary(fields),
+                               form_errors=errors.get("", [])), 422
+    flash(_("Votre offre est déposée sous la référence %(reference)s. L'ANPE la vérifie avant de l'afficher.",
+            reference=reference), "success")
+    return redirect(url_for("portal.offers"))
+
+
+def _account_errors(failed):
+    texts = {"taken": _("Un compte existe déjà pour cette adresse : connectez-vous, ou demandez un nouveau code."),
+             "enum": _("Choisissez un pays de la liste."), "required": _("Ce champ est obligatoire."),
+             "format": _("Saisissez une adresse électronique valide.")}
+    errors = {}
+    for error in failed.errors:
+        if error.field in ("password", "confirmation"):
+            text = password_problem(error)
+        else:
+            text = texts.get(error.code) or _("Saisissez au plus %(limit)s caractères.", limit=error.params.get("limit"))
+        errors.setdefault(error.field, []).append(text)
+    return errors
+
+
+def _locked(locked, template, **values):
+    minutes = max(1, math.ceil((locked.params["until"] - datetime.now(timezone.utc)).total_seconds() / 60))
+    flash(_("Trop d'essais manqués : réessayez dans %(minutes)d minute(s).", minutes=minutes), "error")
+    return render_template(template, **values), 429, {"Retry-After": str(minutes * 60)}
+
+
+def _forget_employer():
+    for key in _SESSION_KEYS:
+        session.pop(key, None)

@@ -1,0 +1,88 @@
+"""Words shown for engine codes: instance statuses and history event kinds."""
+from datetime import datetime, timezone
+
+from flask import g
+from flask_babel import lazy_gettext as _l
+
+from engine.accounts import users
+from web.display import READ_VIA
+from web.store import uow
+
+STATUSES = {"running": _l("en cours"), "waiting": _l("en attente"), "completed": _l("terminé"),
+            "error": _l("en erreur"), "cancelled": _l("annulé")}
+EVENTS = {"instance_started": _l("dossier ouvert"), "task_claimed": _l("tâche prise en charge"),
+          "task_unclaimed": _l("tâche rendue"), "task_completed": _l("tâche terminée"),
+          "gateway_taken": _l("décision"), "instance_completed": _l("dossier clos"),
+          "error": _l("erreur"), "instance_retried": _l("dossier relancé"), "deployed": _l("déploiement"),
+          "instance_cancelled": _l("dossier annulé"),
+          "instance_migrated": _l("dossier migré vers une nouvelle version"),
+          "message_received": _l("message reçu"),
+          "signal_received": _l("signal reçu"),
+          "message_unmatched": _l("message que personne n'attendait (gardé)"),
+          "decision_taken": _l("décision de la table de décision"),
+          "script_printed": _l("affichage d'un script (print)")}
+
+
+# The other kinds of the audit trail (reads, accounts, the scheduler), for the managers' pages.
+AUDIT_EVENTS = {"file_read": _l("dossier consulté"), "login": _l("connexion"), "login_failed": _l("échec de connexion"),
+                "token_created": _l("jeton d'API créé"), "token_revoked": _l("jeton d'API révoqué"),
+                "user_created": _l("compte créé"),
+                "role_granted": _l("rôle attribué"), "role_revoked": _l("rôle retiré"),
+                "region_changed": _l("région modifiée"), "timer_fired": _l("minuterie déclenchée"),
+                "task_reminder": _l("rappel avant échéance"), "task_escalation": _l("escalade après échéance"),
+                "timer_retry": _l("minuterie relancée"), "instance_exists": _l("dossier déjà ouvert"),
+                "person_registered": _l("personne enregistrée"), "person_read": _l("fiche de personne consultée"),
+                "audit_export": _l("export du journal d'audit"), "access_refused": _l("accès refusé"),
+                "logout": _l("déconnexion"), "session_expired": _l("session expirée"),
+                "submission_held": _l("saisie gardée après l'expiration de la session"),
+                "submission_discarded": _l("saisie gardée abandonnée"),
+                "letter_read": _l("courrier type consulté"), "person_exported": _l("données d'une personne exportées"),
+                "person_erased": _l("personne pseudonymisée"),
+                "personal_data_transfer": _l("transfert de données personnelles"),
+                "personal_data_erased": _l("données personnelles effacées"),
+                "audit_rechained": _l("chaîne d'audit recalculée"), "regions_loaded": _l("régions chargées"),
+                "occupations_loaded": _l("nomenclature des métiers chargée"),
+                "state_sealed": _l("état scellé (écriture sans autre événement)"),
+                "user_disabled": _l("compte désactivé"), "user_enabled": _l("compte réactivé"),
+                "password_reset": _l("mot de passe réinitialisé"), "password_changed": _l("mot de passe changé"),
+                "password_change_failed": _l("mot de passe actuel erroné"),
+                "account_locked": _l("compte verrouillé après des échecs"), "account_unlocked": _l("compte débloqué"),
+                "address_blocked": _l("adresse bloquée après des échecs"),
+                "country_sheet_updated": _l("fiche pays modifiée"),
+                "employer_registered": _l("compte employeur créé sur le portail"),
+                "employer_verified": _l("adresse d'un compte employeur vérifiée"),
+                "offer_deposited": _l("offre déposée sur le portail")}
+EVENTS.update(AUDIT_EVENTS)
+# Codes the engine's records write for a person's stages and statuses (their page's activity tables).
+RECORD_WORDS = {
+    "inscrit": _l("candidature enregistrée"), "non_preselectionne": _l("non présélectionné"),
+    "preselectionne": _l("présélectionné"), "retire_liste": _l("retiré de la liste de présentation"),
+    "presente": _l("présenté à l'employeur"), "retenu": _l("retenu par l'employeur"),
+    "non_retenu": _l("non retenu"), "parti": _l("parti"), "desiste": _l("désisté"),
+    "depart_annule": _l("départ annulé"), "analyse": _l("entretien d'analyse"), "projet": _l("appui au projet"),
+    "information": _l("session d'information"), "equivalence": _l("équivalence des diplômes engagée"),
+    "conclusion": _l("conclusion"), "en_cours": _l("en cours"), "termine": _l("terminé"), "annule": _l("annulé"),
+    "conclu": _l("conclu"), "en_preparation": _l("en préparation"), "contrat_a_corriger": _l("contrat à corriger"),
+}
+
+
+def record_word(code):
+    """A stage or status a record wrote, in words; a code without words with its underscores as spaces."""
+    if not code:
+        return "—"
+    return str(RECORD_WORDS.get(code, str(code).replace("_", " ")))
+
+
+def region_name(code):
+    """A regional directorate's name (read once per request), else its code."""
+    if "region_names" not in g:
+        g.region_names = users.list_regions(uow())
+    return g.region_names.get(code, code) if code else ""
+
+
+def init_app(app):
+    app.jinja_env.globals.update(
+        status_label=lambda code: STATUSES.get(code, code),
+        event_label=lambda code: EVENTS.get(code, code),
+        read_via=lambda code: READ_VIA.get(code, code), region_name=region_name, record_word=record_word)
+    app.context_processor(lambda: {"now_iso": datetime.now(timezone.utc).isoformat()})

@@ -84,16 +84,25 @@ def list_instances():
 @bp.get("/persons")
 @token_required
 def list_persons():
-    """Persons the token's account may read, by number, searched by `q` and `region`, pages by cursor."""
+    """Persons the token's account may read, by number, searched by `q`, `occupation` and the filters of
+    the registry's page (sex, age_min, age_max, education, language, disability, region), pages by cursor."""
+    args = request.args
     errors = [FieldError(name, "maxLength", {"limit": limit})
-              for name, limit in (("q", 200), ("region", 40), ("occupation", 4))
-              if len(request.args.get(name, "")) > limit]
+              for name, limit in (("q", 200), ("region", 40), ("occupation", 4), ("sex", 1), ("education", 20),
+                                  ("language", 3), ("disability", 5))
+              if len(args.get(name, "")) > limit]
     limit = _integer_arg("limit", errors, default=people.PAGE, maximum=MAX_PAGE_SIZE)
     cursor = _integer_arg("cursor", errors)
+    ages = {name: _integer_arg(name, errors, minimum=0, maximum=150) for name in ("age_min", "age_max")}
+    if args.get("disability", "") not in ("", "true", "false"):
+        errors.append(FieldError("disability", "type", {"expected": "boolean"}))
     if errors:
         raise ValidationFailed(errors)
-    return jsonify(people.persons_after(uow(), g.actor, request.args.get("q"), request.args.get("region"),
-                                        cursor=cursor, limit=limit, occupation=request.args.get("occupation")))
+    filters = {"sexe": args.get("sex") or None, "niveau_etudes": args.get("education") or None,
+               "langue": args.get("language") or None,
+               "handicap": {"true": True, "false": False}.get(args.get("disability", "")), **ages}
+    return jsonify(people.persons_after(uow(), g.actor, args.get("q"), args.get("region"), cursor=cursor,
+                                        limit=limit, occupation=args.get("occupation"), filters=filters))
 
 
 @bp.get("/instances/<int:instance_id>")

@@ -73,6 +73,14 @@ _PARAMS.update(
                      "of their telephone"),
     occupation=_query("occupation", {"type": "string", "maxLength": 4},
                       "An ISCO-08 code or its group's first digits (7112, 711): persons who exercise or seek it"),
+    sex=_query("sex", {"type": "string", "enum": ["F", "M", ""]}, "F or M"),
+    age_min=_query("age_min", {"type": "integer", "minimum": 0, "maximum": 150}, "At least this age, in years"),
+    age_max=_query("age_max", {"type": "integer", "minimum": 0, "maximum": 150}, "At most this age, in years"),
+    education=_query("education", {"type": "string", "maxLength": 20},
+                     "Education level: aucun, fondamental, secondaire, superieur"),
+    language=_query("language", {"type": "string", "maxLength": 3}, "A language spoken (ISO 639-3: fra, bam, snk)"),
+    disability=_query("disability", {"type": "string", "enum": ["true", "false", ""]},
+                      "true: persons with a disability; false: without"),
     persons_cursor=_query("cursor", {"type": "integer", "minimum": 1, "maximum": MAX_ROW_ID},
                           "The `next_cursor` of the previous page: the persons registered after that one"))
 _NULLABLE_STRING = {"type": ["string", "null"]}
@@ -226,7 +234,8 @@ SPEC = {
         "/persons": {"get": _op(
             "Persons you may read (counsellors: their region's), by number, pages by cursor",
             {"200": _json(_ref("PersonPage"))}, 403, 422,
-            params=["persons_q", "region", "occupation", "limit", "persons_cursor"])},
+            params=["persons_q", "region", "occupation", "sex", "age_min", "age_max", "education", "language",
+                    "disability", "limit", "persons_cursor"])},
         "/instances/{instance_id}": {"get": _op("Read an instance with its open tasks",
                                                 {"200": _json(_ref("Instance"))}, 403, 404,
                                                 params=["instance_id"])},

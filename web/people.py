@@ -6,6 +6,8 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from engine import people
+from engine.accounts import users
+from engine.definitions import reference
 from engine.accounts import held
 from engine.errors import ValidationFailed
 from engine.people.sessions import sessions_attended
@@ -13,7 +15,7 @@ from web import downloads
 from web import held as held_forms
 from web.auth import login_required
 from web.errors import message
-from web.formfields import data_from_form, error_summary, errors_by_field, fields_for
+from web.formfields import choice_for, data_from_form, error_summary, errors_by_field, fields_for
 from web.store import uow
 
 bp = Blueprint("people", __name__, url_prefix="/personnes")
@@ -26,10 +28,28 @@ def index():
     occupation = request.args.get("metier", "").strip()[:300]
     code = occupation.split(" ", 1)[0]  # "7112 — Maçons" as the list offers it, or the code alone
     page = request.args.get("page", "")
-    found = people.persons_page(uow(), g.actor, search or None, occupation=code or None,
+    filters, typed = _filters(request.args)
+    found = people.persons_page(uow(), g.actor, search or None, occupation=code or None, filters=filters,
                                 page=int(page) if page.isdigit() and len(page) < 7 else 1)
     return render_template("people/index.html", found=found, persons=found["persons"], search=search,
-                           occupation=occupation)
+                           occupation=occupation, typed=typed, education=_EDUCATION,
+                           regions=users.list_regions(uow()))
+
+
+_EDUCATION = [(o["const"], o["title"]) for o in people.SCHEMA["properties"]["niveau_etudes"]["oneOf"]]
+
+
+def _filters(args):
+    """The list's narrowing filters from the query string (engine names and values), and what was typed."""
+    typed = {name: args.get(name, "").strip()[:100] for name in people.FILTERS}
+    languages = [{"const": code, "title": name} for code, name in reference.choices("languages", {})]
+    ages = {name: int(typed[name]) for name in ("age_min", "age_max")
+            if typed[name].isdigit() and len(typed[name]) < 4}
+    filters = {"sexe": typed["sexe"] if typed["sexe"] in ("F", "M") else None,
+               "region": typed["region"] or None, "handicap": True if typed["handicap"] == "oui" else None,
+               "niveau_etudes": typed["niveau_etudes"] if typed["niveau_etudes"] in dict(_EDUCATION) else None,
+               "langue": choice_for(languages, typed["langue"])[0] or typed["langue"] or None, **ages}
+    return filters, typed
 
 
 @bp.route("/nouvelle", methods=("GET", "POST"))

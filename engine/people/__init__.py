@@ -21,4 +21,4 @@ from engine.people.registry import (  # noqa: F401 (the package's public surface
     region_of,
     register_person,
 )
-from engine.people.search import PAGE, list_persons, persons_after, persons_page  # noqa: F401
+from engine.people.search import FILTERS, PAGE, list_persons, persons_after, persons_page  # noqa: F401

@@ -5,31 +5,33 @@ import re
 from sqlalchemy import and_, false, func, or_, select
 
 from engine.accounts.roles import CENTRAL_ROLES, REGIONAL_ROLES
+from engine.definitions import reference
 from engine.errors import Forbidden
 from engine.people.registry import person_dict
 from engine.store.folding import fold, folded, like_pattern
-from engine.store.tables import Person
+from engine.store.tables import Person, utcnow
 
 PAGE = 50  # persons a page of the registry shows
 _BY_NAME = (folded(Person.last_name), folded(Person.first_names), Person.id)
 MAX_ID = 2**31 - 1
 _NUMBER = re.compile(r"\+?[0-9][0-9 .\-]*")
 OCCUPATION_CODE = re.compile(r"[0-9]{1,4}")
+_LANGUAGE = re.compile(r"[a-z]{3}")
 
 
-def list_persons(uow, actor, search=None, limit=200, occupation=None):
-    """Persons the actor may read (counsellors: their region), by name, matching `search` (see `matching`)
-    and `occupation` (see `with_occupation`)."""
+def list_persons(uow, actor, search=None, limit=200, occupation=None, filters=None):
+    """Persons the actor may read (counsellors: their region), by name, matching `search` (see `matching`),
+    `occupation` (see `with_occupation`) and `filters` (see `FILTERS`)."""
     with uow:
-        query = _readable(actor, search, occupation).order_by(*_BY_NAME)
+        query = _readable(actor, search, occupation, filters).order_by(*_BY_NAME)
         return [person_dict(p, brief=True) for p in uow.session.scalars(query.limit(limit))]
 
 
-def persons_page(uow, actor, search=None, page=1, per_page=PAGE, occupation=None):
+def persons_page(uow, actor, search=None, page=1, per_page=PAGE, occupation=None, filters=None):
     """One page of `list_persons`: {"persons", "total", "page", "pages", "per_page"} (past the last: the last)."""
     with uow:
         session = uow.session
-        query = _readable(actor, search, occupation)
+        query = _readable(actor, search, occupation, filters)
         total = session.scalar(query.with_only_columns(func.count(Person.id)))
         pages = max(1, -(-total // per_page))
         page = min(max(1, page), pages)
@@ -39,12 +41,12 @@ def persons_page(uow, actor, search=None, page=1, per_page=PAGE, occupation=None
                 "pages": pages, "per_page": per_page}
 
 
-def persons_after(uow, actor, search=None, region=None, cursor=None, limit=PAGE, occupation=None):
+def persons_after(uow, actor, search=None, region=None, cursor=None, limit=PAGE, occupation=None, filters=None):
     """Persons by number, after `cursor` (a person's number), for the API: {"items", "total", "limit",
     "next_cursor"} (None on the last page). Persons registered meanwhile do not shift the pages."""
     with uow:
         session = uow.session
-        query = _readable(actor, search, occupation)
+        query = _readable(actor, search, occupation, filters)
         if region:
             query = query.where(Person.region == region)
         total = session.scalar(query.with_only_columns(func.count(Person.id)))
@@ -55,7 +57,7 @@ def persons_after(uow, actor, search=None, region=None, cursor=None, limit=PAGE,
                 "next_cursor": rows[limit - 1].id if len(rows) > limit else None}
 
 
-def _readable(actor, search, occupation=None):
+def _readable(actor, search, occupation=None, filters=None):
     query = select(Person).where(Person.erased_at.is_(None))
     if not actor.roles & CENTRAL_ROLES:
         if not actor.roles & REGIONAL_ROLES:
@@ -65,7 +67,37 @@ def _readable(actor, search, occupation=None):
         query = query.where(matching(search))
     if occupation:
         query = query.where(with_occupation(occupation))
-    return query
+    return query.where(*_conditions(filters or {}, utcnow().date()))
+
+
+# What the registry's lists may also be narrowed by, with the type of each value.
+FILTERS = {"sexe": str, "region": str, "niveau_etudes": str, "langue": str, "handicap": bool,
+           "age_min": int, "age_max": int}
+
+
+def _conditions(filters, today):
+    """SQL conditions for `filters` (FILTERS' names; None or absent: not filtered). Ages are in whole
+    years on `today`; a person without a birth date has no age and is left out of an age band."""
+    columns = {"sexe": Person.sex, "region": Person.region, "niveau_etudes": Person.education,
+               "handicap": Person.disability}
+    conditions = [columns[name] == value for name, value in filters.items()
+                  if name in columns and value is not None]
+    if filters.get("langue"):
+        code = reference.language_code(filters["langue"])  # "fr" of earlier versions: "fra"
+        # The languages, as the JSON text each database gives ('["fra", "bam"]'): a code between quotes.
+        spoken = func.coalesce(Person.details["langues"].as_string(), "")
+        conditions.append(spoken.like(f'%"{code}"%') if _LANGUAGE.fullmatch(code) else false())
+    if filters.get("age_min") is not None:
+        conditions.append(Person.birth_date <= _years_before(today, filters["age_min"]))
+    if filters.get("age_max") is not None:
+        conditions.append(Person.birth_date > _years_before(today, filters["age_max"] + 1))
+    return conditions
+
+
+def _years_before(today, years):
+    """The day `years` before `today` (the 28th of February for a 29th in a year without one)."""
+    year = today.year - min(max(years, 0), today.year - 1)
+    return today.replace(year=year, day=28) if (today.month, today.day) == (2, 29) else today.replace(year=year)
 
 
 def with_occupation(code):

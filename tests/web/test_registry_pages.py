@@ -71,6 +71,9 @@ def test_lists_are_searched_and_paged_on_the_pages_and_over_the_api(app, client)
                       headers=bearer)
     assert [i["business_key"] for i in rest.get_json()] == ["OFF-2026-100"] and "X-Next-Cursor" not in rest.headers
     assert client.get("/api/v1/persons?occupation=7112", headers=bearer).get_json()["total"] == 0
+    assert client.get("/api/v1/persons?sex=F&age_min=0&age_max=120&language=fra&education=superieur&disability=false",
+                      headers=bearer).get_json()["total"] == 0
+    assert client.get("/api/v1/persons?age_min=abc", headers=bearer).status_code == 422
     page = client.get("/api/v1/persons?q=sidibe%2005&limit=1", headers=bearer).get_json()
     assert (page["total"], page["items"][0]["nom"], page["next_cursor"]) == (1, "Sidibé 05", None)
     assert client.get("/api/v1/persons?limit=0", headers=bearer).status_code == 422
@@ -91,3 +94,19 @@ def test_occupations_are_typed_by_code_or_title_and_shown_by_their_title(client)
     assert "0 personne" in client.get("/personnes/?metier=5120+—+Cuisiniers").get_data(as_text=True)
     refused = _register(client, form, nom="Diarra", telephone="", profession="Maçon de Kayes").get_data(as_text=True)
     assert 'value="Maçon de Kayes"' in refused and "« Maçon de Kayes » ne correspond à aucune valeur de la liste" in refused
+
+
+def test_the_registry_is_narrowed_by_sex_age_education_language_and_region(app, client):
+    with app.app_context():
+        for last, sex, region, languages in (("Kané", "F", "kayes", ["fra", "snk"]),
+                                             ("Kanté", "M", "kayes", ["snk"]), ("Konaté", "F", "bamako", ["bam"])):
+            people.register_person(uow(), DCIM, {"nom": last, "prenoms": "A", "sexe": sex, "region": region,
+                                                 "langues": languages, "date_naissance": "1995-05-05",
+                                                 "consentement": True})
+    login(client, "conseiller-kayes")
+    page = client.get("/personnes/?sexe=F&langue=Soninké").get_data(as_text=True)
+    assert "1 personne" in page and "KANÉ A" in page and "<details open>" in page
+    assert "2 personnes" in client.get("/personnes/?langue=snk&age_min=20&age_max=40").get_data(as_text=True)
+    assert 'name="region"' not in page  # a counsellor's list is their region's
+    login(client, "dcim")
+    assert "KONATÉ A" in client.get("/personnes/?region=bamako&langue=bam&sexe=F").get_data(as_text=True)

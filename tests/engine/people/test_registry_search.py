@@ -3,6 +3,7 @@ from conftest import BAMAKO, DCIM, KAYES
 
 from engine import people
 from engine.runtime import instances
+from engine.store.tables import utcnow
 
 PERSONS = [("Koné", "Fanta", "bamako", "76 45 12 09"), ("KEÏTA", "Aminata", "bamako", None),
            ("Keita", "Sékou", "bamako", "+33 6 12 34 56 78"), ("Traoré", "Moussa", "bamako", None),
@@ -88,3 +89,26 @@ def test_persons_are_found_by_the_occupation_they_exercise_or_seek_and_by_its_gr
     assert found("711", search="sang") == ["Sangaré"]
     assert people.persons_page(uow, BAMAKO, occupation="7")["total"] == 3
     assert [p["nom"] for p in people.persons_after(uow, BAMAKO, occupation="5120")["items"]] == ["Sangaré"]
+
+
+def test_persons_are_narrowed_by_sex_age_education_languages_disability_and_region(uow):
+    today = utcnow().date()
+    for last, sex, age, education, languages, disability, region in (
+            ("Diarra", "F", 25, "secondaire", ["fra", "bam"], False, "bamako"),
+            ("Fofana", "M", 40, "aucun", ["bam"], True, "bamako"),
+            ("Guindo", "M", 18, "fondamental", ["dts", "fra"], False, "kayes"),
+            ("Haïdara", "F", None, "superieur", ["fra"], False, "kayes")):
+        born = {"date_naissance": today.replace(year=today.year - age, day=1).isoformat()} if age else {}
+        people.register_person(uow, DCIM, {"nom": last, "prenoms": "A", "sexe": sex, "region": region,
+                                           "niveau_etudes": education, "langues": languages, "handicap": disability,
+                                           "consentement": True, **born})
+
+    def found(actor=DCIM, **filters):
+        return [p["nom"] for p in people.list_persons(uow, actor, filters=filters)]
+    assert found(sexe="F") == ["Diarra", "Haïdara"] and found(handicap=True) == ["Fofana"]
+    assert found(langue="fra") == ["Diarra", "Guindo", "Haïdara"] and found(langue="fr", sexe="M") == ["Guindo"]
+    assert found(age_min=18, age_max=30) == ["Diarra", "Guindo"]  # no birth date: no age
+    assert found(age_min=26) == ["Fofana"] and found(niveau_etudes="aucun") == ["Fofana"]
+    assert found(region="kayes", langue="fra") == ["Guindo", "Haïdara"]
+    assert found(BAMAKO, region="kayes") == [] and found(langue="%") == []
+    assert people.persons_page(uow, DCIM, filters={"langue": "bam"})["total"] == 2

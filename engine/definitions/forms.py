@@ -77,7 +77,8 @@ def expand(schema, choices, labelled=True):
     A list with `x-includes-from: NAME` must contain each value of the task's data list NAME (e.g. the
     documents the destination requires), checked as `contains`; one with `x-marked-from: NAME` shows the
     choices listed in NAME as required ("— exigé"); an object with `x-at-most-from` limits a list to a
-    number of the data unless a reason is given (`_at_most`).
+    number of the data unless a reason is given (`_at_most`); a field with `x-one-of-from: NAME` offers only
+    its choices listed in NAME (the meeting modes agreed with the employer), all of them when NAME lists none.
 
     With `labelled`, choices are `oneOf` const/title pairs for display; without,
     a plain `enum`, which validates far faster than hundreds of `oneOf` branches.
@@ -94,6 +95,10 @@ def expand(schema, choices, labelled=True):
         expanded["items"] = _marked(expanded["items"], choices.data.get(schema["x-marked-from"]) or [])
     if isinstance(schema.get("x-at-most-from"), dict):  # a list longer than a number of the data needs a reason
         expanded["allOf"] = [*expanded.get("allOf", []), *_at_most(schema["x-at-most-from"], choices.data)]
+    if "x-one-of-from" in schema and isinstance(expanded.get("oneOf"), list):  # only the choices the data allows
+        allowed = [value for value in choices.data.get(schema["x-one-of-from"]) or [] if isinstance(value, str)]
+        kept = [choice for choice in expanded["oneOf"] if choice.get("const") in allowed]
+        expanded["oneOf"] = kept or expanded["oneOf"]  # nothing allowed said: every choice
     pairs = choices.of(schema)
     if pairs is not None:
         if labelled:
@@ -103,7 +108,7 @@ def expand(schema, choices, labelled=True):
     return expanded
 
 
-DATA_KEYWORDS = ("x-choices-from", "x-includes-from", "x-marked-from", "x-at-most-from")
+DATA_KEYWORDS = ("x-choices-from", "x-includes-from", "x-marked-from", "x-at-most-from", "x-one-of-from")
 
 
 def _at_most(rule, data):

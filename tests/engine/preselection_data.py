@@ -27,7 +27,7 @@ def negocier_sans_tests():
         "delai_satisfaction": "2025-03-31",
         "nombre_candidats": 6,
         "diffusion": "affichage",
-        "modalites_presentation": ["envoi_cv", "entretien_presentiel"],
+        "modalites_presentation": ["envoi_cv", "entretien_presentiel", "entretien_visioconference"],
         "accord_employeur": True,
     }
 

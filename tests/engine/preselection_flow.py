@@ -73,11 +73,11 @@ def due_delay(task):
     return datetime.fromisoformat(task["due_at"]) - datetime.fromisoformat(task["created_at"])
 
 
-def presentation_of(uow, business_key, counts, posts=40, deadline=None):
+def presentation_of(uow, business_key, counts, posts=40, deadline=None, terms=None):
     """An offer (`posts` posts, no tests) whose regions preselected all their candidates, all on the list.
 
     `counts` maps a region to how many of its candidates apply; `deadline` replaces the negotiated
-    satisfaction deadline (an ISO date). Returns
+    satisfaction deadline (an ISO date), `terms` other terms of the negotiation. Returns
     (offer dict, preselection id, presentation dict, {region: person ids}).
     """
     candidates = {region: register_candidates(uow, region, count) for region, count in counts.items()}
@@ -85,6 +85,7 @@ def presentation_of(uow, business_key, counts, posts=40, deadline=None):
     negotiation = preselection_data.negocier_sans_tests()
     if deadline:
         negotiation["delai_satisfaction"] = deadline
+    negotiation.update(terms or {})
     offer, preselection = preselection_of(uow, business_key, *counts, record=record, negotiation=negotiation)
     for region, persons in candidates.items():
         complete(uow, COUNSELLORS[region], preselection["id"], "recueillir_candidatures",
@@ -97,12 +98,12 @@ def presentation_of(uow, business_key, counts, posts=40, deadline=None):
     return offer, preselection["id"], the_child(uow, preselection["id"], "mise_en_relation"), candidates
 
 
-def selection_of(uow, business_key, counts, posts=40, deadline=None):
+def selection_of(uow, business_key, counts, posts=40, deadline=None, terms=None):
     """Like `presentation_of`, once the complete files were sent to the employer.
 
     Returns (offer dict, preselection id, final selection dict, {region: person ids}).
     """
-    offer, preselection_id, presentation, candidates = presentation_of(uow, business_key, counts, posts, deadline)
+    offer, preselection_id, presentation, candidates = presentation_of(uow, business_key, counts, posts, deadline, terms)
     complete(uow, DCIM, presentation["id"], "verifier_dossiers", mise_en_relation_data.dossiers_complets())
     complete(uow, DCIM, presentation["id"], "envoyer_liste_employeur", mise_en_relation_data.envoyer_liste())
     return offer, preselection_id, the_child(uow, presentation["id"], "selection_finale"), candidates

@@ -1,12 +1,14 @@
 """The terms negotiated with the employer drive what follows (manual §7.4; issue 15, point 2): the number of candidates
-to present limits the list (beyond it, DCIM says why), and an offer agreed "sans affichage" goes to the directorates
-for a targeted preselection without display tasks."""
+to present limits the list (beyond it, DCIM says why), an offer agreed "sans affichage" goes to the directorates
+for a targeted preselection without display tasks, and the presentation agreed shapes the final selection (CVs only:
+on the files, without a meeting; interviews: a meeting in the modes agreed)."""
 import offer_data
 import preselection_data as data
 import pytest
+import selection_finale_data as selection_data
 from conftest import BAMAKO, DCIM, KAYES
 from offer_flow import complete, history, kinds, open_tasks, start_offer
-from preselection_flow import register_candidates, the_child
+from preselection_flow import candidatures, children, register_candidates, selection_of, the_child
 
 from engine.errors import ValidationFailed
 from engine.runtime import tasks
@@ -53,3 +55,39 @@ def test_the_list_holds_the_number_of_candidates_agreed_or_says_why_more(deploye
 
     assert done["status"] == "completed"
     assert the_child(deployed, pid, "mise_en_relation")["data"]["candidats_a_presenter"] == persons
+
+
+def test_cvs_only_the_employer_selects_on_the_files_without_a_meeting(deployed):
+    offer, _pre, selection, candidates = selection_of(deployed, "OFF-2025-0823", {"bamako": 3}, posts=1,
+                                                      terms={"modalites_presentation": ["envoi_cv"]})
+    chosen, waiting, other = candidates["bamako"]
+    [record] = selection["tasks"]
+    assert (record["name"], record["role"]) == ("enregistrer_selection_sur_dossiers", "dcim")
+    assert open_tasks(deployed, BAMAKO, selection["id"]) == []  # nobody to convene
+
+    done = complete(deployed, DCIM, selection["id"], "enregistrer_selection_sur_dossiers", {
+        "date_reponse_employeur": "2025-03-10", "employeur_a_selectionne": True, "candidats_selectionnes": [chosen],
+        "candidats_liste_attente": [waiting], "confirmation_ecrite_employeur": True})
+
+    assert done["status"] == "completed"
+    assert "planifier_rencontre" not in [e["element_id"] for e in history(deployed, selection["id"])]
+    [departure] = children(deployed, selection["id"], "aide_au_depart")
+    assert departure["data"]["candidat"] == chosen and departure["data"]["liste_attente"] == [waiting]
+    assert candidatures(deployed, offer["id"])[other] == ("bamako", "non_retenu")
+
+
+def test_interviews_by_videoconference_only_the_meeting_is_by_videoconference(deployed):
+    _offer, _pre, selection, candidates = selection_of(
+        deployed, "OFF-2025-0824", {"bamako": 1}, posts=1,
+        terms={"modalites_presentation": ["envoi_cv", "entretien_visioconference"]})
+    [plan] = selection["tasks"]
+    assert plan["name"] == "planifier_rencontre"
+    modes = tasks.get_task(deployed, DCIM, plan["id"])["form"]["schema"]["properties"]["modalite_rencontre"]["oneOf"]
+    assert [m["const"] for m in modes] == ["visioconference"]
+    with pytest.raises(ValidationFailed) as refused:
+        complete(deployed, DCIM, selection["id"], "planifier_rencontre",
+                 selection_data.planifier_rencontre(candidates["bamako"], modalite="presentiel"))
+    assert [e.field for e in refused.value.errors] == ["modalite_rencontre"]
+    complete(deployed, DCIM, selection["id"], "planifier_rencontre",
+             selection_data.planifier_rencontre(candidates["bamako"], modalite="visioconference"))
+    assert [t["name"] for t in open_tasks(deployed, BAMAKO, selection["id"])] == ["convoquer_candidats"]

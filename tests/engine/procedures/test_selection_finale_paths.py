@@ -100,7 +100,8 @@ def test_the_employer_meets_candidates_and_fills_every_post(deployed):
     assert sorted(d["data"]["candidat"] for d in departures) == sorted([bamako[0], kayes[0]])
 
     gateways = [(e["element_id"], e["details"]["to"]) for e in history(deployed, sid) if e["kind"] == "gateway_taken"]
-    assert gateways == [("gw_rencontre_prevue", ["preparer_convocations"]),
+    assert gateways == [("gw_modalite_presentation", ["planifier_rencontre"]),  # interviews agreed
+                        ("gw_rencontre_prevue", ["preparer_convocations"]),
                         ("gw_candidats_selectionnes", ["demarrer_aides_depart"]),
                         ("gw_fusion_selection", ["gw_postes_restants"]),
                         ("gw_postes_restants", ["marquer_offre_pourvue"])]

@@ -162,11 +162,17 @@ def _language():
     return locale.language if locale else "fr"
 
 
+# What the engine itself changes in a file or a task, in words (no form gives them a title).
+ENGINE_FIELDS = {"assignee": _l("Prise en charge par"), "status": _l("Statut"), "region": _l("Direction régionale")}
+
+
 def field_label(prop, key):
     """A field's label: its title, else its key made readable (date_depart → Date depart)."""
     title = (prop or {}).get("title")
     if title:
         return title
+    if key in ENGINE_FIELDS:
+        return str(ENGINE_FIELDS[key])
     text = str(key).replace("_", " ").strip()
     return text[:1].upper() + text[1:]
 

@@ -53,7 +53,7 @@ AUDIT_EVENTS = {"file_read": _l("dossier consulté"), "login": _l("connexion"), 
                 "employer_verified": _l("adresse d'un compte employeur vérifiée"),
                 "offer_deposited": _l("offre déposée sur le portail")}
 EVENTS.update(AUDIT_EVENTS)
-# Codes the engine's records write for a person's stages and statuses (their page's activity tables).
+# Codes the engine's records write for stages, causes and statuses (a person's activity, the statistics).
 RECORD_WORDS = {
     "inscrit": _l("candidature enregistrée"), "non_preselectionne": _l("non présélectionné"),
     "preselectionne": _l("présélectionné"), "retire_liste": _l("retiré de la liste de présentation"),
@@ -63,6 +63,11 @@ RECORD_WORDS = {
     "information": _l("session d'information"), "equivalence": _l("équivalence des diplômes engagée"),
     "conclusion": _l("conclusion"), "en_cours": _l("en cours"), "termine": _l("terminé"), "annule": _l("annulé"),
     "conclu": _l("conclu"), "en_preparation": _l("en préparation"), "contrat_a_corriger": _l("contrat à corriger"),
+    "desistement": _l("désistement du candidat"), "visa_refuse": _l("visa refusé"),
+    "inapte_medical": _l("inapte à la visite médicale"), "contrat_non_conforme": _l("contrat non conforme"),
+    "depart_abandonne": _l("départ abandonné"), "dossier_annule": _l("dossier annulé"),
+    "offre_retiree": _l("offre retirée par l'employeur"), "en_attente": _l("en attente"),
+    "en_retard": _l("en retard"), "a_temps": _l("à temps"),
 }
 
 

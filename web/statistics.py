@@ -9,7 +9,7 @@ from engine.accounts import users
 from engine.errors import Forbidden, NotFound
 from engine.records import statistics
 from engine.runtime import instances, vocabulary
-from web import csv_export, display
+from web import csv_export, display, labels
 from web.auth import login_required
 from web.store import uow
 
@@ -21,20 +21,9 @@ DIMENSIONS = {"": _l("Total"), "mois": _l("Mois"), "region": _l("Direction régi
               "categorie": _l("Catégorie ou étape")}
 
 
-# Codes the engine writes in its records itself (stages, causes, statuses), in words; codes chosen in a
-# form (an outcome, a kind of session) read as the form titles them.
-RECORD_CODES = {
-    "total": _l("Total"), "F": _l("Femmes"), "M": _l("Hommes"), "oui": _l("Oui"), "non": _l("Non"),
-    "inscrit": _l("candidature enregistrée"), "preselectionne": _l("présélectionné"),
-    "retire_liste": _l("retiré de la liste de présentation"), "presente": _l("présenté à l'employeur"),
-    "retenu": _l("retenu par l'employeur"), "non_retenu": _l("non retenu"), "parti": _l("parti"),
-    "desiste": _l("désisté"), "desistement": _l("désistement du candidat"), "visa_refuse": _l("visa refusé"),
-    "inapte_medical": _l("inapte à la visite médicale"), "contrat_non_conforme": _l("contrat non conforme"),
-    "depart_abandonne": _l("départ abandonné"), "depart_annule": _l("départ annulé"),
-    "dossier_annule": _l("dossier annulé"), "offre_retiree": _l("offre retirée par l'employeur"),
-    "en_cours": _l("en cours"), "termine": _l("terminé"), "annule": _l("annulé"), "en_attente": _l("en attente"),
-    "en_retard": _l("en retard"), "a_temps": _l("à temps"), "conclu": _l("conclu"),
-}
+# The statistics' own rows in words; the records' codes read as web.labels words them, codes chosen in
+# a form (an outcome, a kind of session) as the form titles them.
+ROW_WORDS = {"total": _l("Total"), "F": _l("Femmes"), "M": _l("Hommes"), "oui": _l("Oui"), "non": _l("Non")}
 
 
 def _row_labels(by):
@@ -48,8 +37,8 @@ def _row_labels(by):
     if by == "mois":  # "2026-01" → "janvier 2026"
         return lambda label: format_date(date.fromisoformat(f"{label}-01"), "MMMM yyyy") \
             if isinstance(label, str) and len(label) == 7 else label
-    titles = vocabulary.choice_titles(uow())
-    return lambda label: str(RECORD_CODES[label]) if label in RECORD_CODES else titles.get(label, label)
+    words, titles = {**labels.RECORD_WORDS, **ROW_WORDS}, vocabulary.choice_titles(uow())
+    return lambda label: str(words[label]) if label in words else titles.get(label, label)
 
 
 def _filters():

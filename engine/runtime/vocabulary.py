@@ -19,7 +19,8 @@ def vocabularies(uow, actor, instance_ids):
     the actor may read or audit (the others are left out). Reads forms and diagrams only: nothing is logged.
 
     `fields` holds the top-level properties of every form of the file's version (the first form that
-    declares a key gives its schema), `forms` those of each user task's own form by element id
+    declares a key gives its schema), then those of the other procedures' latest forms (the data a file
+    was opened with come from another procedure's forms), `forms` those of each user task's own form by element id
     ({element id: {key: schema}}), `elements` each element's name by its id ("" if it has none); reference lists (regions, countries, languages...) filled in as
     `oneOf` const/title pairs; persons are not listed (a history shows their number, not their name).
     """
@@ -29,10 +30,13 @@ def vocabularies(uow, actor, instance_ids):
     with uow:
         session = uow.session
         names = regions(session)
-        result = {}
+        result, others = {}, None
         for instance in session.scalars(select(Instance).where(Instance.id.in_(ids))):
             if can_audit(actor) or can_read_instance(session, actor, instance):
-                result[instance.id] = version_vocabulary(instance.version, names)
+                own = version_vocabulary(instance.version, names)
+                others = _latest_fields(session, names) if others is None else others
+                # Data a file was opened with come from another procedure's forms: labelled from them.
+                result[instance.id] = {**own, "fields": {**others, **own["fields"]}}
         return result
 
 
@@ -68,12 +72,18 @@ def choice_titles(uow):
     form offering a code gives its title): the words of the codes the business records keep, e.g. a
     reintegration's outcome `entreprise_creee`, for the statistics. Reads forms only."""
     with uow:
-        session = uow.session
-        names = regions(session)
         titles = {}
-        for key in session.scalars(select(ProcessVersion.process_key).distinct().order_by(ProcessVersion.process_key)):
-            for prop in version_vocabulary(latest_version(session, key), names)["fields"].values():
-                for choice in (prop.get("oneOf") or (prop.get("items") or {}).get("oneOf") or []):
-                    if isinstance(choice, dict) and "const" in choice and choice.get("title"):
-                        titles.setdefault(str(choice["const"]), choice["title"])
+        for prop in _latest_fields(uow.session, regions(uow.session)).values():
+            for choice in (prop.get("oneOf") or (prop.get("items") or {}).get("oneOf") or []):
+                if isinstance(choice, dict) and "const" in choice and choice.get("title"):
+                    titles.setdefault(str(choice["const"]), choice["title"])
         return titles
+
+
+def _latest_fields(session, region_names):
+    """The top-level fields of the forms of each procedure's latest version (the first declaring a key)."""
+    fields = {}
+    for key in session.scalars(select(ProcessVersion.process_key).distinct().order_by(ProcessVersion.process_key)):
+        for name, prop in version_vocabulary(latest_version(session, key), region_names)["fields"].items():
+            fields.setdefault(name, prop)
+    return fields

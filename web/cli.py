@@ -1,4 +1,5 @@
-"""The `djoliba` command: init, serve, scheduler, deploy, user, token, audit verify, retention, message."""
+"""The `djoliba` command: init, serve, scheduler, deploy, user, token, audit verify, retention, message,
+outbox."""
 import argparse
 import os
 import sys
@@ -296,18 +297,41 @@ _MESSAGE_REFUSALS = {
 }
 
 
+def _mailer():
+    """The SMTP server of DJOLIBA_SMTP_HOST (and _PORT, _FROM, _USER, _PASSWORD, _STARTTLS), or None."""
+    from engine.accounts.notifications import SmtpMailer
+    host = os.environ.get("DJOLIBA_SMTP_HOST")
+    return SmtpMailer(host, int(os.environ.get("DJOLIBA_SMTP_PORT", "25")),
+                      os.environ.get("DJOLIBA_SMTP_FROM", "djoliba@localhost"),
+                      os.environ.get("DJOLIBA_SMTP_USER"), os.environ.get("DJOLIBA_SMTP_PASSWORD"),
+                      os.environ.get("DJOLIBA_SMTP_STARTTLS") == "1") if host else None
+
+
 def cmd_scheduler(args):
     import logging
 
-    from engine.accounts.notifications import SmtpMailer
     from engine.runtime import scheduler
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    host = os.environ.get("DJOLIBA_SMTP_HOST")
-    mailer = SmtpMailer(host, int(os.environ.get("DJOLIBA_SMTP_PORT", "25")),
-                        os.environ.get("DJOLIBA_SMTP_FROM", "djoliba@localhost"),
-                        os.environ.get("DJOLIBA_SMTP_USER"), os.environ.get("DJOLIBA_SMTP_PASSWORD"),
-                        os.environ.get("DJOLIBA_SMTP_STARTTLS") == "1") if host else None
-    scheduler.run(_settings()["url"], mailer=mailer, poll_seconds=args.poll)
+    scheduler.run(_settings()["url"], mailer=_mailer(), poll_seconds=args.poll)
+    return 0
+
+
+def cmd_outbox(args):
+    """Print the e-mails waiting in the outbox (to pass on by hand), or send them with --send."""
+    from engine.accounts import outbox
+    uow = _uow(_settings()["url"])
+    if args.send:
+        mailer = _mailer()
+        if mailer is None:
+            print("DJOLIBA_SMTP_HOST n'est pas défini : aucun serveur pour envoyer. / DJOLIBA_SMTP_HOST is not "
+                  "set: no server to send with.", file=sys.stderr)
+            return 1
+        print(f"{outbox.send_pending(uow, mailer)} envoyé(s) / sent")
+        return 0
+    for message in outbox.messages(uow, pending_only=not args.all):
+        state = "envoyé / sent" if message["sent_at"] else "en attente / waiting"
+        print(f"--- n° {message['id']} · {message['created_at']:%Y-%m-%d %H:%M} · {state}\n"
+              f"À / To: {message['recipient']}\nObjet / Subject: {message['subject']}\n\n{message['body']}")
     return 0
 
 
@@ -385,6 +409,11 @@ def main(argv=None):
     message.add_argument("--data", help="the payload, a JSON object")
     message.add_argument("--actor", default="cli")
     message.set_defaults(run=cmd_message)
+    mails = commands.add_parser("outbox", help="print the e-mails waiting to be sent (verification codes...), "
+                                               "or send them through DJOLIBA_SMTP_HOST")
+    mails.add_argument("--send", action="store_true", help="send the waiting e-mails now")
+    mails.add_argument("--all", action="store_true", help="also print the last e-mails already sent")
+    mails.set_defaults(run=cmd_outbox)
     args = parser.parse_args(argv)
     return args.run(args)
 

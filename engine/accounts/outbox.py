@@ -1,18 +1,14 @@
 """E-mails the application sends (the portal's verification codes...), kept in one outbox table.
 
-`queue` adds a message in the caller's transaction. `send_pending` sends what waits by SMTP when a
-server is configured (DJOLIBA_SMTP_URL, e.g. smtp://user:password@mail.example:587, STARTTLS on);
-without one, messages stay in the outbox for an administrator to read (`djoliba outbox`) and pass on.
+`queue` adds a message in the caller's transaction. The scheduler sends what waits (`send_pending`) when
+an SMTP server is configured (DJOLIBA_SMTP_HOST, as for the reminders' e-mails); without one, messages
+stay in the outbox for an administrator to read (`djoliba outbox`) and pass on.
 """
 import smtplib
-from email.message import EmailMessage
-from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import select
 
 from engine.store.tables import OutboxMessage, utcnow
-
-SENDER = "ne-pas-repondre@anpe.ml"
 
 
 def queue(session, recipient, subject, body):
@@ -33,13 +29,12 @@ def messages(uow, pending_only=True, limit=50):
                  "last_error": m.last_error} for m in uow.session.scalars(query)]
 
 
-def send_pending(uow, smtp_url, connect=smtplib.SMTP):
-    """Send every waiting message through the SMTP server of `smtp_url`; returns how many were sent.
+def send_pending(uow, mailer):
+    """Send every waiting message with `mailer` (an SmtpMailer, or anything with its `send`); how many were sent.
 
     A message that fails keeps waiting, with its error and attempt count; the next call tries again.
-    `connect` opens the connection (a fake in tests: nothing leaves the machine there).
+    One transaction.
     """
-    parts = urlsplit(smtp_url)
     sent = 0
     with uow:
         waiting = list(uow.session.scalars(select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
@@ -47,23 +42,11 @@ def send_pending(uow, smtp_url, connect=smtplib.SMTP):
         for row in waiting:
             row.attempts += 1
             try:
-                with connect(parts.hostname, parts.port or 587, timeout=30) as server:
-                    if parts.scheme != "smtp+plain":
-                        server.starttls()
-                    if parts.username:
-                        server.login(unquote(parts.username), unquote(parts.password or ""))
-                    server.send_message(_email(row))
+                mailer.send(row.recipient, row.body, subject=row.subject)
             except (OSError, smtplib.SMTPException) as err:
-                row.last_error = str(err)[:500]
+                row.last_error = str(err)[:500] or type(err).__name__
                 continue
             row.sent_at, row.last_error = utcnow(), None
             sent += 1
         uow.commit()
     return sent
-
-
-def _email(row):
-    message = EmailMessage()
-    message["From"], message["To"], message["Subject"] = SENDER, row.recipient, row.subject
-    message.set_content(row.body)
-    return message

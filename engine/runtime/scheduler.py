@@ -17,6 +17,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import select
 
 from engine import people
+from engine.accounts import outbox
 from engine.runtime import timers
 from engine.store.tables import Timer, as_utc, utcnow
 from engine.store.uow import UnitOfWork, make_session_factory
@@ -92,7 +93,17 @@ def build(database_url, mailer=None, poll_seconds=30):
                       next_run_time=utcnow())
     scheduler.add_job(apply_retention, "interval", hours=24, jobstore="local", id="retention",
                       args=[database_url], next_run_time=utcnow())
+    if mailer is not None:  # without an SMTP server the outbox's e-mails wait for an administrator
+        scheduler.add_job(send_outbox, "interval", seconds=poll_seconds, jobstore="local", id="outbox",
+                          args=[database_url], next_run_time=utcnow())
     return scheduler
+
+
+def send_outbox(database_url):
+    """At every poll: send the outbox's waiting e-mails (the portal's verification codes...)."""
+    sent = outbox.send_pending(_uow(database_url), _MAILER[database_url])
+    if sent:
+        LOG.info("outbox: %s e-mail(s) sent", sent)
 
 
 def apply_retention(database_url):

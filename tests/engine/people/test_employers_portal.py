@@ -97,3 +97,44 @@ def test_a_deposit_opens_an_offer_in_dcims_inbox_prefilled_and_the_employer_foll
     assert stages[reference] == "en_verification"
     other = _register(uow, "someone@else.fr")
     assert offer_deposits.my_offers(uow, other.id) == []
+
+
+class _FakeMailer:
+    """Records what would be sent; refuses one address, as a server that is down for it would."""
+
+    def __init__(self, refused=()):
+        self.sent, self.refused = [], set(refused)
+
+    def send(self, to, text, subject="Djoliba"):
+        if to in self.refused:
+            raise OSError("connection refused")
+        self.sent.append((to, subject, text))
+
+
+def test_the_outbox_sends_by_smtp_when_a_server_is_set_and_keeps_what_failed(uow, database_url, monkeypatch,
+                                                                             capsys):
+    from web import cli
+    _register(uow)
+    _register(uow, "down@else.fr")
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.delenv("DJOLIBA_SMTP_HOST", raising=False)
+    assert cli.main(["outbox"]) == 0  # without a server: printed for an administrator to pass on
+    printed = capsys.readouterr().out
+    assert "À / To: rrhh@frutas.es" in printed and "code de vérification" in printed
+    assert cli.main(["outbox", "--send"]) == 1
+    mailer = _FakeMailer(refused={"down@else.fr"})
+    assert outbox.send_pending(uow, mailer) == 1
+    assert [to for to, _subject, _text in mailer.sent] == ["rrhh@frutas.es"]
+    waiting = outbox.messages(uow)
+    assert [(m["recipient"], m["attempts"], m["last_error"]) for m in waiting] == [
+        ("down@else.fr", 1, "connection refused")]
+
+
+def test_the_scheduler_sends_the_outbox_only_when_it_has_a_server(uow, database_url):
+    from engine.runtime import scheduler
+    _register(uow)
+    assert scheduler.build(database_url, poll_seconds=30).get_job("outbox") is None
+    mailer = _FakeMailer()
+    assert scheduler.build(database_url, mailer=mailer, poll_seconds=30).get_job("outbox") is not None
+    scheduler.send_outbox(database_url)
+    assert [to for to, _subject, _text in mailer.sent] == ["rrhh@frutas.es"] and outbox.messages(uow) == []

@@ -47,7 +47,13 @@ def _folded_sqlite(element, compiler, **kw):
 
 @compiles(folded, "postgresql")
 def _folded_postgresql(element, compiler, **kw):
-    return f"lower(translate({compiler.process(element.clauses, **kw)}, '{_ACCENTED}', '{_PLAIN}'))"
+    return postgresql_folded(compiler.process(element.clauses, **kw))
+
+
+def postgresql_folded(sql):
+    """PostgreSQL's text of `folded` around the SQL `sql`: what an index on folded text must say, word for
+    word, for queries to use it (changing the letters above means creating such an index anew)."""
+    return f"lower(translate({sql}, '{_ACCENTED}', '{_PLAIN}'))"
 
 
 def register_sqlite_function(dbapi_connection):

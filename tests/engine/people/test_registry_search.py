@@ -1,9 +1,12 @@
 """Finding persons and files: part of a name or reference, any case or accents, in pages with counts."""
+import pytest
 from conftest import BAMAKO, DCIM, KAYES
+from sqlalchemy import select, text
 
 from engine import people
 from engine.runtime import instances
-from engine.store.tables import utcnow
+from engine.store.folding import folded
+from engine.store.tables import Person, utcnow
 
 PERSONS = [("Koné", "Fanta", "bamako", "76 45 12 09"), ("KEÏTA", "Aminata", "bamako", None),
            ("Keita", "Sékou", "bamako", "+33 6 12 34 56 78"), ("Traoré", "Moussa", "bamako", None),
@@ -112,3 +115,14 @@ def test_persons_are_narrowed_by_sex_age_education_languages_disability_and_regi
     assert found(region="kayes", langue="fra") == ["Guindo", "Haïdara"]
     assert found(BAMAKO, region="kayes") == [] and found(langue="%") == []
     assert people.persons_page(uow, DCIM, filters={"langue": "bam"})["total"] == 2
+
+
+def test_postgresql_reads_the_registry_in_name_order_through_its_index(uow):
+    with uow:
+        if uow.session.bind.dialect.name != "postgresql":
+            pytest.skip("the index on folded names is PostgreSQL's")
+        uow.session.execute(text("SET LOCAL enable_seqscan = off"))  # a few rows: make the planner show its choice
+        query = select(Person.id).order_by(folded(Person.last_name), folded(Person.first_names), Person.id).limit(50)
+        sql = str(query.compile(uow.session.bind, compile_kwargs={"literal_binds": True}))
+        plan = "\n".join(row[0] for row in uow.session.execute(text("EXPLAIN " + sql)))
+        assert "ix_persons_folded_name" in plan

@@ -1,12 +1,13 @@
 """Messages and signals sent from outside (an agent's button, another system, the CLI) to the files.
 
 `send_message` reaches the files waiting on a message whose business key (or correlation
-values) match and opens the procedures whose start event listens to it; `send_signal`
+values) match, and the rest of their chain for a message the chain marks `reachesChain`
+(`chains`), and opens the procedures whose start event listens to it; `send_signal`
 reaches every file waiting on the signal and opens the procedures it starts. Who may send:
 the roles named by the `allowedSenders` property of the elements that wait on it, and `admin`.
 """
 from engine.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
-from engine.runtime import messages
+from engine.runtime import chains, messages
 from engine.runtime.spawn import deliver
 from engine.store.tables import Instance
 from engine.store.uow import first_writer_wins
@@ -24,6 +25,11 @@ def send_message(uow, actor, name, business_key=None, correlation=None, payload=
     recorded as `message_unmatched`, committed before the refusal).
     """
     _check(name, business_key, correlation, payload, need_target=True)
+    if business_key and not correlation:
+        with uow:  # a message a chain marks `reachesChain` goes to the whole chain of that reference
+            keys = chains.keys_for_reference(uow.session, business_key, name)
+        if len(keys) > 1:
+            return send_message_to_keys(uow, actor, name, keys, payload)
     letter = messages.Letter("message", name, payload or {}, business_key=business_key or None,
                              correlation=dict(correlation or {}), sender=actor.username)
     return _send(uow, actor, [letter])

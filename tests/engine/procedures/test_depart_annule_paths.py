@@ -8,7 +8,7 @@ from offer_flow import complete, history, kinds, open_tasks
 from preselection_flow import candidatures, children, selection_of
 
 from engine.records import statistics
-from engine.runtime import instances
+from engine.runtime import inbound, instances
 from engine.runtime.file_messages import send_to_file, sendable
 from engine.store.tables import Departure, Instance, Offer
 
@@ -69,6 +69,19 @@ def test_the_employer_withdrawing_after_the_selection_closes_every_departure_fil
     assert candidatures(deployed, offer["id"]) == {first: ("bamako", "depart_annule"),
                                                    second: ("bamako", "depart_annule")}
     assert dict(statistics.count(deployed, "departs_annules", by="categorie")) == {"offre_retiree": 2}
+
+
+def test_the_employer_withdrawing_over_the_api_by_the_offer_reference_reaches_its_departure_files(deployed):
+    offer, _selection, _persons, files = selected(deployed, "OFF-2025-0814", 2, posts=3)
+    [decide] = open_tasks(deployed, DCIM, _selection["id"])  # a post left: the selection file waits too
+    assert decide["name"] == "decider_suite_selection"
+
+    answer = inbound.send_message(deployed, DCIM, "retrait_offre", business_key="OFF-2025-0814",
+                                  payload={"motif": MOTIF})
+
+    assert sorted(answer["delivered_to"]) == sorted([_selection["id"], *files.values()])
+    assert causes(deployed, *files.values()) == ["offre_retiree", "offre_retiree"]
+    assert offer_row(deployed, offer["id"]) == ("retiree", 0, MOTIF)
 
 
 def test_dcim_reports_a_withdrawal_while_planning_and_a_refused_contract_frees_the_post(deployed):

@@ -371,13 +371,15 @@ def test_bad_form_is_refused_with_french_messages_and_keeps_what_was_typed(app, 
     assert control("salaire.devise")["list"] == "field-salaire-devise-list"
     typed_languages = [e["attrs"]["value"] for e in form.named("langues_requises")]
     assert typed_languages == ["Français", "Bambara (bamanankan)", "Tamacheq", "", "", ""]
-    assert error_of("langues_requises") == "Choisissez une valeur de la liste."
+    # Only the entry that matches nothing is in error, with what it says and what to do.
+    unknown = "« Tamacheq » ne correspond à aucune valeur de la liste : choisissez-en une."
+    assert form.by_id("field-langues_requises-3-err")["text"].strip() == unknown
     # The summary at the top names each field in error and links to it; the page opens on it.
     summary = form.by_id("error-summary")
     assert "autofocus" in summary["attrs"] and summary["attrs"]["tabindex"] == "-1"
     links = {a["attrs"]["href"]: a["text"] for a in form.find("a") if a["parent"]["parent"]["parent"] is summary}
     assert links["#field-nombre_postes"] == "Nombre de postes à pourvoir : Saisissez un nombre entier."
-    assert links["#field-langues_requises-1"].endswith(": Choisissez une valeur de la liste.")
+    assert links["#field-langues_requises-3"] == f"Langues requises 3 : {unknown}"
     assert {"#field-salaire-montant", "#field-source_offre-1", "#field-employeur_email"} <= set(links)
     assert all(form.by_id(href[1:]) for href in links)  # each link leads to a field of the page
     assert [e["attrs"]["value"] for e in form.named("type_contrat") if "checked" in e["attrs"]] == ["temps_plein"]

@@ -58,10 +58,15 @@ def test_an_employer_registers_deposits_an_offer_and_follows_it_in_french_and_en
     assert deposited.headers["Location"].endswith("/portail/offres")
     page = client.get("/portail/offres").get_data(as_text=True)
     assert re.search(r"OFF-WEB-\d{4}-0001", page) and "reçue" in page and "María" not in page
-    _post(client, "/portail/offres", {})  # nothing posts there: refused, harmless
     token = csrf_token(page)
     client.post("/lang/en", data={"csrf_token": token, "next": "/portail/offres"})
     assert "received" in client.get("/portail/offres").get_data(as_text=True)
+    reference = re.search(r"OFF-WEB-\d{4}-0001", page).group(0)
+    login(client, "dcim")  # DCIM finds the deposit in its inbox, its recording prefilled
+    inbox = client.get("/").get_data(as_text=True)
+    task_id = re.search(r'/tasks/([^"]+)">[^<]*</a>\s*</td>\s*<td><a href="/instances/\d+">' + reference, inbox)
+    task = client.get(f"/tasks/{task_id.group(1)}").get_data(as_text=True)
+    assert reference in task and "Cueillette de fraises et de fruits rouges" in task
 
 
 def test_employer_and_staff_sessions_never_open_each_others_pages(app, client):
@@ -71,6 +76,20 @@ def test_employer_and_staff_sessions_never_open_each_others_pages(app, client):
     login(client, "dcim")
     assert client.get("/portail/offres").headers["Location"].endswith("/portail/connexion")
     assert client.get("/").status_code == 200
+
+
+def test_a_new_code_can_be_asked_for_and_a_wrong_one_is_refused(app, client):
+    account = {"organisation": "Bâtir Lagunes SA", "country": "CI", "contact_name": "Koffi N'Guessan",
+               "email": "rh@batir.ci", "password": PASSWORD, "confirmation": PASSWORD}
+    _post(client, "/portail/inscription", account)
+    assert _post(client, "/portail/verification/renvoyer", {"email": "rh@batir.ci"}).status_code == 302
+    with app.app_context():
+        assert len(outbox.messages(web_uow())) == 2
+    refused = _post(client, "/portail/verification", {"email": "rh@batir.ci", "code": "abcdef"})
+    assert refused.status_code == 422 and "rh@batir.ci" in refused.get_data(as_text=True)
+    assert _post(client, "/portail/connexion", {"email": "rh@batir.ci", "password": PASSWORD}).headers[
+        "Location"].endswith("/portail/verification")  # not verified: nothing opens before the code
+    assert client.get("/portail/offres/nouvelle").headers["Location"].endswith("/portail/connexion")
 
 
 def test_wrong_passwords_are_throttled(app, client):

@@ -182,7 +182,8 @@ def _account_errors(failed):
         if error.field in ("password", "confirmation"):
             text = password_problem(error)
         else:
-            text = texts.get(error.code) or _("Saisissez au plus %(limit)s caractères.", limit=error.params.get("limit"))
+            text = texts.get(error.code) or _("Saisissez au plus %(limit)s caractères.",
+                                              limit=error.params.get("limit"))
         errors.setdefault(error.field, []).append(text)
     return errors
 

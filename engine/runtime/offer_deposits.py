@@ -48,7 +48,8 @@ def public_form(uow, labelled=True):
     public = {**{k: v for k, v in schema.items() if k not in ("properties", "required", "allOf", "x-date-order")},
               "properties": {k: v for k, v in schema["properties"].items() if k in PUBLIC_FIELDS},
               "required": [k for k in schema.get("required", []) if k in PUBLIC_FIELDS],
-              "allOf": [rule for rule in schema.get("allOf", []) if set(rule["if"]["properties"]) <= set(PUBLIC_FIELDS)]}
+              "allOf": [rule for rule in schema.get("allOf", [])
+                        if set(rule["if"]["properties"]) <= set(PUBLIC_FIELDS)]}
     order = [name for name in ui.get("ui:order", []) if name in PUBLIC_FIELDS]
     ui = {**{k: v for k, v in ui.items() if k in PUBLIC_FIELDS}, "ui:order": order}
     return {"schema": forms.expand(public, forms.Choices(), labelled=labelled), "ui": ui}

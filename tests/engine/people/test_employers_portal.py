@@ -12,7 +12,7 @@ from engine.accounts.credentials import LoginLocked
 from engine.accounts.throttle import LoginLimits
 from engine.errors import ValidationFailed
 from engine.people import employers_portal as portal
-from engine.runtime import offer_deposits, tasks
+from engine.runtime import instances, offer_deposits, tasks
 from engine.runtime.offer_deposits import PUBLIC_FIELDS
 from engine.store.tables import AuditEvent
 
@@ -95,6 +95,8 @@ def test_a_deposit_opens_an_offer_in_dcims_inbox_prefilled_and_the_employer_foll
                                                      if k in task["form"]["schema"]["properties"]})
     stages = {o["reference"]: o["stage"] for o in offer_deposits.my_offers(uow, employer.id)}
     assert stages[reference] == "en_verification"
+    instances.cancel_instance(uow, DCIM, recording["instance_id"], "L'employeur a pourvu le poste lui-même.")
+    assert {o["reference"]: o["stage"] for o in offer_deposits.my_offers(uow, employer.id)}[reference] == "retiree"
     other = _register(uow, "someone@else.fr")
     assert offer_deposits.my_offers(uow, other.id) == []
 
@@ -138,3 +140,29 @@ def test_the_scheduler_sends_the_outbox_only_when_it_has_a_server(uow, database_
     assert scheduler.build(database_url, mailer=mailer, poll_seconds=30).get_job("outbox") is not None
     scheduler.send_outbox(database_url)
     assert [to for to, _subject, _text in mailer.sent] == ["rrhh@frutas.es"] and outbox.messages(uow) == []
+
+
+def test_the_employer_reads_not_accepted_or_displayed_as_dcim_and_the_regions_decide(uow):
+    import offer_data
+    from conftest import KAYES
+    from offer_flow import complete, the_task
+    deploy_bundled(uow, "offre_internationale.bpmn", "preselection.bpmn", "resultat_tests_candidat.dmn")
+    employer = _register(uow)
+    employer = portal.verify_email(uow, employer.email, _code(uow, employer.email))
+    ids = {}
+    for outcome in ("rejected", "displayed"):
+        reference = offer_deposits.deposit_offer(uow, employer, _offer())
+        task = next(t for t in tasks.inbox_page(uow, DCIM)["tasks"] if t["business_key"] == reference)
+        data = tasks.get_task(uow, DCIM, task["id"])
+        ids[outcome] = (reference, task["instance_id"])
+        complete(uow, DCIM, task["instance_id"], "enregistrer_offre",
+                 {k: v for k, v in data["data"].items() if k in data["form"]["schema"]["properties"]})
+    complete(uow, DCIM, ids["rejected"][1], "verifier_employeur", offer_data.verifier_non_credible())
+    shown = ids["displayed"][1]
+    complete(uow, DCIM, shown, "verifier_employeur", offer_data.verifier_credible())
+    complete(uow, DCIM, shown, "negocier_offre", offer_data.negocier_accord())
+    complete(uow, DCIM, shown, "transmettre_offre", offer_data.transmettre("kayes"))
+    tasks.claim_task(uow, KAYES, the_task(uow, KAYES, shown, "confirmer_affichage")["id"])
+    complete(uow, KAYES, shown, "confirmer_affichage", offer_data.confirmer_affichage())
+    stages = {o["reference"]: o["stage"] for o in offer_deposits.my_offers(uow, employer.id)}
+    assert stages == {ids["rejected"][0]: "non_retenue", ids["displayed"][0]: "affichee"}

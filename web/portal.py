@@ -39,8 +39,9 @@ def load_employer():
         return
     now = datetime.now(timezone.utc).timestamp()
     config = current_app.config
-    if now - session.get("employer_seen", 0) > config["IDLE_TIMEOUT"].total_seconds() \
-            or now - session.get("employer_since", 0) > config["PERMANENT_SESSION_LIFETIME"].total_seconds():
+    too_old = now - session.get("employer_since", 0) > config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+    if too_old or now - session.get("employer_seen", 0) > config["IDLE_TIMEOUT"].total_seconds():
+        employers.end_employer_session(uow(), employer_id, "session_expired", reason="absolute" if too_old else "idle")
         _forget_employer()
         flash(_("Votre session a expiré : reconnectez-vous."), "info")
         return
@@ -74,7 +75,11 @@ def register():
     if request.method == "POST":
         try:
             employer = employers.register_employer(uow(), *typed.values(), request.form.get("password", ""),
-                                                   request.form.get("confirmation", ""))
+                                                   request.form.get("confirmation", ""), address=request.remote_addr,
+                                                   limits=login_limits())
+        except LoginLocked as locked:
+            return _locked(locked, "portal/register.html", typed=typed, errors={},
+                           countries=reference.choices("countries", {}))
         except ValidationFailed as failed:
             errors = _account_errors(failed)
         else:
@@ -143,6 +148,8 @@ def login():
 
 @bp.post("/deconnexion")
 def logout():
+    if session.get("employer_id"):
+        employers.end_employer_session(uow(), session["employer_id"])
     _forget_employer()
     return redirect(url_for("portal.index"))
 
@@ -164,7 +171,10 @@ def deposit():
     try:
         reference = offer_deposits.deposit_offer(uow(), g.employer, data)
     except ValidationFailed as failed:
-        errors = errors_by_field([e.as_dict() for e in failed.errors])
+        errors = errors_by_field([e.as_dict() for e in failed.errors if e.code != "too_many_deposits"])
+        if any(e.code == "too_many_deposits" for e in failed.errors):
+            errors[""] = [_("Vous avez déposé %(limit)d offres en 24 heures : c'est le plus permis. Déposez "
+                            "celle-ci demain, ou écrivez à l'ANPE.", limit=offer_deposits.DEPOSITS_PER_DAY)]
         fields = fields_for(form["schema"], form["ui"], values=data, errors=errors)
         return render_template("portal/deposit.html", fields=fields, error_items=error_summary(fields),
                                form_errors=errors.get("", [])), 422

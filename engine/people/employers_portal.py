@@ -43,14 +43,18 @@ def audit_name(employer_id):
     return f"employeur:{employer_id}"
 
 
-def register_employer(uow, organisation, country, contact_name, email, password, confirmation):
+def register_employer(uow, organisation, country, contact_name, email, password, confirmation, address=None,
+                      limits=throttle.LoginLimits()):
     """Create an unverified employer account and queue the e-mail with its verification code.
 
     Raises ValidationFailed (a field missing or too long, a country not in the list, an e-mail
     that is not one or already has an account, a password the staff policy refuses, or a
-    confirmation that differs). Returns the Employer. One transaction, audited.
+    confirmation that differs), or LoginLocked when the client `address` is blocked: each
+    registration counts against it like a failed login, so one address cannot open accounts
+    by the hundred. Returns the Employer. One transaction, audited.
     """
     organisation, contact_name, email = organisation.strip(), contact_name.strip(), email.strip().lower()
+    _check_not_locked(uow, None, address)
     errors = []
     for name, value in (("organisation", organisation), ("contact_name", contact_name), ("email", email)):
         if len(value) < 2:
@@ -71,6 +75,8 @@ def register_employer(uow, organisation, country, contact_name, email, password,
             errors.append(FieldError("email", "taken"))
         if errors:
             raise ValidationFailed(errors)
+        if address:
+            throttle.note_failure(session, "portail:" + email, address, limits)
         row = EmployerAccount(organisation=organisation, country=country, contact_name=contact_name, email=email,
                               password_hash=passwords.hash_password(password), verification_hash=_digest(code))
         session.add(row)
@@ -151,9 +157,17 @@ def get_employer(uow, employer_id):
         return _employer(row)
 
 
-def _check_not_locked(uow, name, address):
+def end_employer_session(uow, employer_id, kind="logout", **details):
+    """Record that an employer's session ended: `logout`, or `session_expired` with why (`details`)."""
     with uow:
-        until = throttle.locked_until(uow.session, [throttle.account_key(name), throttle.address_key(address)])
+        audit.record(uow.session, kind, audit_name(employer_id), **details)
+        uow.commit()
+
+
+def _check_not_locked(uow, name, address):
+    keys = [throttle.account_key(name) if name else None, throttle.address_key(address)]
+    with uow:
+        until = throttle.locked_until(uow.session, keys)
     if until:
         raise LoginLocked("too many failed attempts", until=until)
 

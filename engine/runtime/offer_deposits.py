@@ -5,7 +5,7 @@ employer before anything is displayed). The employer's account gives the employe
 §7.4; the form gives the rest, a public subset of DCIM's recording form (`PUBLIC_FIELDS`), so
 DCIM's first task opens prefilled with what the employer typed.
 """
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
@@ -18,6 +18,7 @@ from engine.runtime.spawn import create_instance, lock_version_row, same_key
 from engine.store.tables import Instance, OfferDeposit, TaskRow, as_utc, utcnow
 
 PROCESS = "offre_internationale"
+DEPOSITS_PER_DAY = 20  # an employer's deposits in 24 hours: more is refused (a script, not a person)
 FORM = "offre_enregistrer.schema.json"
 # What an employer may say of their offer (§7.4); the source, the date of receipt and the employer's
 # identity come from the portal and the account, never from the form.
@@ -55,12 +56,13 @@ def public_form(uow, labelled=True):
     return {"schema": forms.expand(public, forms.Choices(), labelled=labelled), "ui": ui}
 
 
-def deposit_offer(uow, employer, data):
+def deposit_offer(uow, employer, data, per_day=DEPOSITS_PER_DAY):
     """Open an `offre_internationale` file for the offer `data` of `employer` (an Employer, verified).
 
     The file's reference is OFF-WEB-YEAR-NNNN; its start data are `data` with the employer's part
     (organisation, country, contact, e-mail), the source `employeur_etranger` and today's date.
-    Raises ValidationFailed (the data break the public form) or NotFound (no procedure deployed).
+    Raises ValidationFailed (the data break the public form; `too_many_deposits` past `per_day` deposits
+    in 24 hours) or NotFound (no procedure deployed).
     One transaction, audited as `offer_deposited` by the employer. Returns the reference.
     """
     if not employer.verified:
@@ -68,6 +70,10 @@ def deposit_offer(uow, employer, data):
     forms.validate(public_form(uow, labelled=False)["schema"], data)
     with uow:
         session = uow.session
+        since = utcnow() - timedelta(days=1)
+        if session.scalar(select(func.count()).where(OfferDeposit.employer_id == employer.id,
+                                                     OfferDeposit.deposited_at >= since)) >= per_day:
+            raise ValidationFailed([FieldError("", "too_many_deposits", {"limit": per_day})])
         version = latest_version(session, PROCESS)
         lock_version_row(session, version)  # one deposit at a time: each gets the next number
         reference = _next_reference(session)

@@ -166,3 +166,19 @@ def test_the_employer_reads_not_accepted_or_displayed_as_dcim_and_the_regions_de
     complete(uow, KAYES, shown, "confirmer_affichage", offer_data.confirmer_affichage())
     stages = {o["reference"]: o["stage"] for o in offer_deposits.my_offers(uow, employer.id)}
     assert stages == {ids["rejected"][0]: "non_retenue", ids["displayed"][0]: "affichee"}
+
+
+def test_one_address_opens_accounts_only_up_to_its_limit_and_an_employer_deposits_at_most_a_day(uow):
+    limits = LoginLimits(address_attempts=2)
+    for number in range(2):
+        portal.register_employer(uow, "Frutas", "ES", "María López", f"rh{number}@frutas.es", PASSWORD, PASSWORD,
+                                 address="10.0.0.9", limits=limits)
+    with pytest.raises(LoginLocked):
+        portal.register_employer(uow, "Frutas", "ES", "María López", "rh3@frutas.es", PASSWORD, PASSWORD,
+                                 address="10.0.0.9", limits=limits)
+    deploy_bundled(uow, "offre_internationale.bpmn")
+    employer = portal.verify_email(uow, "rh0@frutas.es", _code(uow, "rh0@frutas.es"))
+    offer_deposits.deposit_offer(uow, employer, _offer(), per_day=1)
+    with pytest.raises(ValidationFailed) as refused:
+        offer_deposits.deposit_offer(uow, employer, _offer(), per_day=1)
+    assert refused.value.errors[0].code == "too_many_deposits"

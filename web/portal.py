@@ -16,7 +16,9 @@ from engine.definitions import reference
 from engine.errors import NotFound, ValidationFailed
 from engine.people import employers_portal as employers
 from engine.runtime import offer_deposits
+from engine.store.folding import fold
 from web.auth import login_limits, password_problem
+from web.display import country
 from web.formfields import data_from_form, error_summary, errors_by_field, fields_for
 from web.store import uow
 
@@ -79,7 +81,7 @@ def register():
                                                    limits=login_limits())
         except LoginLocked as locked:
             return _locked(locked, "portal/register.html", typed=typed, errors={},
-                           countries=reference.choices("countries", {}))
+                           countries=_countries())
         except ValidationFailed as failed:
             errors = _account_errors(failed)
         else:
@@ -88,7 +90,7 @@ def register():
                     "saisissez-le ci-dessous.", email=employer.email), "success")
             return redirect(url_for("portal.verify"))
     return render_template("portal/register.html", typed=typed, errors=errors,
-                           countries=reference.choices("countries", {})), 422 if errors else 200
+                           countries=_countries()), 422 if errors else 200
 
 
 @bp.route("/verification", methods=("GET", "POST"))
@@ -181,6 +183,12 @@ def deposit():
     flash(_("Votre offre est déposée sous la référence %(reference)s. L'ANPE la vérifie avant de l'afficher.",
             reference=reference), "success")
     return redirect(url_for("portal.offers"))
+
+
+def _countries():
+    """(code, name) of every country, named and sorted in the reader's language."""
+    return sorted(((code, country(code)) for code, _name in reference.choices("countries", {})),
+                  key=lambda pair: fold(pair[1]))
 
 
 def _account_errors(failed):

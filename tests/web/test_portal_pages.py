@@ -90,6 +90,10 @@ def test_a_new_code_can_be_asked_for_and_a_wrong_one_is_refused(app, client):
     assert _post(client, "/portail/connexion", {"email": "rh@batir.ci", "password": PASSWORD}).headers[
         "Location"].endswith("/portail/verification")  # not verified: nothing opens before the code
     assert client.get("/portail/offres/nouvelle").headers["Location"].endswith("/portail/connexion")
+    token = csrf_token(client.get("/portail/").get_data(as_text=True))
+    client.post("/lang/en", data={"csrf_token": token, "next": "/portail/inscription"})
+    page = client.get("/portail/inscription").get_data(as_text=True)
+    assert ">Spain</option>" in page and "Create an employer account" in page
 
 
 def test_wrong_passwords_are_throttled(app, client):

@@ -96,6 +96,12 @@ def test_a_new_code_can_be_asked_for_and_a_wrong_one_is_refused(app, client):
     assert ">Spain</option>" in page and "Create an employer account" in page
 
 
+def test_a_portal_error_page_is_the_portals(client):
+    page = client.get("/portail/nulle-part")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 404 and "Portail des employeurs" in text and "/tasks" not in text
+
+
 def test_wrong_passwords_are_throttled(app, client):
     app.config["LOGIN_ATTEMPTS"] = 2
     for _ in range(2):

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from engine.accounts.credentials import LoginLocked
 from engine.definitions import reference
-from engine.errors import NotFound, ValidationFailed
+from engine.errors import ValidationFailed
 from engine.people import employers_portal as employers
 from engine.runtime import offer_deposits
 from engine.store.folding import fold
@@ -29,7 +29,7 @@ STAGE_WORDS = {"recue": _l("reçue"), "en_verification": _l("en vérification pa
                "selection": _l("sélection par l'employeur"), "departs": _l("départs des candidats"),
                "retiree": _l("retirée"), "non_retenue": _l("non retenue par l'ANPE")}
 _ACCOUNT_FIELDS = ("organisation", "country", "contact_name", "email")
-_SESSION_KEYS = ("employer_id", "employer_since", "employer_seen")
+_SESSION_KEYS = ("employer_id", "employer_token", "employer_since", "employer_seen")
 
 
 @bp.before_request
@@ -43,13 +43,13 @@ def load_employer():
     config = current_app.config
     too_old = now - session.get("employer_since", 0) > config["PERMANENT_SESSION_LIFETIME"].total_seconds()
     if too_old or now - session.get("employer_seen", 0) > config["IDLE_TIMEOUT"].total_seconds():
-        employers.end_employer_session(uow(), employer_id, "session_expired", reason="absolute" if too_old else "idle")
+        employers.end_employer_session(uow(), employer_id, "session_expired", token=session.get("employer_token"),
+                                       reason="absolute" if too_old else "idle")
         _forget_employer()
         flash(_("Votre session a expiré : reconnectez-vous."), "info")
         return
-    try:
-        g.employer = employers.get_employer(uow(), employer_id)
-    except NotFound:
+    g.employer = employers.signed_in_employer(uow(), session.get("employer_token"))
+    if g.employer is None:  # ended server-side (logout elsewhere with this cookie), or the account is gone
         _forget_employer()
         return
     session["employer_seen"] = now
@@ -142,7 +142,9 @@ def login():
     session.clear()  # a staff session in this browser ends: the two never mix
     session.permanent = True
     now = datetime.now(timezone.utc).timestamp()
-    session.update(employer_id=employer.id, employer_since=now, employer_seen=now)
+    token = employers.open_employer_session(uow(), employer.id,
+                                            max_age=current_app.config["PERMANENT_SESSION_LIFETIME"])
+    session.update(employer_id=employer.id, employer_token=token, employer_since=now, employer_seen=now)
     if lang:
         session["lang"] = lang
     return redirect(url_for("portal.offers"))
@@ -151,7 +153,7 @@ def login():
 @bp.post("/deconnexion")
 def logout():
     if session.get("employer_id"):
-        employers.end_employer_session(uow(), session["employer_id"])
+        employers.end_employer_session(uow(), session["employer_id"], token=session.get("employer_token"))
     _forget_employer()
     return redirect(url_for("portal.index"))
 

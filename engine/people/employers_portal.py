@@ -9,14 +9,14 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from engine import audit
 from engine.accounts import outbox, passwords, throttle
 from engine.accounts.credentials import LoginLocked
 from engine.definitions import reference
-from engine.errors import FieldError, NotFound, ValidationFailed
-from engine.store.tables import EmployerAccount, utcnow
+from engine.errors import FieldError, ValidationFailed
+from engine.store.tables import EmployerAccount, EmployerSession, utcnow
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _LIMITS = {"organisation": 200, "contact_name": 200, "email": 254}
@@ -148,18 +148,34 @@ def authenticate_employer(uow, email, password, address=None, limits=throttle.Lo
         return _employer(row) if ok else None
 
 
-def get_employer(uow, employer_id):
-    """The Employer of an account id; raises NotFound."""
+def open_employer_session(uow, employer_id, max_age=None):
+    """Start a browser session for a verified employer; returns the token its cookie keeps (only its hash is
+    stored). The employer's sessions opened more than `max_age` (a timedelta) ago are dropped."""
+    token = secrets.token_urlsafe(32)
     with uow:
-        row = uow.session.get(EmployerAccount, employer_id)
-        if row is None:
-            raise NotFound(f"no employer account {employer_id}")
-        return _employer(row)
+        if max_age:
+            uow.session.execute(delete(EmployerSession).where(EmployerSession.employer_id == employer_id,
+                                                              EmployerSession.created_at < utcnow() - max_age))
+        uow.session.add(EmployerSession(token_hash=_digest(token), employer_id=employer_id))
+        uow.commit()
+    return token
 
 
-def end_employer_session(uow, employer_id, kind="logout", **details):
-    """Record that an employer's session ended: `logout`, or `session_expired` with why (`details`)."""
+def signed_in_employer(uow, token):
+    """The Employer of a live session token, or None (session ended, account gone or not verified)."""
+    if not token:
+        return None
     with uow:
+        row = uow.session.scalar(select(EmployerAccount).join(EmployerSession).where(
+            EmployerSession.token_hash == _digest(token), EmployerAccount.verified_at.is_not(None)))
+        return _employer(row) if row else None
+
+
+def end_employer_session(uow, employer_id, kind="logout", token=None, **details):
+    """End the session of `token` and record why: `logout`, or `session_expired` with why (`details`)."""
+    with uow:
+        if token:
+            uow.session.execute(delete(EmployerSession).where(EmployerSession.token_hash == _digest(token)))
         audit.record(uow.session, kind, audit_name(employer_id), **details)
         uow.commit()
 

@@ -541,6 +541,16 @@ class EmployerAccount(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class EmployerSession(Base):
+    """A signed-in employer's browser session on the portal: its cookie holds the token whose hash is kept
+    here, so deleting the row (logout, expiry) ends it whatever the cookie says."""
+
+    __tablename__ = "employer_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employer_accounts.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class OfferDeposit(Base):
     """An offer an employer deposited on the portal: the `offre_internationale` file it opened."""
 

@@ -69,6 +69,16 @@ def test_an_employer_registers_deposits_an_offer_and_follows_it_in_french_and_en
     assert reference in task and "Cueillette de fraises et de fruits rouges" in task
 
 
+def test_a_logout_ends_the_session_even_for_a_copy_of_its_cookie(app, client):
+    _registered_and_signed_in(app, client)
+    copy = app.test_client()
+    copy.set_cookie("session", client.get_cookie("session").value)
+    assert copy.get("/portail/offres").status_code == 200
+    token = csrf_token(client.get("/portail/offres").get_data(as_text=True))
+    client.post("/portail/deconnexion", data={"csrf_token": token})
+    assert copy.get("/portail/offres").headers["Location"].endswith("/portail/connexion")
+
+
 def test_employer_and_staff_sessions_never_open_each_others_pages(app, client):
     _registered_and_signed_in(app, client)
     assert client.get("/").status_code == 302  # the staff inbox sends to the staff login

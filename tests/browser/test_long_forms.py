@@ -36,10 +36,11 @@ def test_a_refused_long_form_on_a_phone(app, server, phone):  # noqa: F811 (fixt
 
     assert dcim.evaluate("document.activeElement.id") == "error-summary"
     assert in_view(dcim, "#error-summary")
-    link = dcim.locator("#error-summary a[href='#field-langues_requises-1']")
-    assert "Choisissez une valeur de la liste." in link.inner_text()
+    # Only the entry that matches nothing is in error, and the summary leads to it.
+    link = dcim.locator("#error-summary a[href='#field-langues_requises-2']")
+    assert "« Klingon » ne correspond à aucune valeur de la liste" in link.inner_text()
     link.click()
-    assert dcim.evaluate("location.hash") == "#field-langues_requises-1" and in_view(dcim, "#field-langues_requises-1")
+    assert dcim.evaluate("location.hash") == "#field-langues_requises-2" and in_view(dcim, "#field-langues_requises-2")
     assert dcim.input_value("#field-langues_requises-1") == "Bambara (bamanankan)"
     assert dcim.input_value("#field-langues_requises-2") == "Klingon"
     assert overflow(dcim) == 0

@@ -498,6 +498,21 @@ def test_field_message(app, code, params, message):
     assert field_message(code, params) == message
 
 
+def test_a_long_list_is_searched_and_an_earlier_languages_code_still_reads(app):
+    from engine.definitions import forms
+    schema = forms.expand({"type": "object", "properties": {
+        "langues": {"type": "array", "title": "Langues", "items": {"type": "string", "x-reference": "languages"}},
+        "pays": {"type": "string", "title": "Pays", "x-reference": "countries"}}}, forms.Choices())
+    # "bm", "fr": the two-letter codes stored before ISO 639-3; shown by their title, sent back as ISO 639-3.
+    root = page(schema, values={"langues": ["bm", "fr"], "pays": "ML"})
+    assert [i.attrs["value"] for i in root.find_all("input", name="langues")] == \
+        ["Bambara (bamanankan)", "Français", "", "", ""]
+    assert root.find("input", name="pays").attrs["value"] == "Mali"
+    assert root.find("datalist", id="field-pays-list") is not None and not root.find_all("select")
+    typed = MultiDict([("langues", "bm"), ("langues", "soninke"), ("langues", "Klingon"), ("pays", "mali")])
+    assert data_from_form(schema, typed) == {"langues": ["bam", "snk", "Klingon"], "pays": "ML"}
+
+
 def test_a_long_list_of_persons_stays_boxes_to_tick_and_other_long_lists_are_searched(app):
     many = [{"const": n, "title": f"Candidat {n}"} for n in range(1, 26)]  # 25 choices, over the long-list bound
     schema = {"type": "object", "properties": {

@@ -55,7 +55,7 @@ def test_the_pages_of_a_working_day_fit_a_phone(app, server, phone):  # noqa: F8
     dcim.click("details.event-report summary")
     assert dcim.locator("details.event-report textarea").is_visible() and overflow(dcim) == 0, "a withdrawal form"
     manager = signed_in(phone, server, "direction")
-    for path in ("/statistiques/", "/audit/", "/instances"):
+    for path in ("/statistiques/", "/audit/", "/instances", f"/audit/instances/{offer_id}"):
         manager.goto(server + path)
         assert overflow(manager) == 0, path
 

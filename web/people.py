@@ -26,7 +26,8 @@ bp = Blueprint("people", __name__, url_prefix="/personnes")
 def index():
     search = request.args.get("q", "").strip()[:200]
     occupation = request.args.get("metier", "").strip()[:300]
-    code = occupation.split(" ", 1)[0]  # "7112 — Maçons" as the list offers it, or the code alone
+    first = occupation.split(" ", 1)[0]  # "7112 — Maçons" as the list offers it: its code; else the words typed
+    code = first if first.isdigit() else occupation
     page = request.args.get("page", "")
     filters, typed = _filters(request.args)
     found = people.persons_page(uow(), g.actor, search or None, occupation=code or None, filters=filters,

@@ -80,6 +80,19 @@ def search(session, text, limit=20):
     return found[:limit]
 
 
+def isco_codes(text, limit=50):
+    """The ISCO groups whose title holds every word of `text` (a group already covered by a larger one
+    found is left out: "maçon" gives 7112; "travailleurs" gives whole major groups), at most `limit`."""
+    typed = fold(text or "").strip()
+    if not typed or typed.isdigit():
+        return [typed] if typed else []
+    codes = []
+    for code in sorted(g["code"] for g in isco() if _matches(typed, g["code"], g["titre"])):
+        if not any(code.startswith(kept) for kept in codes):
+            codes.append(code)
+    return codes[:limit]
+
+
 def _matches(typed, code, title):
     if typed.isdigit():
         return code.startswith(typed)

@@ -5,7 +5,7 @@ import re
 from sqlalchemy import and_, false, func, or_, select
 
 from engine.accounts.roles import CENTRAL_ROLES, REGIONAL_ROLES
-from engine.definitions import reference
+from engine.definitions import occupations, reference
 from engine.errors import Forbidden
 from engine.people.registry import person_dict
 from engine.store.folding import fold, folded, like_pattern
@@ -100,15 +100,17 @@ def _years_before(today, years):
     return today.replace(year=year, day=28) if (today.month, today.day) == (2, 29) else today.replace(year=year)
 
 
-def with_occupation(code):
-    """SQL condition: the person exercises or seeks an occupation of the ISCO group `code` (1 to 4 digits:
-    "711" finds the house builders, masons, carpenters...). Anything but digits finds nobody."""
-    if not OCCUPATION_CODE.fullmatch(code or ""):
+def with_occupation(text):
+    """SQL condition: the person exercises or seeks an occupation of the ISCO group `text` (1 to 4 digits:
+    "711" finds the house builders, masons, carpenters...) or of the groups whose title holds its words
+    ("maçon" finds the 7112 masons). Words no title holds find nobody."""
+    codes = [text] if OCCUPATION_CODE.fullmatch(text or "") else occupations.isco_codes(text)
+    if not codes:
         return false()
     exercised = Person.details["profession"].as_string()
     # The codes sought, as the JSON text each database gives ('["7112", "9313"]'): a code begins after a quote.
     sought = func.coalesce(Person.details["metiers_recherches"].as_string(), "")
-    return or_(exercised.like(f"{code}%"), sought.like(f'%"{code}%'))
+    return or_(*[or_(exercised.like(f"{code}%"), sought.like(f'%"{code}%')) for code in codes])
 
 
 def matching(search):

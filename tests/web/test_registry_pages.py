@@ -91,6 +91,8 @@ def test_occupations_are_typed_by_code_or_title_and_shown_by_their_title(client)
     assert "<dd>7112 — Maçons</dd>" in page and "<dd>7112 — Maçons, 9313 — Manœuvres du bâtiment</dd>" in page
     # The registry's list finds her by the code or its group, typed or as the list writes it.
     assert "1 personne" in client.get("/personnes/?metier=711").get_data(as_text=True)
+    listed = client.get("/personnes/?metier=maçon").get_data(as_text=True)  # or words of its title
+    assert "1 personne" in listed and "<td>Femme</td><td>District de Bamako</td>" in listed  # in words
     assert "0 personne" in client.get("/personnes/?metier=5120+—+Cuisiniers").get_data(as_text=True)
     refused = _register(client, form, nom="Diarra", telephone="", profession="Maçon de Kayes").get_data(as_text=True)
     assert 'value="Maçon de Kayes"' in refused and "« Maçon de Kayes » ne correspond à aucune valeur de la liste" in refused

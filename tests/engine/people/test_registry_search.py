@@ -90,6 +90,9 @@ def test_persons_are_found_by_the_occupation_they_exercise_or_seek_and_by_its_gr
     assert found("711") == ["Coulibaly", "Dembélé", "Sangaré"]  # the group: builders, masons, carpenters
     assert found("9") == ["Coulibaly"] and found("7116") == [] and found("71%") == []
     assert found("711", search="sang") == ["Sangaré"]
+    # Words of a group's title, whatever the case and accents: the groups whose titles hold them.
+    assert found("maçon") == found("MACONS") == ["Dembélé"]
+    assert found("ce métier n'existe pas") == []
     assert people.persons_page(uow, BAMAKO, occupation="7")["total"] == 3
     assert [p["nom"] for p in people.persons_after(uow, BAMAKO, occupation="5120")["items"]] == ["Sangaré"]
 

@@ -167,7 +167,9 @@ def count(uow, key, by=None, start=None, end=None, region=None, today=None):
         for amount, records, *values in uow.session.execute(query.group_by(*keys) if keys else query):
             if records:  # no records: no row, rather than a total of 0
                 totals[_label(by, values, today or date.today())] += amount or 0
-    return sorted(totals.items(), key=lambda pair: (pair[0] is None, str(pair[0])))
+    rows = sorted(totals.items(), key=lambda pair: (pair[0] is None, str(pair[0])))
+    # A breakdown lists the groups that count something (a month of 0 posts filled says nothing).
+    return [row for row in rows if row[1] or len(rows) == 1]
 
 
 def _group_keys(indicator, by, has_person):
@@ -183,14 +185,14 @@ def _group_keys(indicator, by, has_person):
     if by == "mois":
         return [extract("year", indicator.date_column), extract("month", indicator.date_column)]
     person = {"sexe": Person.sex, "age": extract("year", Person.birth_date), "handicap": Person.disability}
-    return [person[by]] if has_person and by in person else []  # nothing to group by: one row, unlabelled
+    return [person[by]] if has_person and by in person else []  # nothing to group by: one row, the total
 
 
 def _label(by, values, today):
     """The row a group is counted in, from the values `_group_keys` grouped it by."""
-    if by is None:
+    if by is None or not values:  # not broken down (this indicator has no such dimension): its total
         return "total"
-    value = values[0] if values else None
+    value = values[0]
     if by == "mois" and len(values) == 2:
         return f"{int(values[0]):04d}-{int(values[1]):02d}" if value is not None else None
     if by == "age" and value is not None:

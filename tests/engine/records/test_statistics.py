@@ -49,6 +49,12 @@ def test_offer_indicators(uow, deployed):
     assert dict(statistics.count(deployed, "offres_recues", by="pays")) == dict(expected_by_country)
     assert statistics.count(deployed, "offres_diffusees") == [("total", 1)]
     assert statistics.count(deployed, "offres_recues", region="bamako") == []  # offers are national
+    # Offers have no category: broken down by it, they are their total, not one "not given" row.
+    assert statistics.count(deployed, "offres_recues", by="categorie") == [("total", len(offers))]
+    # A breakdown leaves out the groups that count nothing; alone, a group of 0 is the answer.
+    assert statistics.count(deployed, "postes_pourvus") == [("total", 0)]
+    assert statistics.count(deployed, "postes_pourvus", by="mois") == []  # two months of 0 posts filled
+    assert [value for _month, value in statistics.count(deployed, "postes_offerts", by="mois")] == [40, 12]
 
 
 def test_candidate_indicators_by_sex_age_and_region(uow, deployed):

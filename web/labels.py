@@ -5,6 +5,7 @@ from flask import g
 from flask_babel import lazy_gettext as _l
 
 from engine.accounts import users
+from engine.people import employers_portal
 from web.display import READ_VIA
 from web.store import uow
 
@@ -85,9 +86,19 @@ def region_name(code):
     return g.region_names.get(code, code) if code else ""
 
 
+def actor_name(actor):
+    """Who did something in a file's history: an employer of the portal (`employeur:ID`) by its organisation's
+    name (read once per request), anyone else by their audit name."""
+    names = g.setdefault("actor_names", {})
+    if actor not in names:
+        names[actor] = employers_portal.organisation_of(uow(), actor) or actor
+    return names[actor]
+
+
 def init_app(app):
     app.jinja_env.globals.update(
         status_label=lambda code: STATUSES.get(code, code),
         event_label=lambda code: EVENTS.get(code, code),
-        read_via=lambda code: READ_VIA.get(code, code), region_name=region_name, record_word=record_word)
+        read_via=lambda code: READ_VIA.get(code, code), region_name=region_name, record_word=record_word,
+        actor_name=actor_name)
     app.context_processor(lambda: {"now_iso": datetime.now(timezone.utc).isoformat()})

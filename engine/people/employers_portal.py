@@ -43,6 +43,17 @@ def audit_name(employer_id):
     return f"employeur:{employer_id}"
 
 
+def organisation_of(uow, actor):
+    """The organisation's name behind an employer's audit name (`employeur:ID`), for the files' history;
+    None for any other actor or an account that is gone. Nothing else of the account."""
+    match = re.fullmatch(r"employeur:(\d+)", actor) if isinstance(actor, str) else None
+    if not match:
+        return None
+    with uow:
+        return uow.session.scalar(select(EmployerAccount.organisation).where(
+            EmployerAccount.id == int(match.group(1))))
+
+
 def register_employer(uow, organisation, country, contact_name, email, password, confirmation, address=None,
                       limits=throttle.LoginLimits()):
     """Create an unverified employer account and queue the e-mail with its verification code.

@@ -67,6 +67,9 @@ def test_an_employer_registers_deposits_an_offer_and_follows_it_in_french_and_en
     task_id = re.search(r'/tasks/([^"]+)">[^<]*</a>\s*</td>\s*<td><a href="/instances/\d+">' + reference, inbox)
     task = client.get(f"/tasks/{task_id.group(1)}").get_data(as_text=True)
     assert reference in task and "Cueillette de fraises et de fruits rouges" in task
+    instance_id = re.search(r'/instances/(\d+)">' + reference, inbox).group(1)
+    history = client.get(f"/instances/{instance_id}").get_data(as_text=True)
+    assert "<strong>Frutas del Condado S.L.</strong>" in history and "employeur:" not in history
 
 
 def test_a_logout_ends_the_session_even_for_a_copy_of_its_cookie(app, client):

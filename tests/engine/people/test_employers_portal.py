@@ -59,6 +59,13 @@ def test_registration_refuses_what_the_staff_policy_refuses_and_a_second_account
     assert [(e.field, e.code) for e in taken.value.errors] == [("email", "taken")]
 
 
+def test_an_employers_actions_name_its_organisation_and_nothing_else(uow):
+    employer = _register(uow)
+    assert portal.organisation_of(uow, employer.audit_name) == "Frutas del Condado S.L."
+    assert portal.organisation_of(uow, "employeur:999999") is None
+    assert portal.organisation_of(uow, "dcim") is None
+
+
 def test_wrong_passwords_lock_the_address_like_staff_logins(uow):
     _register(uow)
     limits = LoginLimits(attempts=2)

@@ -29,6 +29,9 @@ STAGE_WORDS = {"recue": _l("reçue"), "en_verification": _l("en vérification pa
                "selection": _l("sélection par l'employeur"), "departs": _l("départs des candidats"),
                "retiree": _l("retirée"), "non_retenue": _l("non retenue par l'ANPE")}
 _ACCOUNT_FIELDS = ("organisation", "country", "contact_name", "email")
+_ACCOUNT_LABELS = {"organisation": _l("Raison sociale de l'employeur"), "country": _l("Pays de l'employeur"),
+                   "contact_name": _l("Personne à contacter (nom et prénom)"), "email": _l("Adresse électronique"),
+                   "password": _l("Mot de passe"), "confirmation": _l("Le même mot de passe, à nouveau")}
 _SESSION_KEYS = ("employer_id", "employer_token", "employer_since", "employer_seen")
 
 
@@ -80,7 +83,7 @@ def register():
                                                    request.form.get("confirmation", ""), address=request.remote_addr,
                                                    limits=login_limits())
         except LoginLocked as locked:
-            return _locked(locked, "portal/register.html", typed=typed, errors={},
+            return _locked(locked, "portal/register.html", typed=typed, errors={}, labels=_ACCOUNT_LABELS,
                            countries=_countries())
         except ValidationFailed as failed:
             errors = _account_errors(failed)
@@ -89,8 +92,9 @@ def register():
             flash(_("Votre compte est créé. Un code de vérification vient d'être envoyé à %(email)s : "
                     "saisissez-le ci-dessous.", email=employer.email), "success")
             return redirect(url_for("portal.verify"))
-    return render_template("portal/register.html", typed=typed, errors=errors,
-                           countries=_countries()), 422 if errors else 200
+    error_items = [(name, label, " ".join(errors[name])) for name, label in _ACCOUNT_LABELS.items() if name in errors]
+    return render_template("portal/register.html", typed=typed, errors=errors, labels=_ACCOUNT_LABELS,
+                           error_items=error_items, countries=_countries()), 422 if errors else 200
 
 
 @bp.route("/verification", methods=("GET", "POST"))

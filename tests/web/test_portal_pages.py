@@ -39,6 +39,10 @@ def _registered_and_signed_in(app, client):
     refused = _post(client, "/portail/inscription", {**account, "confirmation": "autre chose"})
     page = refused.get_data(as_text=True)
     assert refused.status_code == 422 and "Frutas del Condado S.L." in page and "identiques" in page
+    summary = page[page.index('id="error-summary"'):page.index("</ul>")]  # links each field, marked as errors
+    assert 'autofocus' in summary and 'href="#confirmation"' in summary and "identiques" in summary
+    marked = r'class="field has-error"><label for="confirmation">.*?class="field-error" id="confirmation-error"'
+    assert re.search(marked, page, re.S) and 'aria-describedby="confirmation-error"' in page
     assert _post(client, "/portail/inscription", account).headers["Location"].endswith("/portail/verification")
     with app.app_context():
         body = outbox.messages(web_uow())[0]["body"]

@@ -30,6 +30,12 @@ PUBLIC_FIELDS = (
     "lieu_travail_pays", "nature_contrat", "type_contrat", "duree_contrat_mois", "horaires_travail",
     "nombre_postes", "protection_sociale", "modalites_voyage_accueil", "environnement_travail", "penibilite",
     "deplacements", "contraintes_particulieres", "avantages_particuliers")
+# Hints of the recording form written for DCIM's staff, said again for an employer.
+PUBLIC_DESCRIPTIONS = {
+    "metier_citp": "Le métier du poste dans la classification internationale des métiers : tapez quelques lettres "
+                   "(maçon) ou le code (7112), puis choisissez dans la liste. Si vous ne le trouvez pas, laissez ce "
+                   "champ vide : l'ANPE le choisira d'après l'intitulé du poste.",
+}
 # The stages an employer reads, in order.
 STAGES = ("recue", "en_verification", "affichee", "candidats_presentes", "selection", "departs", "retiree",
           "non_retenue")
@@ -47,13 +53,17 @@ def public_form(uow, labelled=True):
         version = latest_version(uow.session, PROCESS)
         schema, ui = version.forms[FORM], version.forms.get(forms.ui_filename(FORM), {})
     public = {**{k: v for k, v in schema.items() if k not in ("properties", "required", "allOf", "x-date-order")},
-              "properties": {k: v for k, v in schema["properties"].items() if k in PUBLIC_FIELDS},
+              "properties": {k: _for_employers(k, v) for k, v in schema["properties"].items() if k in PUBLIC_FIELDS},
               "required": [k for k in schema.get("required", []) if k in PUBLIC_FIELDS],
               "allOf": [rule for rule in schema.get("allOf", [])
                         if set(rule["if"]["properties"]) <= set(PUBLIC_FIELDS)]}
     order = [name for name in ui.get("ui:order", []) if name in PUBLIC_FIELDS]
     ui = {**{k: v for k, v in ui.items() if k in PUBLIC_FIELDS}, "ui:order": order}
     return {"schema": forms.expand(public, forms.Choices(), labelled=labelled), "ui": ui}
+
+
+def _for_employers(name, prop):
+    return {**prop, "description": PUBLIC_DESCRIPTIONS[name]} if name in PUBLIC_DESCRIPTIONS else prop
 
 
 def deposit_offer(uow, employer, data, per_day=DEPOSITS_PER_DAY):

@@ -84,6 +84,8 @@ def test_a_deposit_opens_an_offer_in_dcims_inbox_prefilled_and_the_employer_foll
     with pytest.raises(ValidationFailed) as refused:
         offer_deposits.deposit_offer(uow, employer, {**_offer(), "nombre_postes": 0, "source_offre": "x"})
     assert {e.field for e in refused.value.errors} >= {"nombre_postes"}
+    hint = offer_deposits.public_form(uow)["schema"]["properties"]["metier_citp"]["description"]
+    assert "retrouver les candidats" not in hint and "laissez ce champ vide" in hint
     reference = offer_deposits.deposit_offer(uow, employer, _offer())
     assert re.fullmatch(r"OFF-WEB-\d{4}-0001", reference)
     assert offer_deposits.deposit_offer(uow, employer, _offer()).endswith("-0002")

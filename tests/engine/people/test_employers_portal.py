@@ -81,9 +81,11 @@ def test_a_deposit_opens_an_offer_in_dcims_inbox_prefilled_and_the_employer_foll
     with pytest.raises(ValidationFailed):  # an unverified account deposits nothing
         offer_deposits.deposit_offer(uow, employer, _offer())
     employer = portal.verify_email(uow, employer.email, _code(uow, employer.email))
-    with pytest.raises(ValidationFailed) as refused:
-        offer_deposits.deposit_offer(uow, employer, {**_offer(), "nombre_postes": 0, "source_offre": "x"})
-    assert {e.field for e in refused.value.errors} >= {"nombre_postes"}
+    fixed_term = {k: v for k, v in _offer().items() if k != "duree_contrat_mois"} | {"nature_contrat": "cdd"}
+    with pytest.raises(ValidationFailed) as refused:  # a fixed-term contract's length is asked with the rest
+        offer_deposits.deposit_offer(uow, employer, {**fixed_term, "nombre_postes": 0, "source_offre": "x"})
+    problems = {(e.field, e.code) for e in refused.value.errors}
+    assert problems >= {("nombre_postes", "minimum"), ("duree_contrat_mois", "required")}
     hint = offer_deposits.public_form(uow)["schema"]["properties"]["metier_citp"]["description"]
     assert "retrouver les candidats" not in hint and "laissez ce champ vide" in hint
     reference = offer_deposits.deposit_offer(uow, employer, _offer())

@@ -9,11 +9,17 @@ regional directorate) the other regions' entries, and the candidate a step is ab
 (`candidat`, `candidat_evalue`), when of another region, is left out with what the step
 recorded about them; in the history, another region's steps show no changes and no step shows
 an evaluation. Everyone else (DCIM, direction, evaluators...) reads the whole file.
+Persons a file lists without their region (`candidats_deja_traites`: everyone already handled for the offer)
+are placed by their personal file's region (`person_regions`).
 """
+from sqlalchemy import select
+
 from engine.accounts.access import sees_everything
 from engine.accounts.roles import REGIONAL_ROLES
+from engine.store.tables import Person
 
 _PERSON_REGIONS = ("region_des_candidats", "inscrits_du_tour", "nouveaux_inscrits")
+_PERSON_LISTS = ("candidats_deja_traites",)
 # The candidate a per-candidate step is about, and what that step recorded about them.
 _SUBJECTS = ("candidat", "candidat_evalue")
 _ABOUT_SUBJECT = ("evaluation", "decision_tests", "resultat_candidat")
@@ -26,19 +32,34 @@ def own_region_only(actor):
     return actor.region
 
 
-def regional_view(data, actor):
-    """`data` as `actor` may read it, and how many persons of other regions it leaves out.
+def person_regions(session, data, actor):
+    """{person id as text: region} of the persons `data` lists without their region, read from their personal
+    files; {} for a reader who reads every region's persons (no query)."""
+    if own_region_only(actor) is None or not isinstance(data, dict):
+        return {}
+    ids = {item for name in _PERSON_LISTS if isinstance(data.get(name), list) for item in data[name]
+           if isinstance(item, int) and not isinstance(item, bool)}
+    if not ids:
+        return {}
+    return {str(person): region for person, region in
+            session.execute(select(Person.id, Person.region).where(Person.id.in_(sorted(ids))))}
+
+
+def regional_view(data, actor, known=None):
+    """`data` as `actor` may read it, and how many persons of other regions it leaves out; `known` places persons
+    the data lists without their region (`person_regions`).
 
     Unchanged (and 0) for anyone but a counsellor, and for a file naming no region's persons.
     """
-    places = _places(data, actor)
+    places = _places(data, actor, known)
     return (places.view(data), len(places.others)) if places else (data, 0)
 
 
-def history_view(events, data, actor):
-    """A file's history events (`event_dict`s) as `actor` may read them, the file's `data` saying whose region
-    each person is: another region's steps without their changes, the others' changes without those persons."""
-    places = _places(data, actor)
+def history_view(events, data, actor, known=None):
+    """A file's history events (`event_dict`s) as `actor` may read them, the file's `data` (and `known`, from
+    `person_regions`) saying whose region each person is: another region's steps without their changes, the
+    others' changes without those persons."""
+    places = _places(data, actor, known)
     if places is None:
         return events
     shown = []
@@ -54,10 +75,10 @@ def history_view(events, data, actor):
     return shown
 
 
-def _places(data, actor):
+def _places(data, actor, known=None):
     if actor is None or not actor.roles & REGIONAL_ROLES or sees_everything(actor) or not isinstance(data, dict):
         return None
-    regions = {}
+    regions = dict(known or {})
     for name in _PERSON_REGIONS:
         if isinstance(data.get(name), dict):
             regions.update({str(person): region for person, region in data[name].items()})

@@ -19,7 +19,7 @@ from engine.accounts.roles import REGIONAL_ROLES
 from engine.definitions.catalog import latest_version
 from engine.definitions.workflows import load_workflow
 from engine.errors import Conflict, FieldError, Forbidden, Hidden, NotFound, ValidationFailed
-from engine.people.regional import history_view, regional_view
+from engine.people.regional import history_view, person_regions, regional_view
 from engine.people.sensitive import hidden_fields, redact
 from engine.runtime.cancel import REASON_LIMIT, close
 from engine.runtime.progress import retry_step
@@ -132,7 +132,8 @@ def get_instance(uow, actor, instance_id, with_history=False):
         if with_history:
             hidden = hidden_fields(instance.version, actor)
             events = [audit.event_dict(e, hidden) for e in audit.history(uow.session, instance.id)]
-            result["history"] = history_view(events, instance.data, actor)
+            result["history"] = history_view(events, instance.data, actor,
+                                             person_regions(uow.session, instance.data, actor))
     audit.record_read(uow, actor, result["id"], result["process_key"], via="history" if with_history else "file")
     return result
 
@@ -226,7 +227,8 @@ def instance_dict(session, instance, with_tasks=True, actor=None, open_rows=None
               "ended_at": as_utc(instance.ended_at).isoformat() if instance.ended_at else None,
               "data": redact(instance.data, hidden_fields(instance.version, actor)), "error": None, "parent_id": instance.parent_id,
               "root_id": instance.root_id, "cancel_reason": instance.cancel_reason}
-    result["data"], result["other_regions_persons"] = regional_view(result["data"], actor)
+    result["data"], result["other_regions_persons"] = regional_view(result["data"], actor,
+                                                                    person_regions(session, result["data"], actor))
     if instance.status == "error":
         result["error"] = {"message": instance.error_message, "element_id": instance.error_element}
     if with_tasks:

@@ -1,10 +1,10 @@
 """A counsellor reads a file shared between regions with their region's candidates only; DCIM reads all."""
 import json
 
-from conftest import BAMAKO, DCIM, DIRECTION
-from preselection_flow import presentation_of
+from conftest import BAMAKO, DCIM, DIRECTION, KAYES
+from preselection_flow import presentation_of, register_candidates
 
-from engine.people.regional import regional_view
+from engine.people.regional import history_view, person_regions, regional_view
 from engine.runtime import instances
 
 
@@ -47,4 +47,20 @@ def test_the_candidate_a_step_is_about_is_left_out_with_their_evaluation():
     view, others = regional_view(data, BAMAKO)
     assert others == 1 and view == {"region_des_candidats": {"4": "bamako"}, "nombre_postes": 11,
                                     "candidats_retenus": [4], "convocations": {"bamako": {"candidats_confirmes": [4]}}}
+    assert regional_view(data, DCIM) == (data, 0)
+
+
+def test_persons_a_file_lists_without_their_region_are_placed_by_their_personal_file(deployed):
+    # A second preselection round: the offer's candidates already handled are listed without their region, and
+    # only Kayes registered candidates this time.
+    bamako, kayes = register_candidates(deployed, "bamako", 1), register_candidates(deployed, "kayes", 1)
+    data = {"region_des_candidats": {str(kayes[0]): "kayes"}, "candidats_deja_traites": bamako + kayes}
+    with deployed:
+        known = person_regions(deployed.session, data, KAYES)
+        assert person_regions(deployed.session, data, DCIM) == {}  # who reads every region's persons: no query
+    assert regional_view(data, KAYES, known) == ({**data, "candidats_deja_traites": kayes}, 1)
+    event = {"region": None, "changes": {"candidats_deja_traites": {"old": [], "new": bamako + kayes}},
+             "details": {}}
+    [seen] = history_view([event], data, KAYES, known)
+    assert seen["changes"] == {"candidats_deja_traites": {"old": [], "new": kayes}}
     assert regional_view(data, DCIM) == (data, 0)

@@ -187,8 +187,8 @@ def change_rows(changes, vocabulary=None, element_id=None):
     return rows
 
 
-def _rows(prop, key, old, new, prefix):
-    label = prefix + field_label(prop, key)
+def _rows(prop, key, old, new, prefix, label=None):
+    label = prefix + (label or field_label(prop, key))
     is_group = (isinstance(old, Mapping) or isinstance(new, Mapping)) and not _is_amount(old) and not _is_amount(new)
     if not is_group or not all(isinstance(v, Mapping) or v is None for v in (old, new)):
         return [(label, value_text(prop, old), value_text(prop, new))]
@@ -196,8 +196,14 @@ def _rows(prop, key, old, new, prefix):
     rows = []
     for name in list(dict.fromkeys([*new, *old])):
         if old.get(name) != new.get(name):
-            rows += _rows(properties.get(name), name, old.get(name), new.get(name), prefix=label + " — ")
+            rows += _rows(properties.get(name) or (prop or {}).get("additionalProperties"), name, old.get(name),
+                          new.get(name), prefix=label + " — ", label=_key_label(prop, name))
     return rows
+
+
+def _key_label(prop, key):
+    """The label of an entry of a map keyed by person (a candidate's region): "personne n° 9"; None otherwise."""
+    return _("personne n° %(id)s", id=key) if (prop or {}).get("x-keys") == "persons" else None
 
 
 def data_rows(schema, data, prefix=""):
@@ -206,8 +212,8 @@ def data_rows(schema, data, prefix=""):
     for key in [*properties, *(key for key in data if key not in properties)]:
         if key not in data:
             continue
-        prop, value = properties.get(key), data[key]
-        label = prefix + field_label(prop, key)
+        prop, value = properties.get(key) or (schema or {}).get("additionalProperties"), data[key]
+        label = prefix + (_key_label(schema, key) or field_label(prop, key))
         if isinstance(value, Mapping) and not _is_amount(value):
             rows += data_rows(prop, value, prefix=label + " — ")
         else:
@@ -234,16 +240,36 @@ def element_name(element_id, vocabulary=None):
     return elements.get(element_id, element_id or "")
 
 
-def detail_items(details, vocabulary=None):
-    """The (label, text) of an audit event's details other than its changes."""
-    items = []
-    for name, value in sorted((details or {}).items()):
+def message_name(name, element_id=None, vocabulary=None):
+    """A message or signal as its diagram names the event that caught it, else its name with spaces
+    (retrait_offre → retrait offre)."""
+    return element_name(element_id, vocabulary) if element_id and (vocabulary or {}).get("elements", {}).get(
+        element_id) else str(name or "").replace("_", " ")
+
+
+def migration_text(old, new):
+    """What a migration did, as the file's history and the audit list say it."""
+    return _("de la version %(old)s à la version %(new)s", old=old, new=new)
+
+
+def detail_items(details, vocabulary=None, element_id=None):
+    """The (label, text) of an audit event's details other than its changes; a label may be empty (a migration's
+    "de la version 1 à la version 2" says itself what it is). `element_id` is the event's element: a message's
+    catching event, which names it."""
+    items, details = [], dict(details or {})
+    if "from" in details and isinstance(details.get("to"), int):  # a migration: from one version to another
+        items.append(("", migration_text(details.pop("from"), details.pop("to"))))
+    for name, value in sorted(details.items()):
         if name == "changes" or value in (None, "", [], {}):
             continue
-        if name == "via":
+        if name == "name" and details.get("type") in ("message", "signal"):
+            text = message_name(value, element_id, vocabulary)
+        elif name == "via":
             text = str(READ_VIA.get(value, value))
         elif name == "to" and isinstance(value, list):  # the elements a decision led to
             text = ", ".join(filter(None, (element_name(str(target), vocabulary) for target in value)))
+            if not text:  # a decision whose targets have no name: nothing to say
+                continue
         elif name == "rules" and isinstance(value, list):
             text = " ; ".join(str(rule.get("description") or rule.get("id")) if isinstance(rule, Mapping) else str(rule)
                               for rule in value)
@@ -298,4 +324,4 @@ def init_app(app):
                                  language=language, occupation=occupation, letter_day=letter_day,
                                  element_name_of=element_name)
     app.jinja_env.globals.update(change_rows=change_rows, changed_labels=changed_labels, element_name=element_name,
-                                 detail_items=detail_items)
+                                 detail_items=detail_items, message_name=message_name, migration_text=migration_text)

@@ -12,6 +12,22 @@ from engine.definitions.workflows import version_specs
 from engine.store.tables import Instance, ProcessVersion
 
 _CACHE = {}  # versions never change; only the regions' names may
+# The data fields that scripts and decision tables set and no form types in (the diagrams' data objects do not
+# name them), titled and typed here like a form's fields: their one place. A form's field of the same name wins.
+# "region" has no title: pages name it in the reader's language ("Direction régionale").
+DATA_FIELDS = {
+    "region": {"type": "string", "x-reference": "regions"},
+    "region_initiateur": {"title": "Direction régionale qui a ouvert le dossier", "type": "string",
+                          "x-reference": "regions"},
+    "categorie_retour": {"title": "Catégorie du retour", "type": "string",  # retour_migrant.dmn's output
+                         "oneOf": [{"const": "volontaire", "title": "Retour volontaire ou assisté"},
+                                   {"const": "involontaire", "title": "Retour involontaire"}]},
+    "accompagnement_prioritaire": {"title": "Accompagnement prioritaire", "type": "boolean"},
+    "candidats_deja_traites": {"title": "Candidats déjà traités pour l'offre", "type": "array",
+                               "items": {"type": "integer", "x-reference": "persons"}},
+    "region_des_candidats": {"title": "Direction régionale des candidats", "type": "object", "x-keys": "persons",
+                             "additionalProperties": {"type": "string", "x-reference": "regions"}},
+}
 
 
 def vocabularies(uow, actor, instance_ids):
@@ -20,7 +36,8 @@ def vocabularies(uow, actor, instance_ids):
 
     `fields` holds the top-level properties of every form of the file's version (the first form that
     declares a key gives its schema), then those of the other procedures' latest forms (the data a file
-    was opened with come from another procedure's forms), `forms` those of each user task's own form by element id
+    was opened with come from another procedure's forms), then the data fields no form types in (DATA_FIELDS),
+    `forms` those of each user task's own form by element id
     ({element id: {key: schema}}), `elements` each element's name by its id ("" if it has none); reference lists (regions, countries, languages...) filled in as
     `oneOf` const/title pairs; persons are not listed (a history shows their number, not their name).
     """
@@ -31,12 +48,13 @@ def vocabularies(uow, actor, instance_ids):
         session = uow.session
         names = regions(session)
         result, others = {}, None
+        computed = expand(DATA_FIELDS, Choices(regions=dict(names)))
         for instance in session.scalars(select(Instance).where(Instance.id.in_(ids))):
             if can_audit(actor) or can_read_instance(session, actor, instance):
                 own = version_vocabulary(instance.version, names)
                 others = _latest_fields(session, names) if others is None else others
                 # Data a file was opened with come from another procedure's forms: labelled from them.
-                result[instance.id] = {**own, "fields": {**others, **own["fields"]}}
+                result[instance.id] = {**own, "fields": {**computed, **others, **own["fields"]}}
         return result
 
 

@@ -1,9 +1,10 @@
 """The return, reintegration and private agencies procedures, filled in through the server-rendered task pages."""
+import re
 from datetime import date, datetime, timezone
 
 from conftest import DCIM
 from test_candidate_procedures_pages import open_task
-from test_pages import browser, complete, page, start_in_browser
+from test_pages import browser, complete, page, shown_text, start_in_browser
 
 from engine import people
 from engine.runtime import instances
@@ -33,6 +34,18 @@ def test_a_return_and_its_reintegration_through_the_pages(app, deployed):
     [related] = returned["related"]
     child = related["id"]
     assert related["process_key"] == "reintegration" and related["business_key"] == "RET-WEB-1/reintegration"
+    # Data that scripts and decision tables set read in words in the histories and the audit list: their titles,
+    # a region by its name, the return's category by its title.
+    direction = browser(app, "direction")
+    shown = [" ".join(re.sub(r"<[^>]+>", " ", shown_text(reader.get(path))).split()) for reader, path in (
+        (bamako, f"/instances/{file['id']}"), (bamako, f"/instances/{child}"), (direction, "/audit/"))]
+    for text in shown:
+        assert "Region initiateur" not in text and "Categorie retour" not in text and "vers : ·" not in text
+        assert "Direction régionale — bamako" not in text
+    assert "Direction régionale qui a ouvert le dossier — District de Bamako" in shown[0]
+    assert "Catégorie du retour — Retour involontaire" in shown[1]
+    assert "Direction régionale — District de Bamako" in shown[1]
+    assert "Direction régionale qui a ouvert le dossier" in shown[2]
 
     complete(bamako, open_task(deployed, child, "inscrire_profiler"), retour.inscrire(migrant))
     complete(bamako, open_task(deployed, child, "informer_orienter"),

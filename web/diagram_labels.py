@@ -4,6 +4,8 @@ import re
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from web.display import element_name
+
 # The engine words its check problems in English; each known kind is shown in the reader's language.
 _PROBLEMS = [
     (r"unreachable: .*", _l("inaccessible : aucun chemin depuis un événement de début ne mène à cet élément")),
@@ -156,9 +158,13 @@ def _reason_text(reason):
     return reason
 
 
-def migration_reason(reason):
+def migration_reason(reason, vocabulary=None):
+    """Why a file was not migrated, its step named by its label in the file's diagram (`vocabulary`), else its id."""
     text = MIGRATION_REASONS.get(reason.get("code"))
-    return str(text) % {"element": reason.get("element_id") or ""} if text else str(reason.get("code"))
+    element_id = reason.get("element_id") or ""
+    if not text:
+        return str(reason.get("code"))
+    return str(text) % {"element": element_name(element_id, vocabulary) or element_id}
 
 
 def field_label(code):

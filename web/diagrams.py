@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from engine.authoring import drafts, migration, versions
 from engine.errors import Conflict, FilesRejected
 from engine.runtime import instances, tracks
+from engine.runtime.vocabulary import vocabularies
 from web.auth import login_required
 from web.diagram_labels import migration_reason
 from web.diagram_svg import heat_classes, render
@@ -66,7 +67,8 @@ def migrate(key):
     flash(_("%(moved)s dossier(s) migré(s) sur %(total)s.", moved=moved, total=len(outcomes)),
           "success" if moved == len(outcomes) else "error")
     return render_template("diagrams/versions.html", key=key, versions=versions.list_versions(uow(), key),
-                           diff=None, old=None, new=None, outcomes=outcomes)
+                           diff=None, old=None, new=None, outcomes=outcomes,
+                           vocabularies=vocabularies(uow(), g.actor, [o["instance_id"] for o in outcomes]))
 
 
 @bp.post("/instances/<int:instance_id>/migrate")
@@ -77,14 +79,15 @@ def migrate_one(instance_id):
     except Conflict as error:
         if error.params.get("reason") != "migration_refused":
             raise
-        flash(_("Migration refusée : %(reasons)s", reasons=reason_list(error.params["reasons"])), "error")
+        flash(_("Migration refusée : %(reasons)s", reasons=reason_list(
+            error.params["reasons"], vocabularies(uow(), g.actor, [instance_id]).get(instance_id))), "error")
     else:
         flash(_("Dossier migré vers la version %(version)s.", version=moved["version"]), "success")
     return redirect(url_for("instances.show", instance_id=instance_id))
 
 
-def reason_list(reasons):
-    return "; ".join(migration_reason(r) for r in reasons)
+def reason_list(reasons, vocabulary=None):
+    return "; ".join(migration_reason(r, vocabulary) for r in reasons)
 
 
 @bp.get("/diagrams/<key>/versions/<int:number>/files/<name>")

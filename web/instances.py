@@ -7,6 +7,7 @@ from engine.runtime import file_messages, instances, tracks
 from engine.runtime.spawn import opened_by_procedure
 from engine.runtime.vocabulary import vocabularies
 from web.auth import login_required
+from web.display import element_name
 from web.diagram_svg import render
 from web.errors import message
 from web.formfields import errors_by_field
@@ -55,9 +56,11 @@ def diagram_of(instance_id, title):
 def retry(instance_id):
     retried = instances.retry_instance(uow(), g.actor, instance_id)
     if retried["status"] == "error":  # its cause is still there: it stopped again, say so and why
+        step = retried["error"]["element_id"]
+        step = element_name(step, vocabularies(uow(), g.actor, [instance_id]).get(instance_id)) or step
         flash(_("La relance a échoué : le dossier est de nouveau en erreur à l'étape « %(element)s » : %(message)s. "
-                "Corrigez la cause, puis relancez-le.", element=retried["error"]["element_id"],
-                message=retried["error"]["message"]), "error")
+                "Corrigez la cause, puis relancez-le.", element=step,
+                message=str(retried["error"]["message"] or "").rstrip(". ")), "error")
     else:
         flash(_("Le dossier a été relancé."), "success")
     return redirect(url_for("instances.show", instance_id=instance_id))

@@ -206,7 +206,8 @@ def test_migrating_from_the_versions_page_and_refusal_on_the_instance_page(app, 
                          (direction, "/audit/")):
         shown = reader.get(path)
         assert shown.status_code == 200, path
-        assert "de la version 1 à la version 2" in shown.get_data(as_text=True) or path == "/audit/"
+        assert "de la version 1 à la version 2" in shown.get_data(as_text=True)
+    assert "depuis : 1" not in direction.get("/audit/").get_data(as_text=True)
 
     # Version 3 renames the recording step, which the instance already completed: refused.
     stuck_id = started_offer(app, "OFF-2026-0511")
@@ -214,7 +215,13 @@ def test_migrating_from_the_versions_page_and_refusal_on_the_instance_page(app, 
     refused = owner.post(f"/instances/{stuck_id}/migrate", data={
         "csrf_token": csrf_token(owner, f"/instances/{stuck_id}")}, follow_redirects=True)
     text = refused.get_data(as_text=True)
-    assert "Migration refusée" in text and "enregistrer_offre" in text
+    # The step named by its label in the file's diagram, not by its id.
+    assert "Migration refusée" in text and "« Enregistrer l&#39;offre d&#39;emploi » a changé" in text
+    page = owner.post(f"/diagrams/{PROCESS}/migrate", data={
+        "csrf_token": csrf_token(owner, f"/diagrams/{PROCESS}/versions"), "from_version": 2, "to_version": 3})
+    text = page.get_data(as_text=True)
+    assert "refusé : l&#39;étape déjà faite « Enregistrer l&#39;offre d&#39;emploi » a changé" in text
+    assert "« enregistrer_offre »" not in text
     diff = owner.get(f"/diagrams/{PROCESS}/versions?from=2&to=3").get_data(as_text=True)
     assert re.search(r'<ul class="diff-changed"><li><code>enregistrer_offre</code>.*libellé', diff)
 

@@ -1,8 +1,9 @@
 """A file stopped by a failing element, seen through the pages and the API: never a 500, always the reason."""
-from conftest import csrf_token, login
+from conftest import DCIM, csrf_token, login
 
 from engine.accounts.credentials import create_token
 from engine.authoring.deploy import deploy
+from engine.runtime import instances
 from tests.engine.repair import supply
 from tests.engine.tiny_diagrams import (
     PARALLEL,
@@ -41,7 +42,7 @@ def test_the_pages_say_the_file_is_in_error_and_retry_it(deployed, client):
     assert "Erreur à l'élément calcul" in failed
     # The cause is still there: the page says the retry failed, and why, not that it was done.
     assert "La relance a échoué : le dossier est de nouveau en erreur à l&#39;étape « calcul »" in failed
-    assert "montant_total" in failed and "Le dossier a été relancé." not in failed
+    assert "montant_total" in failed and "Le dossier a été relancé." not in failed and ". ." not in failed
     supply(deployed, instance_id, montant_total=10, nombre=2)
     client.post(f"/instances/{instance_id}/retry", data={"csrf_token": csrf_token(file_page)})
     again = client.get(f"/instances/{instance_id}").get_data(as_text=True)
@@ -80,3 +81,18 @@ def test_a_task_of_a_file_in_error_says_so_over_the_api(deployed, client):
     assert detail["instance_status"] == "error" and detail["instance_error"]["element_id"] == "calcul"
     done = client.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": {"montant": 3}}, headers=headers)
     assert done.status_code == 200 and done.get_json()["status"] == "error"
+
+
+def test_a_failed_retry_names_the_step_by_its_label(deployed, client):
+    named = PARALLEL.replace('<bpmn:scriptTask id="calcul"', '<bpmn:scriptTask id="calcul" name="Calculer le taux"') \
+        .replace("montant_total / nombre", "1 / 0")
+    deploy(deployed, {"essai.bpmn": process(named), SIMPLE_FORM: SIMPLE_FORM_TEXT}, "admin")
+    login(client, "dcim")
+    page = client.get("/processes/essai/start").get_data(as_text=True)
+    client.post("/processes/essai/start", data={"business_key": "ESS-W2", "csrf_token": csrf_token(page)})
+    [instance_id] = [i["id"] for i in instances.list_instances(deployed, DCIM, business_key="ESS-W2")]
+    file_page = client.get(f"/instances/{instance_id}").get_data(as_text=True)
+    retried = client.post(f"/instances/{instance_id}/retry", data={"csrf_token": csrf_token(file_page)})
+    failed = client.get(retried.headers["Location"]).get_data(as_text=True)
+    assert "de nouveau en erreur à l&#39;étape « Calculer le taux » : " in failed
+    assert "division by zero. Corrigez la cause" in failed and ". ." not in failed

@@ -25,6 +25,9 @@ DATA_FIELDS = {
     "accompagnement_prioritaire": {"title": "Accompagnement prioritaire", "type": "boolean"},
     "candidats_deja_traites": {"title": "Candidats déjà traités pour l'offre", "type": "array",
                                "items": {"type": "integer", "x-reference": "persons"}},
+    "liste_attente": {"title": "Liste d'attente", "type": "array",  # final selection's, passed to departures
+                      "items": {"type": "integer", "x-reference": "persons"}},
+    "remplace": {"title": "Candidat remplacé", "type": "integer", "x-reference": "persons"},
     "region_des_candidats": {"title": "Direction régionale des candidats", "type": "object", "x-keys": "persons",
                              "additionalProperties": {"type": "string", "x-reference": "regions"}},
 }

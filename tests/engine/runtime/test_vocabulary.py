@@ -18,6 +18,7 @@ def test_data_that_scripts_and_decisions_set_have_titles_and_region_names(deploy
     fields = vocabularies(deployed, DIRECTION, [departure])[departure]["fields"]
     assert fields["candidats_deja_traites"]["title"] == "Candidats déjà traités pour l'offre"
     assert fields["candidats_deja_traites"]["items"]["x-reference"] == "persons"
+    assert fields["liste_attente"]["title"] == "Liste d'attente" and fields["remplace"]["x-reference"] == "persons"
     assert {"const": "bamako", "title": "District de Bamako"} in fields["region_initiateur"]["oneOf"]
     assert {"const": "kayes", "title": "Kayes"} in fields["region_des_candidats"]["additionalProperties"]["oneOf"]
     assert {"const": "volontaire", "title": "Retour volontaire ou assisté"} in fields["categorie_retour"]["oneOf"]

@@ -14,7 +14,7 @@ from engine.definitions.forms import ui_filename
 from engine.definitions.workflows import load_workflow, version_forms
 from engine.errors import Conflict, Forbidden, Hidden, NotFound
 from engine.people import transfers
-from engine.people.regional import regional_view
+from engine.people.regional import person_regions, regional_view
 from engine.people.sensitive import hidden_fields, redact
 from engine.runtime.instances import instance_dict
 from engine.runtime import projection
@@ -68,7 +68,7 @@ def get_task(uow, actor, task_id, value_text=None):
         choices = _choices(session, row, data, actor)
         result["form"] = task_form(instance.version, row.form, choices)
         data, result["other_regions_persons"] = regional_view(redact(data, hidden_fields(instance.version, actor)),
-                                                              actor)
+                                                              actor, person_regions(session, data, actor))
         result["data"] = data
         result["file"] = file_summary(instance.version, data, choices, skip_form=row.form, value_text=value_text)
         result["offer"] = _offer_summary(session, instance, actor, choices, value_text)

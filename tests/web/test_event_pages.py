@@ -41,6 +41,7 @@ def test_the_dcim_reports_the_withdrawal_from_the_offer_page(app):
     text = " ".join(shown_text(dcim.get(f"/instances/{instance_id}")).split())
     assert "Statut : terminé" in text and f"Message « L'employeur retire son offre » envoyé par dcim — Motif : {REASON}" in text
     assert "« retrait_offre »" not in text  # the message named as its diagram names the event that caught it
+    assert "retrait_offre" not in text  # nor its name under it, shown as an error was
     assert not page(dcim, f"/instances/{instance_id}").find("form", action=f"/instances/{instance_id}/message")
     [event] = stored_events(app, kind="message_received", instance_id=instance_id)
     assert event["actor"] == "dcim" and event["details"]["payload"] == {"motif": REASON}

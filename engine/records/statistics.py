@@ -69,6 +69,10 @@ def _indicators():
                   total=Offer.posts),
         Indicator("postes_pourvus", N_("Postes pourvus (candidat retenu ou parti)"), Offer, Offer.received_on,
                   received, columns=offer_cols, total=Offer.posts_filled),
+        # Labour-market tensions (§5.3): the posts of diffused offers that nobody holds yet, by occupation.
+        Indicator("postes_non_pourvus", N_("Postes diffusés encore non pourvus (tensions, par métier)"), Offer,
+                  Offer.received_on, (Offer.status.in_(("diffusee", "satisfaite_en_partie")),), columns=offer_cols,
+                  total=func.coalesce(Offer.posts, 0) - func.coalesce(Offer.posts_filled, 0)),
         Indicator("offres_retirees", N_("Offres retirées par l'employeur, par motif"), Offer, Offer.received_on,
                   (Offer.status == "retiree",), columns={**offer_cols, "categorie": Offer.cancel_reason}),
         Indicator("offres_annulees", N_("Offres annulées, par motif"), Offer, Offer.received_on,

@@ -44,10 +44,12 @@ def test_offer_indicators(uow, deployed):
         offers = deployed.session.query(Offer).all()
         expected_posts = sum(o.posts or 0 for o in offers)
         expected_by_country = Counter(o.work_country for o in offers)
+        diffused = [(o.occupation, o.posts - (o.posts_filled or 0)) for o in offers if o.status == "diffusee"]
     assert statistics.count(deployed, "offres_recues") == [("total", len(offers))]
     assert statistics.count(deployed, "postes_offerts") == [("total", expected_posts)]
     assert dict(statistics.count(deployed, "offres_recues", by="pays")) == dict(expected_by_country)
     assert statistics.count(deployed, "offres_diffusees") == [("total", 1)]
+    assert len(diffused) == 1 and statistics.count(deployed, "postes_non_pourvus", by="metier") == diffused
     assert statistics.count(deployed, "offres_recues", region="bamako") == []  # offers are national
     # Offers have no category: broken down by it, they are their total, not one "not given" row.
     assert statistics.count(deployed, "offres_recues", by="categorie") == [("total", len(offers))]

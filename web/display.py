@@ -56,7 +56,7 @@ def day(value, letter=False):
     parsed = _as_date(value)
     if parsed is None:
         return "" if value is None else str(value)
-    return format_date(parsed, "long" if letter else "short")
+    return format_date(parsed, "long" if letter else _french_or("short", "d MMM yyyy"))
 
 
 def letter_day(value):
@@ -76,7 +76,13 @@ def moment(value):
         return "" if value is None else str(value)
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
-    return format_datetime(value, "short")
+    return format_datetime(value, _french_or("short", "d MMM yyyy HH:mm"))
+
+
+def _french_or(french, other):
+    """French's short format (07/12/2026); in other languages the month in letters (7 Dec 2026): their
+    short formats put the month first (12/7/26), which reads as July in Mali."""
+    return french if str(get_locale() or "fr").startswith("fr") else other
 
 
 def number(value):

@@ -54,7 +54,7 @@ def test_the_history_is_in_english_for_a_reader_who_chose_english(app):
     client = browser(app, "direction")
     in_english(client)
     history = plain(shown_text(client.get(f"/instances/{offer['id']}")))
-    assert "1/14/25" in history and "1,323 EUR" in history and "Yes" in history
+    assert "14 Jan 2025" in history and "1,323 EUR" in history and "Yes" in history
     assert "14/01/2025" not in history and "Oui" not in history
 
 
@@ -89,7 +89,7 @@ def test_a_task_page_shows_earlier_steps_in_the_reader_formats(app):
     assert "14/01/2025" in text and "1 323 EUR" in text and "Prise en charge du billet d'avion, Logement" in text
     in_english(client)
     english = plain(shown_text(client.get(f"/tasks/{negotiate}")))
-    assert "1/14/25" in english and "1,323 EUR" in english and "Yes" in english
+    assert "14 Jan 2025" in english and "1,323 EUR" in english and "Yes" in english
     # The API keeps its own values: French words, dates as stored.
     with app.app_context():
         sections = tasks.get_task(uow(), DCIM, negotiate)["file"]
@@ -127,7 +127,8 @@ def test_value_text_given_the_schema(database_url):
                                    {"fields": {"x": dict(group, title="Groupe")}}) == [("Groupe — Accord", "Oui", "Non")]
         assert display.detail_items({"via": "task"}) == [("consulté depuis", "page de tâche")]
     with app.test_request_context(headers={"Accept-Language": "en"}):
-        assert display.value_text({}, False) == "No" and display.value_text({"format": "date"}, "2026-12-07") == "12/7/26"
+        assert display.value_text({}, False) == "No" and display.value_text({"format": "date"}, "2026-12-07") == "7 Dec 2026"
+        assert display.moment("2026-12-07T09:30:00+00:00") == "7 Dec 2026 09:30"  # never the month first
         assert display.letter_day("2026-12-07") == "7 décembre 2026"  # the letters are written in French
         # Countries and languages of the reference lists by their name in the reader's language, in histories and
         # audit details too; a language stored with the two letters of earlier versions ("bm") as well.

@@ -23,6 +23,14 @@ def posts(uow, offer_id):
         return row.status, row.posts_filled
 
 
+def employer_selects(uow, selection_id, chosen, waiting):
+    """The Bamako candidates meet the employer, who selects `chosen` and puts `waiting` on the waiting list."""
+    complete(uow, DCIM, selection_id, "planifier_rencontre", selection_data.planifier_rencontre(chosen + waiting))
+    complete(uow, BAMAKO, selection_id, "convoquer_candidats", selection_data.convoquer())
+    complete(uow, DCIM, selection_id, "enregistrer_selection",
+             selection_data.enregistrer_selection(chosen, attente=waiting))
+
+
 def cause(uow, file_id):
     with uow:
         return uow.session.get(Departure, file_id).cancellation_cause
@@ -31,11 +39,7 @@ def cause(uow, file_id):
 def test_a_withdrawal_calls_the_waiting_list_and_a_refused_visa_frees_the_post(deployed):
     offer, _pre, selection, candidates = selection_of(deployed, "OFF-2025-0801", {"bamako": 3}, posts=2)
     first, second, waiting = candidates["bamako"]
-    complete(deployed, DCIM, selection["id"], "planifier_rencontre",
-             selection_data.planifier_rencontre([first, second, waiting]))
-    complete(deployed, BAMAKO, selection["id"], "convoquer_candidats", selection_data.convoquer())
-    complete(deployed, DCIM, selection["id"], "enregistrer_selection",
-             selection_data.enregistrer_selection([first, second], attente=[waiting]))
+    employer_selects(deployed, selection["id"], [first, second], waiting=[waiting])
     assert posts(deployed, offer["id"]) == ("satisfaite", 2)
     files = {f["data"]["candidat"]: f for f in children(deployed, selection["id"], "aide_au_depart")}
     assert files[first]["data"]["liste_attente"] == [waiting]
@@ -89,11 +93,7 @@ def test_a_withdrawal_calls_the_waiting_list_and_a_refused_visa_frees_the_post(d
 def test_a_refused_visa_during_the_follow_up_and_a_candidate_passed_over(deployed):
     offer, _pre, selection, candidates = selection_of(deployed, "OFF-2025-0802", {"bamako": 3}, posts=1)
     chosen, gone, next_one = candidates["bamako"]
-    complete(deployed, DCIM, selection["id"], "planifier_rencontre",
-             selection_data.planifier_rencontre([chosen, gone, next_one]))
-    complete(deployed, BAMAKO, selection["id"], "convoquer_candidats", selection_data.convoquer())
-    complete(deployed, DCIM, selection["id"], "enregistrer_selection",
-             selection_data.enregistrer_selection([chosen], attente=[gone, next_one]))
+    employer_selects(deployed, selection["id"], [chosen], waiting=[gone, next_one])
     [file] = children(deployed, selection["id"], "aide_au_depart")
     complete(deployed, DCIM, file["id"], "planifier_depart", depart_data.planifier())
     complete(deployed, BAMAKO, file["id"], "convoquer_candidat", depart_data.convoquer())

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from engine.definitions import occupations, reference
+from web.form_text import text as form_text
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
@@ -173,10 +174,11 @@ ENGINE_FIELDS = {"assignee": _l("Prise en charge par"), "status": _l("Statut"), 
 
 
 def field_label(prop, key):
-    """A field's label: its title, else its key made readable (date_depart → Date depart)."""
+    """A field's label: its title in the reader's language, else its key made readable (date_depart → Date
+    depart)."""
     title = (prop or {}).get("title")
     if title:
-        return title
+        return form_text(title)
     if key in ENGINE_FIELDS:
         return str(ENGINE_FIELDS[key])
     text = str(key).replace("_", " ").strip()
@@ -305,7 +307,7 @@ def _is_amount(value):
 def _choice_title(prop, value):
     for option in prop.get("oneOf") or prop.get("anyOf") or []:
         if isinstance(option, Mapping) and option.get("const", _NONE) == value:
-            return option.get("title") or str(value)
+            return form_text(option.get("title")) or str(value)
     return None
 
 
@@ -328,6 +330,6 @@ def init_app(app):
     """Filters and helpers for the templates."""
     app.jinja_env.filters.update(day=day, moment=moment, number=number, value_text=value_text, country=country,
                                  language=language, occupation=occupation, letter_day=letter_day,
-                                 element_name_of=element_name)
+                                 element_name_of=element_name, form_text=form_text)
     app.jinja_env.globals.update(change_rows=change_rows, changed_labels=changed_labels, element_name=element_name,
                                  detail_items=detail_items, message_name=message_name, migration_text=migration_text)

@@ -10,6 +10,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from engine.definitions import reference
+from web.form_text import translated
 from web.messages import field_message
 
 _TYPED_INTEGER = re.compile(r"[+-]?[0-9]+")
@@ -105,9 +106,11 @@ class Field:
 
 def fields_for(schema: dict, ui: dict | None = None, values: Any = None,
                errors: dict[str, list[str]] | None = None) -> list[Field]:
-    """Build the fields of an object schema from nested data or a raw request.form, with errors."""
+    """Build the fields of an object schema from nested data or a raw request.form, with errors; the form's
+    texts (titles, hints, choices) in the reader's language."""
+    schema = translated(schema)
     if values is not None and hasattr(values, "getlist"):
-        values = data_from_form(schema, values)
+        values = _object_from_form(schema, values, prefix="")
     return _fields(schema, ui or {}, values or {}, errors or {}, prefix="", group_required=True)
 
 
@@ -115,9 +118,10 @@ def data_from_form(schema: dict, form: Any) -> dict:
     """Turn a submitted MultiDict into data typed after the schema, keeping bad input as typed.
 
     A choice typed by its title (the searchable field of a long list) becomes its code when the schema
-    lists its choices (oneOf const/title), whatever the case and accents: "bambara (Bamanankan)" → "bam".
+    lists its choices (oneOf const/title), whatever the case and accents: "bambara (Bamanankan)" → "bam";
+    by its title in the reader's language, as the page offered it ("Bambara" on an English page).
     """
-    return _object_from_form(schema, form, prefix="")
+    return _object_from_form(translated(schema), form, prefix="")
 
 
 def error_summary(fields: list[Field]) -> list[tuple[str, str, str]]:

@@ -4,6 +4,8 @@ from babel.numbers import format_decimal
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _
 
+from web.form_text import text as form_text
+
 # Keyed by (code, detail); detail refines "type" (expected type) and "format" (format name).
 # Limits of minLength/maxLength are in practice >= 2, hence the plural "caractères".
 _MESSAGES = {
@@ -53,6 +55,8 @@ _DETAIL_PARAMS = {"type": "expected", "format": "format"}
 def field_message(code: str, params: dict | None = None) -> str:
     """Return the French message telling the user how to fix one field problem."""
     params = _localized(params or {})
+    if isinstance(params.get("other"), str):  # the title of the form's other field (date_order)
+        params["other"] = form_text(params["other"])
     detail = params.get(_DETAIL_PARAMS.get(code))
     if not isinstance(detail, str):
         detail = None

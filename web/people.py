@@ -15,6 +15,7 @@ from web import downloads
 from web import held as held_forms
 from web.auth import login_required
 from web.errors import message
+from web.form_text import text as form_text
 from web.formfields import choice_for, data_from_form, error_summary, errors_by_field, fields_for
 from web.store import uow
 
@@ -33,7 +34,8 @@ def index():
     found = people.persons_page(uow(), g.actor, search or None, occupation=code or None, filters=filters,
                                 page=int(page) if page.isdigit() and len(page) < 7 else 1)
     return render_template("people/index.html", found=found, persons=found["persons"], search=search,
-                           occupation=occupation, typed=typed, education=_EDUCATION,
+                           occupation=occupation, typed=typed,
+                           education=[(code, form_text(title)) for code, title in _EDUCATION],
                            regions=users.list_regions(uow()))
 
 

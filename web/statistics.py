@@ -11,6 +11,7 @@ from engine.records import statistics
 from engine.runtime import instances, vocabulary
 from web import csv_export, display, labels
 from web.auth import login_required
+from web.form_text import text as form_text
 from web.store import uow
 
 bp = Blueprint("statistics", __name__, url_prefix="/statistiques")
@@ -38,7 +39,8 @@ def _row_labels(by):
         return lambda label: format_date(date.fromisoformat(f"{label}-01"), "MMMM yyyy") \
             if isinstance(label, str) and len(label) == 7 else label
     words, titles = {**labels.RECORD_WORDS, **ROW_WORDS}, vocabulary.choice_titles(uow())
-    return lambda label: str(words[label]) if label in words else titles.get(label, label)
+    # A code the forms offer (a reintegration's outcome) by its choice's title in the reader's language.
+    return lambda label: str(words[label]) if label in words else form_text(titles[label]) if label in titles else label
 
 
 def _filters():

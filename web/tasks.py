@@ -12,6 +12,7 @@ from engine.runtime import tasks
 from web.auth import login_required
 from web.display import data_rows, value_text
 from web.errors import message
+from web.form_text import text as form_text
 from web.formfields import data_from_form, error_summary, errors_by_field, fields_for
 from web.store import uow
 
@@ -30,7 +31,7 @@ def inbox():
 @bp.get("/tasks/<task_id>")
 @login_required
 def show(task_id):
-    task = tasks.get_task(uow(), g.actor, task_id, value_text=value_text)
+    task = tasks.get_task(uow(), g.actor, task_id, value_text=value_text, title_text=form_text)
     # A form this person sent after their session expired is given back, to be checked and sent again.
     kept = held.held_submission(uow(), g.actor.username, task_id)
     sent = data_from_form(task["form"]["schema"], MultiDict(kept)) if kept else None
@@ -62,7 +63,7 @@ def complete(task_id):
         errors = errors_by_field([e.as_dict() for e in error.errors]) if refused else {}
         if not refused:  # a refused form says what to fix in its summary, at the top of the form
             flash(message(error), "error")
-        task = tasks.get_task(uow(), g.actor, task_id, value_text=value_text)
+        task = tasks.get_task(uow(), g.actor, task_id, value_text=value_text, title_text=form_text)
         fields = fields_for(task["form"]["schema"], task["form"]["ui"], values=data, errors=errors)
         # Someone else completed it meanwhile: no form any more, what was typed is shown to copy.
         typed = data_rows(task["form"]["schema"], data) if task["state"] != "ready" else []

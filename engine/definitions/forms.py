@@ -108,6 +108,14 @@ def expand(schema, choices, labelled=True):
     return expanded
 
 
+def N_(text):
+    """Marks a form text written in Python (a data field's title, a hint) for the translation catalog, as
+    `make translations` extracts those of the form files; the web layer translates it when it shows it."""
+    return text
+
+
+# What a choice the task's data mark as required says after its title (the web layer translates it).
+REQUIRED_MARK = " — exigé"
 DATA_KEYWORDS = ("x-choices-from", "x-includes-from", "x-marked-from", "x-at-most-from", "x-one-of-from")
 
 
@@ -128,7 +136,7 @@ def _marked(items, marked):
     """A list's item schema whose choices listed in `marked` say so in their title ("exigé")."""
     if not isinstance(items.get("oneOf"), list):
         return items
-    return {**items, "oneOf": [{**choice, "title": f"{choice.get('title', choice.get('const'))} — exigé"}
+    return {**items, "oneOf": [{**choice, "title": f"{choice.get('title', choice.get('const'))}{REQUIRED_MARK}"}
                                if choice.get("const") in marked else choice for choice in items["oneOf"]]}
 
 

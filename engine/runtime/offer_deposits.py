@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from engine import audit
 from engine.definitions import forms
+from engine.definitions.forms import N_
 from engine.definitions.catalog import latest_version
 from engine.errors import FieldError, ValidationFailed
 from engine.people.employers_portal import audit_name
@@ -30,11 +31,12 @@ PUBLIC_FIELDS = (
     "lieu_travail_pays", "nature_contrat", "type_contrat", "duree_contrat_mois", "horaires_travail",
     "nombre_postes", "protection_sociale", "modalites_voyage_accueil", "environnement_travail", "penibilite",
     "deplacements", "contraintes_particulieres", "avantages_particuliers")
-# Hints of the recording form written for DCIM's staff, said again for an employer.
+# Hints of the recording form written for DCIM's staff, said again for an employer (marked N_ for the
+# translation catalog, translated by the web layer like the form's own texts).
 PUBLIC_DESCRIPTIONS = {
-    "metier_citp": "Le métier du poste dans la classification internationale des métiers : tapez quelques lettres "
+    "metier_citp": N_("Le métier du poste dans la classification internationale des métiers : tapez quelques lettres "
                    "(maçon) ou le code (7112), puis choisissez dans la liste. Si vous ne le trouvez pas, laissez ce "
-                   "champ vide : l'ANPE le choisira d'après l'intitulé du poste.",
+                   "champ vide : l'ANPE le choisira d'après l'intitulé du poste."),
 }
 # The stages an employer reads, in order.
 STAGES = ("recue", "en_verification", "affichee", "candidats_presentes", "selection", "departs", "retiree",

@@ -4,16 +4,17 @@ from engine.definitions.forms import expand
 from engine.definitions.workflows import version_specs
 
 
-def file_summary(version, data, choices, skip_form=None, value_text=None):
+def file_summary(version, data, choices, skip_form=None, value_text=None, title_text=None):
     """Sections [{"title", "fields": [(label, text)]}] of the data each earlier form recorded;
-    `value_text(schema, value)` writes a value (default: French words, values as stored)."""
+    `value_text(schema, value)` writes a value (default: French words, values as stored), `title_text(title)`
+    a field's title (default: the form's French)."""
     sections, seen = [], set()
     for info in _forms_in_order(version):
         if info.form in seen or info.form == skip_form or info.form not in version.forms:
             continue
         seen.add(info.form)
         schema = expand(version.forms[info.form], choices)
-        fields = _fields(schema, data, value_text or _text)
+        fields = _fields(schema, data, value_text or _text, title_text or str)
         if fields:
             sections.append({"title": info.title, "fields": fields})
     return sections
@@ -30,15 +31,15 @@ def _position(version, element_id):
     return found if found >= 0 else len(source)
 
 
-def _fields(schema, data, value_text, prefix=""):
+def _fields(schema, data, value_text, title_text, prefix=""):
     fields = []
     for name, prop in schema.get("properties", {}).items():
         if name not in data or data[name] in (None, "", []):
             continue
-        label = prefix + prop.get("title", name)
+        label = prefix + (title_text(prop["title"]) if prop.get("title") else name)
         value = data[name]
         if prop.get("type") == "object" and isinstance(value, dict) and not set(value) <= {"montant", "devise"}:
-            fields += _fields(prop, value, value_text, prefix=label + " — ")
+            fields += _fields(prop, value, value_text, title_text, prefix=label + " — ")
             continue
         fields.append((label, value_text(prop, value)))
     return fields

@@ -52,11 +52,12 @@ def _open_tasks(actor, mine):
     return query.order_by(TaskRow.due_at.is_(None), TaskRow.due_at, TaskRow.created_at, TaskRow.id)
 
 
-def get_task(uow, actor, task_id, value_text=None):
+def get_task(uow, actor, task_id, value_text=None, title_text=None):
     """One task with its form (`{"schema", "ui"}`, choices filled in) and its current data.
 
     `file` and `offer` summarise what earlier steps recorded; `value_text(schema, value)` writes each
-    value (the pages pass one in the reader's language and formats; by default French, ISO dates).
+    value, `title_text(title)` each field's title (the pages pass them in the reader's language and
+    formats; by default French, ISO dates).
     """
     with uow:
         session = uow.session
@@ -70,8 +71,9 @@ def get_task(uow, actor, task_id, value_text=None):
         data, result["other_regions_persons"] = regional_view(redact(data, hidden_fields(instance.version, actor)),
                                                               actor, person_regions(session, data, actor))
         result["data"] = data
-        result["file"] = file_summary(instance.version, data, choices, skip_form=row.form, value_text=value_text)
-        result["offer"] = _offer_summary(session, instance, actor, choices, value_text)
+        result["file"] = file_summary(instance.version, data, choices, skip_form=row.form, value_text=value_text,
+                                      title_text=title_text)
+        result["offer"] = _offer_summary(session, instance, actor, choices, value_text, title_text)
         result["instance_status"] = instance.status
         result["instance_error"] = {"message": instance.error_message, "element_id": instance.error_element} \
             if instance.status == "error" else None
@@ -105,7 +107,7 @@ def task_form(version, filename, choices):
             "ui": version.forms.get(ui_filename(filename), {})}
 
 
-def _offer_summary(session, instance, actor, choices, value_text):
+def _offer_summary(session, instance, actor, choices, value_text, title_text):
     """What the offer at the root of the file's chain recorded (employer, post, conditions), labelled
     from its forms (with the task's `choices`, read on the offer's data): the later procedures' tasks
     (preselection, evaluation, selection, departure) need it."""
@@ -113,7 +115,8 @@ def _offer_summary(session, instance, actor, choices, value_text):
     if offer is None:
         return []
     data = redact(offer.data, hidden_fields(offer.version, actor))
-    return file_summary(offer.version, data, replace(choices, data=data), value_text=value_text)
+    return file_summary(offer.version, data, replace(choices, data=data), value_text=value_text,
+                        title_text=title_text)
 
 
 def _choices(session, row, data, reader=None):

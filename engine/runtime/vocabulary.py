@@ -7,28 +7,29 @@ from engine.accounts.access import can_audit, can_read_instance
 from engine.accounts.regions import regions
 from engine.definitions.catalog import latest_version
 from engine.definitions.checks import all_task_specs, user_tasks
-from engine.definitions.forms import Choices, expand
+from engine.definitions.forms import N_, Choices, expand
 from engine.definitions.workflows import version_specs
 from engine.store.tables import Instance, ProcessVersion
 
 _CACHE = {}  # versions never change; only the regions' names may
 # The data fields that scripts and decision tables set and no form types in (the diagrams' data objects do not
 # name them), titled and typed here like a form's fields: their one place. A form's field of the same name wins.
-# "region" has no title: pages name it in the reader's language ("Direction régionale").
+# "region" has no title: pages name it in the reader's language ("Direction régionale"). Titles are marked N_ for
+# the translation catalog, like a form's (the web layer translates them when it shows them).
 DATA_FIELDS = {
     "region": {"type": "string", "x-reference": "regions"},
-    "region_initiateur": {"title": "Direction régionale qui a ouvert le dossier", "type": "string",
+    "region_initiateur": {"title": N_("Direction régionale qui a ouvert le dossier"), "type": "string",
                           "x-reference": "regions"},
-    "categorie_retour": {"title": "Catégorie du retour", "type": "string",  # retour_migrant.dmn's output
-                         "oneOf": [{"const": "volontaire", "title": "Retour volontaire ou assisté"},
-                                   {"const": "involontaire", "title": "Retour involontaire"}]},
-    "accompagnement_prioritaire": {"title": "Accompagnement prioritaire", "type": "boolean"},
-    "candidats_deja_traites": {"title": "Candidats déjà traités pour l'offre", "type": "array",
+    "categorie_retour": {"title": N_("Catégorie du retour"), "type": "string",  # retour_migrant.dmn's output
+                         "oneOf": [{"const": "volontaire", "title": N_("Retour volontaire ou assisté")},
+                                   {"const": "involontaire", "title": N_("Retour involontaire")}]},
+    "accompagnement_prioritaire": {"title": N_("Accompagnement prioritaire"), "type": "boolean"},
+    "candidats_deja_traites": {"title": N_("Candidats déjà traités pour l'offre"), "type": "array",
                                "items": {"type": "integer", "x-reference": "persons"}},
-    "liste_attente": {"title": "Liste d'attente", "type": "array",  # final selection's, passed to departures
+    "liste_attente": {"title": N_("Liste d'attente"), "type": "array",  # final selection's, passed to departures
                       "items": {"type": "integer", "x-reference": "persons"}},
-    "remplace": {"title": "Candidat remplacé", "type": "integer", "x-reference": "persons"},
-    "region_des_candidats": {"title": "Direction régionale des candidats", "type": "object", "x-keys": "persons",
+    "remplace": {"title": N_("Candidat remplacé"), "type": "integer", "x-reference": "persons"},
+    "region_des_candidats": {"title": N_("Direction régionale des candidats"), "type": "object", "x-keys": "persons",
                              "additionalProperties": {"type": "string", "x-reference": "regions"}},
 }
 

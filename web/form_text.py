@@ -3,8 +3,9 @@
 Forms (JSON Schemas under forms/, a person's registration form) are written in French. Their titles,
 descriptions and choice titles are msgids of the one translation catalog (messages.po): `make translations`
 extracts them with `extract_form` (registered in babel.cfg), and pages translate them here at render time.
-A text without an English entry is shown in French. Countries and languages of the reference lists are named
-in the reader's language from the reference data; persons, regions and occupations are shown as they are.
+A text without an English entry is shown in French. Countries, languages and currencies of the reference lists
+are named in the reader's language from the reference data; persons, regions and occupations (whose ISCO titles
+the project has in French only) are shown as they are.
 """
 import json
 import unicodedata
@@ -16,7 +17,8 @@ from engine.definitions import reference
 from engine.definitions.forms import REQUIRED_MARK
 
 TEXT_KEYS = ("title", "description")
-_NAMED = {"countries": reference.country_name, "languages": reference.language_name}
+_NAMED = {"countries": reference.country_name, "languages": reference.language_name,
+          "currencies": reference.currency_title}
 
 
 def text(french):

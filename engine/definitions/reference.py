@@ -80,3 +80,12 @@ def country_name(code, locale="fr"):
         return None
     name = getattr(country, "common_name", country.name)
     return name if locale == "en" else _translation("iso3166-1")(name)
+
+
+def currency_title(code, locale="fr"):
+    """A currency (ISO 4217 code) as the forms list it, its name in French or English: "EUR — euro", "EUR — Euro";
+    None for an unknown code."""
+    currency = pycountry.currencies.get(alpha_3=code) if isinstance(code, str) and len(code) == 3 else None
+    if currency is None:
+        return None
+    return f"{currency.alpha_3} — {currency.name if locale == 'en' else _translation('iso4217')(currency.name)}"

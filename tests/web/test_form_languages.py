@@ -14,9 +14,9 @@ from tests.engine import offer_data
 from web.store import uow
 
 FRENCH = ["Source de l'offre", "Prospection des marchés par l'ANPE", "Au format international, par exemple",
-          "Langues requises", "Espagne", "Temps partiel"]
+          "Langues requises", "Espagne", "Temps partiel", "USD — Dollar américain"]
 ENGLISH = ["Source of the offer", "Market prospecting by ANPE", "In international format, for example",
-           "Languages required", "Spain", "Part time"]
+           "Languages required", "Spain", "Part time", "USD — US Dollar"]
 
 
 def recording_task(app, key):

@@ -105,3 +105,13 @@ def test_the_texts_checked_here_come_from_the_forms():
     """The French of these tests is the forms' (a renamed field makes them fail, not pass vacuously)."""
     texts = form_texts()
     assert {"Source de l'offre", "Langues requises", "Temps partiel", "Avantages offerts", "Prénoms"} <= set(texts)
+
+
+def test_statistics_name_the_forms_codes_by_their_choice_titles_in_the_readers_language(app, deployed):
+    from web import statistics as statistics_pages
+    with app.test_request_context("/statistiques/", headers={"Accept-Language": "en"}):
+        name = statistics_pages._row_labels("categorie")
+        assert name("entreprise_creee") == "Business started (set up on their own)"
+        assert name("individuelle") == "Individual session"
+    with app.test_request_context("/statistiques/", headers={"Accept-Language": "fr"}):
+        assert statistics_pages._row_labels("categorie")("individuelle") == "Session individuelle"

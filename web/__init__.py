@@ -3,7 +3,7 @@ from flask import Flask
 from flask_compress import Compress
 
 from web import (admin, api, audit, auth, config, countries, diagram_labels, diagrams, display, errors, i18n, instances,
-                 labels, letters, modeler, notifications, people, portal, security_headers, statistics, store, tasks,
+                 labels, letters, modeler, notifications, people, pool, portal, security_headers, statistics, store, tasks,
                  tokens)
 
 
@@ -21,7 +21,7 @@ def create_app(test_config=None):
     auth.init_app(app)
     errors.init_app(app)
     security_headers.init_app(app)
-    for blueprint in (auth.bp, tasks.bp, instances.bp, letters.bp, notifications.bp, people.bp, countries.bp,
+    for blueprint in (auth.bp, tasks.bp, instances.bp, letters.bp, notifications.bp, people.bp, pool.bp, countries.bp,
                       statistics.bp, diagrams.bp,
                       modeler.bp, audit.bp, admin.bp, tokens.bp, portal.bp, api.bp):
         app.register_blueprint(blueprint)

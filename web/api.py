@@ -84,23 +84,30 @@ def list_instances():
 @bp.get("/persons")
 @token_required
 def list_persons():
-    """Persons the token's account may read, by number, searched by `q`, `occupation` and the filters of
-    the registry's page (sex, age_min, age_max, education, language, disability, region), pages by cursor."""
+    """Persons the token's account may read, by number, searched by `q` (names), `text` (words of the free
+    fields), `occupation` and the filters of the registry's page (sex, age_min, age_max, education, language,
+    disability, region, experience_min, availability, ready_for_offers), pages by cursor."""
     args = request.args
     errors = [FieldError(name, "maxLength", {"limit": limit})
               for name, limit in (("q", 200), ("region", 40), ("occupation", 4), ("sex", 1), ("education", 20),
-                                  ("language", 3), ("disability", 5))
+                                  ("language", 3), ("disability", 5), ("text", 200), ("availability", 20))
               if len(args.get(name, "")) > limit]
     limit = _integer_arg("limit", errors, default=people.PAGE, maximum=MAX_PAGE_SIZE)
     cursor = _integer_arg("cursor", errors)
     ages = {name: _integer_arg(name, errors, minimum=0, maximum=150) for name in ("age_min", "age_max")}
-    if args.get("disability", "") not in ("", "true", "false"):
-        errors.append(FieldError("disability", "type", {"expected": "boolean"}))
+    experience = _integer_arg("experience_min", errors, minimum=0, maximum=60)
+    for name in ("disability", "ready_for_offers"):
+        if args.get(name, "") not in ("", "true", "false"):
+            errors.append(FieldError(name, "type", {"expected": "boolean"}))
+    if args.get("availability") and args["availability"] not in people.AVAILABILITY:
+        errors.append(FieldError("availability", "enum", {"allowed": ", ".join(people.AVAILABILITY)}))
     if errors:
         raise ValidationFailed(errors)
     filters = {"sexe": args.get("sex") or None, "niveau_etudes": args.get("education") or None,
                "langue": args.get("language") or None,
-               "handicap": {"true": True, "false": False}.get(args.get("disability", "")), **ages}
+               "handicap": {"true": True, "false": False}.get(args.get("disability", "")), **ages,
+               "experience_min": experience, "disponibilite": args.get("availability") or None,
+               "pret_pour_offres": args.get("ready_for_offers") == "true", "texte": args.get("text") or None}
     return jsonify(people.persons_after(uow(), g.actor, args.get("q"), args.get("region"), cursor=cursor,
                                         limit=limit, occupation=args.get("occupation"), filters=filters))
 

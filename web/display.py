@@ -27,7 +27,7 @@ DETAILS = {"via": _l("consulté depuis"), "to": _l("vers"), "from": _l("depuis")
            "version": _l("version"), "parent_id": _l("dossier d'origine"), "checksum": _l("empreinte"),
            "username": _l("compte"), "roles": _l("rôles"), "region": _l("région"), "full_name": _l("nom"),
            "email": _l("courriel"), "person_id": _l("personne n°"), "candidates": _l("candidats n°"),
-           "persons": _l("personnes n°"), "country": _l("pays"), "recipient": _l("destinataire"),
+           "persons": _l("personnes n°"), "mode": _l("mode d'identification"), "country": _l("pays"), "recipient": _l("destinataire"),
            "documents": _l("documents"), "filters": _l("filtres"), "method": _l("méthode"), "page": _l("page"),
            "children": _l("dossiers annulés avec lui"), "cancelled_with": _l("annulé avec le dossier"),
            "table": _l("table de décision"), "hit_policy": _l("règle de sélection"), "rules": _l("lignes retenues"),

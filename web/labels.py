@@ -52,7 +52,10 @@ AUDIT_EVENTS = {"file_read": _l("dossier consulté"), "login": _l("connexion"), 
                 "country_sheet_updated": _l("fiche pays modifiée"),
                 "employer_registered": _l("compte employeur créé sur le portail"),
                 "employer_verified": _l("adresse d'un compte employeur vérifiée"),
-                "offer_deposited": _l("offre déposée sur le portail")}
+                "offer_deposited": _l("offre déposée sur le portail"),
+                "pool_proposed": _l("candidats du vivier proposés (liste consultée)"),
+                "pool_candidates_invited": _l("candidats du vivier invités"),
+                "pool_invitations_dropped": _l("invitations du vivier décochées, candidatures retirées")}
 EVENTS.update(AUDIT_EVENTS)
 # Codes the engine's records write for stages, causes and statuses (a person's activity, the statistics).
 RECORD_WORDS = {

@@ -69,8 +69,18 @@ _PARAMS.update(
     files_cursor=_query("cursor", {"type": "integer", "minimum": 1, "maximum": MAX_ROW_ID},
                         "The X-Next-Cursor of the previous answer: the files older than that one"),
     persons_q=_query("q", {"type": "string", "maxLength": 200},
-                     "Parts of the names in any order, any case or accents; or a number: the person's, or digits "
-                     "of their telephone"),
+                     "Beginnings of the names' words in any order, any case or accents; or a number: the person's, "
+                     "or digits of their telephone"),
+    persons_text=_query("text", {"type": "string", "maxLength": 200},
+                        "Beginnings of words of the free fields (occupation typed, skills and experience), any "
+                        "case or accents: every word must begin one of the person's"),
+    experience_min=_query("experience_min", {"type": "integer", "minimum": 0, "maximum": 60},
+                          "At least this many years of experience in the occupation"),
+    availability=_query("availability", {"type": "string",
+                                         "enum": ["immediate", "un_mois", "trois_mois", "plus_tard", ""]},
+                        "Available at the latest then (immediate, in a month, in three months, later)"),
+    ready_for_offers=_query("ready_for_offers", {"type": "string", "enum": ["true", "false", ""]},
+                            "true: persons whose last concluded candidate services said 'ready for offers'"),
     occupation=_query("occupation", {"type": "string", "maxLength": 4},
                       "An ISCO-08 code or its group's first digits (7112, 711): persons who exercise or seek it"),
     sex=_query("sex", {"type": "string", "enum": ["F", "M", ""]}, "F or M"),
@@ -234,8 +244,9 @@ SPEC = {
         "/persons": {"get": _op(
             "Persons you may read (counsellors: their region's), by number, pages by cursor",
             {"200": _json(_ref("PersonPage"))}, 403, 422,
-            params=["persons_q", "region", "occupation", "sex", "age_min", "age_max", "education", "language",
-                    "disability", "limit", "persons_cursor"])},
+            params=["persons_q", "persons_text", "region", "occupation", "sex", "age_min", "age_max", "education",
+                    "language", "disability", "experience_min", "availability", "ready_for_offers", "limit",
+                    "persons_cursor"])},
         "/instances/{instance_id}": {"get": _op("Read an instance with its open tasks",
                                                 {"200": _json(_ref("Instance"))}, 403, 404,
                                                 params=["instance_id"])},

@@ -36,20 +36,25 @@ def index():
     return render_template("people/index.html", found=found, persons=found["persons"], search=search,
                            occupation=occupation, typed=typed,
                            education=[(code, form_text(title)) for code, title in _EDUCATION],
+                           availability=[(code, form_text(title)) for code, title in _AVAILABILITY],
                            regions=users.list_regions(uow()))
 
 
 _EDUCATION = [(o["const"], o["title"]) for o in people.SCHEMA["properties"]["niveau_etudes"]["oneOf"]]
+_AVAILABILITY = [(o["const"], o["title"]) for o in people.SCHEMA["properties"]["disponibilite"]["oneOf"]]
 
 
 def _filters(args):
     """The list's narrowing filters from the query string (engine names and values), and what was typed."""
     typed = {name: args.get(name, "").strip()[:100] for name in people.FILTERS}
     languages = [{"const": code, "title": name} for code, name in reference.choices("languages", {})]
-    ages = {name: int(typed[name]) for name in ("age_min", "age_max")
+    ages = {name: int(typed[name]) for name in ("age_min", "age_max", "experience_min")
             if typed[name].isdigit() and len(typed[name]) < 4}
     filters = {"sexe": typed["sexe"] if typed["sexe"] in ("F", "M") else None,
                "region": typed["region"] or None, "handicap": True if typed["handicap"] == "oui" else None,
+               "disponibilite": typed["disponibilite"] if typed["disponibilite"] in dict(_AVAILABILITY) else None,
+               "pret_pour_offres": True if typed["pret_pour_offres"] == "oui" else None,
+               "texte": typed["texte"] or None,
                "niveau_etudes": typed["niveau_etudes"] if typed["niveau_etudes"] in dict(_EDUCATION) else None,
                "langue": choice_for(languages, typed["langue"])[0] or typed["langue"] or None, **ages}
     return filters, typed

@@ -39,6 +39,23 @@ PERSONS = {
     "moussa": ("Keïta", "Moussa", "M", 29, "03-02", "kayes", "fondamental", "Maçon", ["fra", "snk"],
                {"telephone": "+223 73 40 21 66"}),
     "boubacar": ("Sidibé", "Boubacar", "M", 36, "09-09", "kayes", "aucun", "Maçon coffreur", ["bam", "snk"], {}),
+    "adama": ("Diarra", "Adama", "M", 27, "06-21", "kayes", "fondamental", "Maçon coffreur", ["fra", "bam"],
+              {"telephone": "+223 78 02 14 93"}),
+    "oumar": ("Konaté", "Oumar", "M", 20, "11-30", "kayes", "fondamental", "Maçon", ["fra", "snk"], {}),
+}
+
+# Years in the occupation, when the person can leave, and what they say they can do (the pool's search and
+# ranking read them); persons not listed here left these fields empty.
+EXPERIENCE = {
+    "moussa": (6, "immediate", "Murs en parpaings, enduits, chapes ; chantiers de logements à Kayes et Bamako."),
+    "adama": (4, "un_mois", "Coffrage bois, ferraillage et coulage de dalles ; CAP maçonnerie."),
+    "oumar": (0, "immediate", "Sort d'apprentissage chez un maçon de Kayes."),
+    "boubacar": (10, "trois_mois", "Coffrage et maçonnerie de fondations ; chef d'équipe sur des chantiers de Kayes."),
+    "bakary": (12, "un_mois", "Carrelage, faïence et maçonnerie."),
+    "demba": (8, "immediate", "Cuisine d'hôtel et de collectivité."),
+    "ousmane": (10, "un_mois", "Cuisine d'hôtel, brigade de douze personnes."),
+    "mamadou": (5, "immediate", "Cueillette, maraîchage, irrigation goutte à goutte."),
+    "aminata": (4, "immediate", "Maraîchage et serres ; conditionnement des récoltes."),
 }
 
 
@@ -58,9 +75,13 @@ def person(key, today):
     last, first, sex, age, birthday, region, education, occupation, languages, more = PERSONS[key]
     year = today.year - age - (1 if birthday > today.strftime("%m-%d") else 0)
     exercised, sought = OCCUPATION_CODES[occupation]
+    pool = {}
+    if key in EXPERIENCE:
+        years, availability, skills = EXPERIENCE[key]
+        pool = {"annees_experience": years, "disponibilite": availability, "competences": skills}
     return {"nom": last, "prenoms": first, "sexe": sex, "date_naissance": f"{year}-{birthday}", "region": region,
             "niveau_etudes": education, "metier": occupation, "profession": exercised,
-            "metiers_recherches": list(sought), "langues": list(languages), "consentement": True, **more}
+            "metiers_recherches": list(sought), "langues": list(languages), "consentement": True, **pool, **more}
 
 
 # --- Offer OFF-2026-019: greenhouse work in Spain, followed to the departures -------------------------------

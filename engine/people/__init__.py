@@ -5,6 +5,7 @@ transfers abroad.
 from engine.people.activity import person_activity  # noqa: F401
 from engine.people.identity import MIN_AGE, PossibleDuplicate, normalised_phone  # noqa: F401
 from engine.people.registry import (  # noqa: F401 (the package's public surface)
+    AVAILABILITY,
     PERSON_FIELDS,
     RETENTION_YEARS,
     SCHEMA,

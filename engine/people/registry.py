@@ -15,7 +15,7 @@ from engine.accounts.roles import CENTRAL_ROLES, REGIONAL_ROLES
 from engine.definitions import occupations
 from engine.definitions.forms import Choices, expand, validate
 from engine.errors import FieldError, Forbidden, Hidden, NotFound, ValidationFailed
-from engine.people import erasure, identity
+from engine.people import erasure, identity, words
 from engine.people.regional import own_region_only
 from engine.store.tables import (
     AuditEvent,
@@ -36,8 +36,10 @@ SCHEMA = json.loads((Path(__file__).parent / "person.schema.json").read_text(enc
 _COLUMNS = {"nom": "last_name", "prenoms": "first_names", "sexe": "sex", "region": "region",
             "telephone": "phone", "email": "email", "adresse": "address", "niveau_etudes": "education",
             "metier": "occupation"}
-# Kept in `details`: the languages, the ISCO code of the occupation exercised and those sought.
-_DETAILS = ("profession", "metiers_recherches")
+# Kept in `details`: the languages, the ISCO code of the occupation exercised and those sought, the skills.
+_DETAILS = ("profession", "metiers_recherches", "competences")
+# When a person can take up a post, soonest first (the registry's filter reads "at the latest").
+AVAILABILITY = tuple(option["const"] for option in SCHEMA["properties"]["disponibilite"]["oneOf"])
 
 
 def person_form(uow):
@@ -69,11 +71,13 @@ def register_person(uow, actor, data, other_than=()):
         details = {key: data[key] for key in _DETAILS if key in data} | {"langues": data.get("langues", [])}
         person = Person(**{column: data.get(key) for key, column in _COLUMNS.items()}, birth_date=born,
                         details=details, disability=bool(data.get("handicap")),
+                        experience_years=data.get("annees_experience"), availability=data.get("disponibilite"),
                         consent_at=utcnow(), consent_purpose=data.get("finalite") or SCHEMA["properties"]["finalite"]["default"],
                         created_by=actor.username)
         person.phone = phone
         session.add(person)
         session.flush()
+        words.index_person(session, person)
         extra = {"other_than": [p.id for p in alike]} if alike else {}
         audit.record(session, "person_registered", actor.username, person_id=person.id, region=person.region,
                      consent_purpose=person.consent_purpose, **extra)
@@ -211,6 +215,8 @@ def person_dict(person, brief=False):
                       langues=(person.details or {}).get("langues", []),
                       profession=(person.details or {}).get("profession"),
                       metiers_recherches=(person.details or {}).get("metiers_recherches", []),
+                      annees_experience=person.experience_years, disponibilite=person.availability,
+                      competences=(person.details or {}).get("competences"),
                       consentement={"date": as_utc(person.consent_at).isoformat() if person.consent_at else None,
                                     "finalite": person.consent_purpose},
                       inscrit_par=person.created_by, inscrit_le=as_utc(person.created_at).isoformat())
@@ -345,6 +351,7 @@ def apply_retention(uow, now, years=None, actor="retention"):
             if str(person.id) in named or _record_files(records) & open_ids:
                 continue  # a file still open needs the person
             _pseudonymise(person, now)
+            words.index_person(session, person)
             audit.record(session, "person_erased", actor, person_id=person.id, region=person.region,
                          file_kind=kind, years=years[kind])
             erased.append(person.id)
@@ -367,6 +374,7 @@ def _pseudonymise(person, now):
     person.last_name, person.first_names = f"Personne n° {person.id}", ""
     person.phone = person.email = person.address = person.occupation = None
     person.disability, person.details = False, {}
+    person.experience_years = person.availability = None
     if person.birth_date:
         person.birth_date = date(person.birth_date.year, 1, 1)  # the year only: statistics count by it
     person.erased_at = now

@@ -2,14 +2,16 @@
 number or telephone; in pages for the registry's page, by cursor for the API."""
 import re
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import exists, false, func, or_, select
+from sqlalchemy.orm import aliased
 
 from engine.accounts.roles import CENTRAL_ROLES, REGIONAL_ROLES
 from engine.definitions import occupations, reference
 from engine.errors import Forbidden
-from engine.people.registry import person_dict
-from engine.store.folding import fold, folded, like_pattern
-from engine.store.tables import Person, utcnow
+from engine.people import words
+from engine.people.registry import AVAILABILITY, person_dict
+from engine.store.folding import folded
+from engine.store.tables import CandidateService, Person, utcnow
 
 PAGE = 50  # persons a page of the registry shows
 _BY_NAME = (folded(Person.last_name), folded(Person.first_names), Person.id)
@@ -70,9 +72,12 @@ def _readable(actor, search, occupation=None, filters=None):
     return query.where(*_conditions(filters or {}, utcnow().date()))
 
 
-# What the registry's lists may also be narrowed by, with the type of each value.
+# What the registry's lists may also be narrowed by, with the type of each value: `texte` words of the free
+# fields (see engine.people.words), `experience_min` years at least, `disponibilite` available at the latest
+# then (AVAILABILITY's order), `pret_pour_offres` the last concluded candidate services said "ready for offers".
 FILTERS = {"sexe": str, "region": str, "niveau_etudes": str, "langue": str, "handicap": bool,
-           "age_min": int, "age_max": int}
+           "age_min": int, "age_max": int, "experience_min": int, "disponibilite": str, "pret_pour_offres": bool,
+           "texte": str}
 
 
 def _conditions(filters, today):
@@ -91,7 +96,31 @@ def _conditions(filters, today):
         conditions.append(Person.birth_date <= _years_before(today, filters["age_min"]))
     if filters.get("age_max") is not None:
         conditions.append(Person.birth_date > _years_before(today, filters["age_max"] + 1))
+    if filters.get("experience_min") is not None:
+        conditions.append(Person.experience_years >= filters["experience_min"])
+    if filters.get("disponibilite"):
+        latest = filters["disponibilite"]
+        conditions.append(Person.availability.in_(AVAILABILITY[:AVAILABILITY.index(latest) + 1])
+                          if latest in AVAILABILITY else false())
+    if filters.get("pret_pour_offres"):
+        conditions.append(ready_for_offers())
+    if filters.get("texte") and filters["texte"].strip():
+        condition = words.has_words(words.FREE_TEXT, filters["texte"])
+        conditions.append(false() if condition is None else condition)
     return conditions
+
+
+READY = "pret_pour_offre"  # the candidate services' outcome (engine.records.accompagnement_candidat.OUTCOMES)
+
+
+def ready_for_offers():
+    """SQL condition: the person's candidate services concluded "ready for offers", and no later file of
+    theirs concluded otherwise (oriented to a training, gave up migrating)."""
+    ready, later = aliased(CandidateService), aliased(CandidateService)
+    return exists(select(ready.instance_id).where(
+        ready.person_id == Person.id, ready.status == "conclu", ready.outcome == READY,
+        ~exists(select(later.instance_id).where(later.person_id == ready.person_id, later.status == "conclu",
+                                                later.outcome != READY, later.instance_id > ready.instance_id))))
 
 
 def _years_before(today, years):
@@ -114,11 +143,13 @@ def with_occupation(text):
 
 
 def matching(search):
-    """SQL condition: the person's names contain every word of `search` (in any order, without case or
-    accents: "kone fanta" finds Koné Fanta); a number ("104", "76 45 12 09", "+223…") also finds the person
-    of that number and, from 6 digits, those whose telephone contains them."""
-    names = folded(Person.last_name + " " + Person.first_names)
-    condition = and_(*[names.like(like_pattern(word), escape="\\") for word in fold(search).split()])
+    """SQL condition: each word of `search` begins one of the person's names (in any order, without case or
+    accents: "kone fanta" and "kon fan" find Koné Fanta), read from the words index; a number ("104",
+    "76 45 12 09", "+223…") also finds the person of that number and, from 6 digits, those whose telephone
+    contains them."""
+    condition = words.has_words(words.NAMES, search)
+    if condition is None:
+        condition = false()
     if _NUMBER.fullmatch(search.strip()):
         digits = re.sub(r"[^0-9]", "", search)
         phone = Person.phone

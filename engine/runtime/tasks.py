@@ -16,6 +16,7 @@ from engine.errors import Conflict, Forbidden, Hidden, NotFound
 from engine.people import transfers
 from engine.people.regional import person_regions, regional_view
 from engine.people.sensitive import hidden_fields, redact
+from engine.records import candidatures
 from engine.runtime.instances import instance_dict
 from engine.runtime import projection
 from engine.runtime.projection import task_dict, task_dicts
@@ -202,6 +203,8 @@ def complete_task(uow, actor, task_id, data):
         run_step(session, instance, workflow, actor.username, step=task.run)
         if task.has_state(TaskState.COMPLETED):
             transfers.note(session, instance, task, actor.username)
+            if candidatures.records_candidatures(version_forms(instance.version).get(row.form)):
+                candidatures.settle_invitations(session, instance, row, task.data, actor.username)
         uow.commit()
         return instance_dict(session, instance, actor=actor, open_rows=projection.open_rows(session, instance))
 
@@ -220,6 +223,11 @@ def _readable_row(session, actor, task_id):
     if not (can_work(actor, row) or sees_everything(actor)):
         raise Hidden(f"task {task_id} is not yours", task_id=row.id)
     return row, instance
+
+
+def workable_row(session, actor, task_id):
+    """The task `task_id` and its instance, if `actor` may work on it now (NotFound, Forbidden, Conflict)."""
+    return _workable_row(session, actor, task_id)
 
 
 def _workable_row(session, actor, task_id):

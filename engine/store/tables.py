@@ -269,6 +269,9 @@ class Person(Base):
     education: Mapped[str | None] = mapped_column(String(60))
     occupation: Mapped[str | None] = mapped_column(String(200))
     disability: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Years of work in the occupation, and when the person can take up a post (engine.people.registry.AVAILABILITY).
+    experience_years: Mapped[int | None] = mapped_column(Integer, index=True)
+    availability: Mapped[str | None] = mapped_column(String(20), index=True)
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     consent_purpose: Mapped[str | None] = mapped_column(Text)
@@ -309,7 +312,22 @@ class Candidature(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
     region: Mapped[str | None] = mapped_column(String(40), index=True)
     stage: Mapped[str] = mapped_column(String(20), index=True)
+    # How the agency found the candidate (§7.5), when known: "ciblage_vivier" (invited from the pool).
+    mode: Mapped[str | None] = mapped_column(String(30), index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PersonWord(Base):
+    """The words of a person's names (kind "n") and free fields (kind "t"), folded (no case, no accents): an
+    index searched by the start of words, the same way on both databases (engine.people.words)."""
+
+    __tablename__ = "person_words"
+    kind: Mapped[str] = mapped_column(String(1), primary_key=True)
+    # Compared byte by byte on PostgreSQL too ("C"), as on SQLite: a prefix is a range of the index.
+    word: Mapped[str] = mapped_column(String(60).with_variant(String(60, collation="C"), "postgresql"),
+                                      primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True,
+                                           index=True)
 
 
 class Departure(Base):

@@ -1,0 +1,71 @@
+"""The candidate pool in pages: the registry's new filters, and "Proposer des candidats" from the demo's
+preselection of masons in Kayes, without JavaScript: open the task, propose, tick and invite."""
+import re
+
+from conftest import csrf_token, login
+from sqlalchemy import select
+
+from engine.demo.files import create_demo_data
+from engine.store.tables import Candidature, Instance, TaskRow
+
+
+def _mason_task(uow):
+    with uow:
+        return uow.session.scalars(select(TaskRow.id).join(Instance, Instance.id == TaskRow.instance_id).where(
+            Instance.business_key == "OFF-2026-005", TaskRow.name == "recueillir_candidatures",
+            TaskRow.state == "ready")).one()
+
+
+def test_the_kayes_counsellor_invites_the_masons_with_french_and_experience(deployed, client):
+    create_demo_data(deployed)
+    task_id = _mason_task(deployed)
+    login(client, "conseiller-kayes")
+    task_page = client.get(f"/tasks/{task_id}").get_data(as_text=True)  # click 1: the task, from the inbox
+    link = f'/tasks/{task_id}/vivier'
+    assert f'href="{link}"' in task_page and "Proposer des candidats du vivier" in task_page
+
+    page = client.get(link).get_data(as_text=True)  # click 2: the pool, ranked
+    assert "Métier : 7112 — Maçons" in page and "Expérience : au moins 2 ans" in page
+    names = re.findall(r'<li class="candidate" id="personne-(\d+)">.*?<strong>([^<]+)</strong>', page, re.S)
+    order = [label.split(" (n°")[0] for _id, label in names]
+    assert [n.split(",")[0] for n in order] == ["KEÏTA Moussa", "DIARRA Adama", "KONATÉ Oumar", "SIDIBÉ Boubacar"]
+    assert "exerce le métier demandé (7112 — Maçons)" in page and "langue parlée : Français" in page
+    assert "6 ans d&#39;expérience (2 demandés)" in page
+    assert "seulement 0 ans d&#39;expérience sur 2 demandés" in page  # Oumar, just out of apprenticeship
+    assert "langue demandée absente de sa fiche : Français" in page  # Boubacar
+    assert "Sissoko" not in page and "Kanté" not in page  # neither other occupations nor Bamako's persons
+
+    chosen = [pid for pid, label in names if label.startswith(("KEÏTA", "DIARRA"))]
+    token = csrf_token(page)
+    empty = client.post(link, data={"csrf_token": token})
+    assert empty.status_code == 302 and "Cochez au moins une personne" in client.get(link).get_data(as_text=True)
+    invited = client.post(link, data={"csrf_token": token, "personnes": chosen})  # click 3: invite the ticked
+    assert invited.status_code == 302 and invited.headers["Location"].endswith(f"/tasks/{task_id}")
+    form = client.get(f"/tasks/{task_id}").get_data(as_text=True)
+    assert "2 personnes invitées" in form
+    for pid in chosen:
+        assert re.search(rf'name="candidats_inscrits_region" value="{pid}"[^>]*checked', form)
+    assert re.search(r'value="ciblage_vivier"[^>]*checked', form)
+    with deployed:
+        modes = dict(deployed.session.execute(select(Candidature.person_id, Candidature.mode)).all())
+    assert {str(pid): mode for pid, mode in modes.items() if str(pid) in chosen} == \
+        {pid: "ciblage_vivier" for pid in chosen}
+
+    # Bamako's counsellor cannot open Kayes' proposals.
+    client.get("/logout")
+    login(client, "conseiller-bamako")
+    assert client.get(link).status_code in (403, 404)
+
+
+def test_the_registry_filters_experience_availability_and_free_words(deployed, client):
+    create_demo_data(deployed)
+    login(client, "conseiller-kayes")
+    page = client.get("/personnes/?metier=711&langue=fra&experience_min=1").get_data(as_text=True)
+    assert "KEÏTA Moussa" in page and "DIARRA Adama" in page
+    assert "KONATÉ Oumar" not in page and "SIDIBÉ Boubacar" not in page
+    words = client.get("/personnes/?texte=coffr").get_data(as_text=True)
+    assert "DIARRA Adama" in words and "SIDIBÉ Boubacar" in words and "KEÏTA Moussa" not in words
+    soon = client.get("/personnes/?metier=711&disponibilite=immediate").get_data(as_text=True)
+    assert "KEÏTA Moussa" in soon and "KONATÉ Oumar" in soon and "DIARRA Adama" not in soon
+    assert client.get("/personnes/?experience_min=abc&disponibilite=x&texte=%25").status_code == 200
+    assert "Kanté" not in client.get("/personnes/?texte=maraichage").get_data(as_text=True)  # Bamako's

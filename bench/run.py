@@ -1,7 +1,9 @@
 """All the benches, each a ratio measured in one run, the summary printed last.
 
-    python bench/run.py          # short: statements, floor, http, scale to 10 000 files, page weight
-    python bench/run.py --full   # longer runs; scale to 100 000 files (SQLite) and 1 000 000 (PostgreSQL)
+    python bench/run.py          # short: statements, floor, http, scale to 10 000 files, pool at 5 000 persons,
+                                 # page weight
+    python bench/run.py --full   # longer runs; scale to 100 000 files (SQLite) and 1 000 000 (PostgreSQL),
+                                 # pool at 100 000 persons
 """
 import argparse
 import platform
@@ -11,6 +13,7 @@ from datetime import date
 import floor
 import http_load
 import page_weight
+import pool
 import scale
 import statements
 from databases import postgres_available
@@ -44,6 +47,11 @@ def main():
         first = results[0][1]
         summary.append(f"scale   [{kind}] at {files} files: per step x{last['per step'] / first['per step']:.2f},"
                        f" inbox p95 x{last['inbox dcim'][1] / first['inbox dcim'][1]:.2f}")
+    for kind in kinds:
+        result = pool.measure(kind, 100000 if full else 5000)
+        print(pool.report(result), flush=True)
+        summary.append(f"pool    [{kind}] at {result['persons']} persons: search x{result['pool_ratio']:.1f}, names"
+                       f" x{result['names_ratio']:.1f} a bare indexed page ({result['pool_ms']:.1f} ms)")
     rows = page_weight.measure(kinds[-1])
     print(page_weight.report(rows), flush=True)
     heaviest = max(rows, key=lambda row: row[3])

@@ -11,7 +11,7 @@ off by `engine.store.folding.fold` as everywhere else (PostgreSQL's own full-tex
 """
 import re
 
-from sqlalchemy import and_, delete, exists, insert, select
+from sqlalchemy import and_, delete, insert, select
 
 from engine.store.folding import fold
 from engine.store.tables import Person, PersonWord
@@ -49,9 +49,10 @@ def has_words(kind, text):
     typed = words(text)
     if not typed:
         return None
-    return and_(*[exists(select(PersonWord.person_id).where(
-        PersonWord.kind == kind, PersonWord.word >= word, PersonWord.word < _after(word),
-        PersonWord.person_id == Person.id)) for word in typed])
+    # Each word's persons read once from the index (not probed again for every person: a correlated test would
+    # scan the whole range of the word for each person).
+    return and_(*[Person.id.in_(select(PersonWord.person_id).where(
+        PersonWord.kind == kind, PersonWord.word >= word, PersonWord.word < _after(word))) for word in typed])
 
 
 def _after(word):

@@ -31,3 +31,14 @@ def test_scale_copies_files_that_the_engine_lists_and_works_beside(deployed):
     assert scale.grow(deployed, originals, 10) >= 10
     assert len(tasks.list_open_tasks(deployed, KAYES)) >= 5 * inbox > 0
     assert offer_steps.drive_engine(deployed, 1) > 0  # the audit chain goes on after the copies
+
+
+def test_the_pool_bench_fills_persons_that_the_registry_finds(uow):
+    import pool
+    assert pool.fill(uow, 2000) == 2000
+    found = pool.people.persons_page(uow, pool.KAYES, occupation="711", filters={"langue": "fra", "texte": "coffr"})
+    expected = [i for i in range(2000) if pool._person(i)["region"] == "kayes"
+                and pool._person(i)["details"]["profession"].startswith("711")
+                and "fra" in pool._person(i)["details"]["langues"]
+                and pool._person(i)["details"]["competences"].startswith("Coffrage")]
+    assert found["total"] == len(expected) > 0

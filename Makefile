@@ -26,11 +26,13 @@ translations: $(BIN)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o web/translations/messages.pot --no-location --omit-header .
 	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations --no-fuzzy-matching
 
-# The scheduler (timers, reminders, escalations) runs beside the web server and stops with it.
+# The scheduler (timers, reminders, escalations, the outbox) runs beside the web server and stops with it; the demo's
+# SMS and e-mails go through the simulation (recorded, nothing sent) unless a gateway is configured.
 run: install
 	$(BIN)/djoliba init --demo
 	@echo "Djoliba: http://127.0.0.1:5000"
-	$(BIN)/djoliba scheduler & scheduler=$$!; trap 'kill $$scheduler' EXIT INT TERM; \
+	DJOLIBA_NOTIFY_SIMULATE=$${DJOLIBA_NOTIFY_SIMULATE:-1} $(BIN)/djoliba scheduler & scheduler=$$!; \
+		trap 'kill $$scheduler' EXIT INT TERM; \
 		$(BIN)/djoliba serve --port 5000
 
 # Both databases at once, one per core; each log is printed whole once both are done.

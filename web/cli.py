@@ -312,27 +312,51 @@ def cmd_scheduler(args):
 
     from engine.runtime import scheduler
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    scheduler.run(_settings()["url"], mailer=_mailer(), poll_seconds=args.poll)
+    from engine.accounts import gateways
+    scheduler.run(_settings()["url"], mailer=_mailer(), poll_seconds=args.poll,
+                  gateways=gateways.from_settings(os.environ))
     return 0
 
 
 def cmd_outbox(args):
-    """Print the e-mails waiting in the outbox (to pass on by hand), or send them with --send."""
-    from engine.accounts import outbox
+    """Print the messages waiting in the outbox (to pass on by hand), or send those due with --send."""
+    from engine.accounts import gateways, outbox
     uow = _uow(_settings()["url"])
     if args.send:
-        mailer = _mailer()
-        if mailer is None:
-            print("DJOLIBA_SMTP_HOST n'est pas défini : aucun serveur pour envoyer. / DJOLIBA_SMTP_HOST is not "
-                  "set: no server to send with.", file=sys.stderr)
+        configured = gateways.from_settings(os.environ)
+        if not configured:
+            print("Aucune passerelle : définissez DJOLIBA_SMTP_HOST, DJOLIBA_SMS_URL ou DJOLIBA_NOTIFY_SIMULATE=1. / "
+                  "No gateway: set DJOLIBA_SMTP_HOST, DJOLIBA_SMS_URL or DJOLIBA_NOTIFY_SIMULATE=1.", file=sys.stderr)
             return 1
-        print(f"{outbox.send_pending(uow, mailer)} envoyé(s) / sent")
+        print(f"{outbox.send_pending(uow, configured)} envoyé(s) / sent")
         return 0
-    for message in outbox.messages(uow, pending_only=not args.all):
-        state = "envoyé / sent" if message["sent_at"] else "en attente / waiting"
-        print(f"--- n° {message['id']} · {message['created_at']:%Y-%m-%d %H:%M} · {state}\n"
-              f"À / To: {message['recipient']}\nObjet / Subject: {message['subject']}\n\n{message['body']}")
+    for message in outbox.messages(uow, pending_only=not args.all, limit=args.limit):
+        print(f"--- n° {message['id']} · {message['channel'].upper()} · {message['created_at']:%Y-%m-%d %H:%M} · "
+              f"{_outbox_state(message)}\n"
+              f"À / To: {message['recipient']}{_outbox_about(message)}\nObjet / Subject: {message['subject']}\n\n"
+              f"{message['body']}")
     return 0
+
+
+def _outbox_state(message):
+    if message["sent_at"]:
+        how = "simulé, rien n'est parti / simulated, nothing left" if message["delivered_by"] == "simulation" \
+            else f"par / by {message['delivered_by']}"
+        return f"envoyé / sent {message['sent_at']:%Y-%m-%d %H:%M} ({how})"
+    if message["given_up"]:
+        return f"abandonné après {message['attempts']} essais / given up: {message['last_error']}"
+    if message["last_error"]:
+        return (f"essai {message['attempts']} manqué / attempt failed: {message['last_error']}; "
+                f"nouvel essai / next try {message['not_before']:%Y-%m-%d %H:%M}")
+    if message["not_before"]:
+        return f"à envoyer le / due {message['not_before']:%Y-%m-%d %H:%M}"
+    return "en attente / waiting"
+
+
+def _outbox_about(message):
+    about = [f"dossier / file {message['instance_id']}" if message["instance_id"] else "",
+             f"personne / person {message['person_id']}" if message["person_id"] else "", message["kind"] or ""]
+    return f" ({', '.join(filter(None, about))})" if any(about) else ""
 
 
 def cmd_serve(args):
@@ -409,10 +433,11 @@ def main(argv=None):
     message.add_argument("--data", help="the payload, a JSON object")
     message.add_argument("--actor", default="cli")
     message.set_defaults(run=cmd_message)
-    mails = commands.add_parser("outbox", help="print the e-mails waiting to be sent (verification codes...), "
-                                               "or send them through DJOLIBA_SMTP_HOST")
-    mails.add_argument("--send", action="store_true", help="send the waiting e-mails now")
-    mails.add_argument("--all", action="store_true", help="also print the last e-mails already sent")
+    mails = commands.add_parser("outbox", help="print the e-mails and SMS waiting to be sent (codes, convocations...), "
+                                               "or send them through the configured gateways")
+    mails.add_argument("--send", action="store_true", help="send the messages that are due now")
+    mails.add_argument("--all", action="store_true", help="also print the last messages already sent")
+    mails.add_argument("--limit", type=int, default=50, help="how many messages to print (newest first)")
     mails.set_defaults(run=cmd_outbox)
     args = parser.parse_args(argv)
     return args.run(args)

@@ -41,10 +41,29 @@ DETAILS = {"via": _l("consulté depuis"), "to": _l("vers"), "from": _l("depuis")
            "actor_region": _l("région de l'utilisateur"), "attempt": _l("tentative n°"), "due_at": _l("échéance"),
            "count": _l("nombre"), "replaced": _l("nombre remplacé"), "failures": _l("échecs"),
            "until": _l("jusqu'au"), "file_kind": _l("type de fiche"), "years": _l("durée de conservation (ans)"),
-           "pays": _l("pays"), "redacted": _l("événements effacés"), "regions": _l("régions"), "role": _l("rôle")}
+           "pays": _l("pays"), "redacted": _l("événements effacés"), "regions": _l("régions"), "role": _l("rôle"),
+           "notification": _l("objet"), "channel": _l("canal"), "channels": _l("canaux"),
+           "delayed_until": _l("pas avant"), "delivered_by": _l("envoyé par"), "attempts": _l("essais"),
+           "given_up": _l("plus d'essai automatique"), "error": _l("erreur"), "employer_id": _l("employeur n°"),
+           "sms_refused": _l("refuse les SMS"), "outbox_id": _l("message n°")}
 # Words for the values of some details: a letter's type, a person's kind of file.
+NOTIFICATIONS = {"convocation_tests": _l("convocation aux tests"),
+                 "convocation_rencontre": _l("convocation à la rencontre avec l'employeur"),
+                 "convocation_depart": _l("convocation pour préparer le départ"),
+                 "selection_retenu": _l("retenu par l'employeur"),
+                 "selection_liste_attente": _l("sur la liste d'attente de l'employeur"),
+                 "selection_non_retenu": _l("non retenu par l'employeur")}
+NOTIFICATIONS.update({"rappel_" + kind: _l("rappel : %(what)s", what=text) for kind, text in NOTIFICATIONS.items()
+                      if kind.startswith("convocation")})
+CHANNELS = {"sms": _l("SMS"), "email": _l("courriel")}
 DETAIL_VALUES = {"type": {"message": _l("message"), "signal": _l("signal")},
-                 "file_kind": {"migrant": _l("migrant"), "candidat": _l("candidat")}}
+                 "file_kind": {"migrant": _l("migrant"), "candidat": _l("candidat")},
+                 "notification": NOTIFICATIONS, "channel": CHANNELS,
+                 "delivered_by": {"http": _l("passerelle SMS"), "smtp": _l("serveur de courriel"),
+                                  "simulation": _l("simulation (rien n'est envoyé)")},
+                 "reason": {"no_contact": _l("ni téléphone ni adresse électronique"),
+                            "sms_refused": _l("refuse les SMS et n'a pas d'adresse électronique"),
+                            "no_person": _l("personne absente du registre")}}
 
 
 def yes_no(value):
@@ -288,6 +307,8 @@ def detail_items(details, vocabulary=None, element_id=None):
         elif name in ("actor_region", "regions"):
             from web.labels import region_name  # the labels read this module's words
             text = ", ".join(region_name(str(code)) for code in (value if isinstance(value, list) else [value]))
+        elif name == "channels" and isinstance(value, list):
+            text = ", ".join(str(CHANNELS.get(channel, channel)) for channel in value)
         elif name in DETAIL_VALUES and isinstance(value, str):
             text = str(DETAIL_VALUES[name].get(value, value))
         elif name == "redacted" and isinstance(value, Mapping):
@@ -330,6 +351,25 @@ def init_app(app):
     """Filters and helpers for the templates."""
     app.jinja_env.filters.update(day=day, moment=moment, number=number, value_text=value_text, country=country,
                                  language=language, occupation=occupation, letter_day=letter_day,
-                                 element_name_of=element_name, form_text=form_text)
+                                 element_name_of=element_name, form_text=form_text, channel_word=channel_word)
     app.jinja_env.globals.update(change_rows=change_rows, changed_labels=changed_labels, element_name=element_name,
-                                 detail_items=detail_items, message_name=message_name, migration_text=migration_text)
+                                 detail_items=detail_items, message_name=message_name, migration_text=migration_text,
+                                 channel_word=channel_word, notification_word=notification_word,
+                                 delivered_word=lambda code: detail_value("delivered_by", code),
+                                 detail_value=detail_value)
+
+
+def channel_word(code):
+    """A message's channel in words: SMS, courriel."""
+    return str(CHANNELS.get(code, code))
+
+
+def notification_word(code):
+    """What a message to a person or an employer was (a convocation, a reminder...), in words; "message" for
+    the portal's account codes, which name no kind."""
+    return str(NOTIFICATIONS.get(code, code)) if code else _("message")
+
+
+def detail_value(name, value):
+    """A detail's value in words when DETAIL_VALUES has them, else the value."""
+    return str(DETAIL_VALUES.get(name, {}).get(value, value))

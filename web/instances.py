@@ -3,7 +3,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 
 from engine.errors import Conflict, NotFound, ValidationFailed
-from engine.runtime import file_messages, instances, tracks
+from engine.runtime import convocations, file_messages, instances, tracks
 from engine.runtime.spawn import opened_by_procedure
 from engine.runtime.vocabulary import vocabularies
 from web.auth import login_required
@@ -41,6 +41,7 @@ def _page(instance_id, reason="", reason_errors=(), sent=None):
     instance = instances.get_instance(uow(), g.actor, instance_id, with_history=True)
     return render_template("instance.html", instance=instance, reason=reason, reason_errors=reason_errors,
                            sent=sent, events=file_messages.offered(uow(), g.actor, instance_id),
+                           notices=convocations.file_messages(uow(), g.actor, instance_id),
                            diagram=diagram_of(instance_id, instance["business_key"]),
                            vocabulary=vocabularies(uow(), g.actor, [instance_id]).get(instance_id))
 

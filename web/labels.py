@@ -21,7 +21,12 @@ EVENTS = {"instance_started": _l("dossier ouvert"), "task_claimed": _l("tâche p
           "signal_received": _l("signal reçu"),
           "message_unmatched": _l("message que personne n'attendait (gardé)"),
           "decision_taken": _l("décision de la table de décision"),
-          "script_printed": _l("affichage d'un script (print)")}
+          "script_printed": _l("affichage d'un script (print)"),
+          "person_notified": _l("message à envoyer à une personne (SMS, courriel)"),
+          "person_not_notified": _l("message impossible : personne injoignable"),
+          "employer_notified": _l("courriel à envoyer à l'employeur"),
+          "notification_sent": _l("message envoyé"),
+          "notification_failed": _l("échec de l'envoi d'un message")}
 
 
 # The other kinds of the audit trail (reads, accounts, the scheduler), for the managers' pages.
@@ -55,7 +60,11 @@ AUDIT_EVENTS = {"file_read": _l("dossier consulté"), "login": _l("connexion"), 
                 "offer_deposited": _l("offre déposée sur le portail"),
                 "pool_proposed": _l("candidats du vivier proposés (liste consultée)"),
                 "pool_candidates_invited": _l("candidats du vivier invités"),
-                "pool_invitations_dropped": _l("invitations du vivier décochées, candidatures retirées")}
+                "pool_invitations_dropped": _l("invitations du vivier décochées, candidatures retirées"),
+                "sms_preference_changed": _l("choix de recevoir les SMS modifié"),
+                "employer_registration_repeated": _l("inscription au portail avec l'adresse d'un compte existant"),
+                "employer_reset_requested": _l("code de nouveau mot de passe envoyé à un employeur"),
+                "employer_password_reset": _l("mot de passe d'un compte employeur changé par code")}
 EVENTS.update(AUDIT_EVENTS)
 # Codes the engine's records write for stages, causes and statuses (a person's activity, the statistics).
 RECORD_WORDS = {

@@ -10,6 +10,7 @@ from engine.accounts import users
 from engine.definitions import reference
 from engine.accounts import held
 from engine.errors import ValidationFailed
+from engine.people import notices
 from engine.people.sessions import sessions_attended
 from web import downloads
 from web import held as held_forms
@@ -98,6 +99,16 @@ def show(person_id):
     return render_template("people/show.html", person=person, form=people.person_form(uow())["properties"],
                            activity=people.person_activity(uow(), g.actor, person_id),
                            sessions=sessions_attended(uow(), g.actor, person_id))
+
+
+@bp.post("/<int:person_id>/sms")
+@login_required
+def sms_preference(person_id):
+    """The person refuses SMS, or accepts them again (they still get e-mails)."""
+    refused = notices.set_sms_refused(uow(), g.actor, person_id, request.form.get("sms_refuse") == "oui")
+    flash(_("La personne ne recevra plus de SMS de l'ANPE (les courriels restent envoyés).") if refused else
+          _("La personne recevra de nouveau les SMS de l'ANPE."), "success")
+    return redirect(url_for("people.show", person_id=person_id) + "#sms")
 
 
 @bp.get("/<int:person_id>/export.json")

@@ -32,6 +32,8 @@ _ACCOUNT_FIELDS = ("organisation", "country", "contact_name", "email")
 _ACCOUNT_LABELS = {"organisation": _l("Raison sociale de l'employeur"), "country": _l("Pays de l'employeur"),
                    "contact_name": _l("Personne à contacter (nom et prénom)"), "email": _l("Adresse électronique"),
                    "password": _l("Mot de passe"), "confirmation": _l("Le même mot de passe, à nouveau")}
+_RESET_LABELS = {"email": _l("Adresse électronique"), "code": _l("Code reçu par courriel"),
+                 "password": _l("Nouveau mot de passe"), "confirmation": _l("Le même mot de passe, à nouveau")}
 _SESSION_KEYS = ("employer_id", "employer_token", "employer_since", "employer_seen")
 
 
@@ -88,9 +90,11 @@ def register():
         except ValidationFailed as failed:
             errors = _account_errors(failed)
         else:
-            session["employer_pending"] = employer.email
-            flash(_("Votre compte est créé. Un code de vérification vient d'être envoyé à %(email)s : "
-                    "saisissez-le ci-dessous.", email=employer.email), "success")
+            # The same answer when the address already had an account (`employer` None): its owner gets an e-mail.
+            email = employer.email if employer else typed["email"].strip().lower()
+            session["employer_pending"] = email
+            flash(_("Votre demande est enregistrée. Un message vient d'être envoyé à %(email)s : saisissez "
+                    "ci-dessous le code qu'il contient.", email=email), "success")
             return redirect(url_for("portal.verify"))
     error_items = [(name, label, " ".join(errors[name])) for name, label in _ACCOUNT_LABELS.items() if name in errors]
     return render_template("portal/register.html", typed=typed, errors=errors, labels=_ACCOUNT_LABELS,
@@ -154,6 +158,48 @@ def login():
     return redirect(url_for("portal.offers"))
 
 
+@bp.route("/mot-de-passe-oublie", methods=("GET", "POST"))
+def forgot():
+    email = request.form.get("email", "").strip()[:254]
+    if request.method == "GET":
+        return render_template("portal/forgot.html", email=email, errors={})
+    if "@" not in email:
+        errors = {"email": [_("Saisissez l'adresse électronique de votre compte.")]}
+        return render_template("portal/forgot.html", email=email, errors=errors), 422
+    try:
+        employers.request_password_reset(uow(), email, address=request.remote_addr, limits=login_limits())
+    except LoginLocked as locked:
+        return _locked(locked, "portal/forgot.html", email=email, errors={})
+    session["employer_reset"] = email
+    flash(_("Si un compte a l'adresse %(email)s, un code vient de lui être envoyé : il est valable %(minutes)d "
+            "minutes.", email=email, minutes=employers.RESET_MINUTES), "info")
+    return redirect(url_for("portal.reset"))
+
+
+@bp.route("/mot-de-passe/nouveau", methods=("GET", "POST"))
+def reset():
+    email, errors = request.form.get("email", session.get("employer_reset", "")), {}
+    if request.method == "POST":
+        try:
+            employers.reset_employer_password(uow(), email, request.form.get("code", ""),
+                                              request.form.get("password", ""), request.form.get("confirmation", ""),
+                                              address=request.remote_addr, limits=login_limits())
+        except LoginLocked as locked:
+            return _locked(locked, "portal/reset.html", email=email, errors={}, labels=_ACCOUNT_LABELS)
+        except ValidationFailed as failed:
+            errors = _account_errors(failed)
+            if "code" in errors:
+                errors["code"] = [_("Ce code n'est pas le bon, ou il a expiré : vérifiez-le, ou demandez-en un "
+                                    "nouveau.")]
+        else:
+            session.pop("employer_reset", None)
+            flash(_("Votre mot de passe est changé : connectez-vous avec le nouveau."), "success")
+            return redirect(url_for("portal.login"))
+    error_items = [(name, label, " ".join(errors[name])) for name, label in _RESET_LABELS.items() if name in errors]
+    return render_template("portal/reset.html", email=email, errors=errors, labels=_RESET_LABELS,
+                           error_items=error_items), 422 if errors else 200
+
+
 @bp.post("/deconnexion")
 def logout():
     if session.get("employer_id"):
@@ -198,8 +244,7 @@ def _countries():
 
 
 def _account_errors(failed):
-    texts = {"taken": _("Un compte existe déjà pour cette adresse : connectez-vous, ou demandez un nouveau code."),
-             "enum": _("Choisissez un pays de la liste."), "required": _("Ce champ est obligatoire."),
+    texts = {"enum": _("Choisissez un pays de la liste."), "required": _("Ce champ est obligatoire."),
              "format": _("Saisissez une adresse électronique valide.")}
     errors = {}
     for error in failed.errors:

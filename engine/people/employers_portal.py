@@ -1,25 +1,30 @@
-"""Employers' accounts on the public portal: registration, e-mail verified by a code, login.
+"""Employers' accounts on the public portal: registration, e-mail verified by a code, login, password reset.
 
 An employer account is no staff account: it has no roles, and its audit name (`employeur:ID`)
 is no username. Passwords follow the staff policy (engine.accounts.passwords); failed logins and
 wrong codes are throttled like staff logins (engine.accounts.throttle), per e-mail and per address.
+No answer tells whether an address has an account: registering with one that has tells its owner by
+e-mail instead, a verification code never "works" for an account already verified, and a reset is
+asked for any address alike (only an account's owner gets a code).
 """
 import hashlib
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from engine import audit
 from engine.accounts import outbox, passwords, throttle
 from engine.accounts.credentials import LoginLocked
 from engine.definitions import reference
 from engine.errors import FieldError, ValidationFailed
-from engine.store.tables import EmployerAccount, EmployerSession, utcnow
+from engine.store.tables import EmployerAccount, EmployerSession, as_utc, utcnow
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _LIMITS = {"organisation": 200, "contact_name": 200, "email": 254}
+RESET_MINUTES = 30  # how long a password reset code works
 
 
 @dataclass(frozen=True)
@@ -59,10 +64,12 @@ def register_employer(uow, organisation, country, contact_name, email, password,
     """Create an unverified employer account and queue the e-mail with its verification code.
 
     Raises ValidationFailed (a field missing or too long, a country not in the list, an e-mail
-    that is not one or already has an account, a password the staff policy refuses, or a
-    confirmation that differs), or LoginLocked when the client `address` is blocked: each
-    registration counts against it like a failed login, so one address cannot open accounts
-    by the hundred. Returns the Employer. One transaction, audited.
+    that is not one, a password the staff policy refuses, or a confirmation that differs), or
+    LoginLocked when the client `address` is blocked: each registration counts against it like a
+    failed login, so one address cannot open accounts by the hundred. Returns the Employer; for an
+    e-mail that already has an account, None, and nothing changes but an e-mail to its owner (and
+    `employer_registration_repeated` in the audit trail): the caller answers as for a new account, so
+    that registering tells no one which addresses have accounts. One transaction, audited.
     """
     organisation, contact_name, email = organisation.strip(), contact_name.strip(), email.strip().lower()
     _check_not_locked(uow, None, address)
@@ -79,17 +86,21 @@ def register_employer(uow, organisation, country, contact_name, email, password,
     errors += passwords.problems(password, email.split("@")[0])
     if password != confirmation:
         errors.append(FieldError("confirmation", "mismatch"))
-    code = _code()
+    if errors:
+        raise ValidationFailed(errors)
+    code, password_hash = _code(), passwords.hash_password(password)  # hashed either way: the same time
     with uow:
         session = uow.session
-        if not errors and session.scalar(select(func.count()).where(EmployerAccount.email == email)):
-            errors.append(FieldError("email", "taken"))
-        if errors:
-            raise ValidationFailed(errors)
         if address:
             throttle.note_failure(session, "portail:" + email, address, limits)
+        existing = session.scalar(select(EmployerAccount).where(EmployerAccount.email == email))
+        if existing is not None:
+            _tell_owner(session, existing)
+            audit.record(session, "employer_registration_repeated", "portail", employer_id=existing.id)
+            uow.commit()
+            return None
         row = EmployerAccount(organisation=organisation, country=country, contact_name=contact_name, email=email,
-                              password_hash=passwords.hash_password(password), verification_hash=_digest(code))
+                              password_hash=password_hash, verification_hash=_digest(code))
         session.add(row)
         session.flush()
         _send_code(session, row, code)
@@ -103,7 +114,8 @@ def verify_email(uow, email, code, address=None, limits=throttle.LoginLimits()):
     """Mark the account of `email` verified when `code` is the one sent; returns the Employer.
 
     Raises LoginLocked after too many wrong codes (counted like failed logins), ValidationFailed
-    (field `code`, `wrong`) for a wrong code or an unknown e-mail (the same answer for both).
+    (field `code`, `wrong`) for a wrong code, an unknown e-mail or an account already verified (the
+    same answer for all three).
     """
     email = email.strip().lower()
     name = "portail:" + email
@@ -111,10 +123,9 @@ def verify_email(uow, email, code, address=None, limits=throttle.LoginLimits()):
     with uow:
         session = uow.session
         row = session.scalar(select(EmployerAccount).where(EmployerAccount.email == email))
-        if row is not None and row.verified_at is not None:
-            return _employer(row)
         given = _digest(code.strip())
-        if row is None or row.verification_hash is None or not secrets.compare_digest(row.verification_hash, given):
+        if row is None or row.verified_at is not None or row.verification_hash is None or \
+                not secrets.compare_digest(row.verification_hash, given):
             throttle.note_failure(session, name, address, limits)
             uow.commit()
             raise ValidationFailed([FieldError("code", "wrong")])
@@ -135,6 +146,69 @@ def resend_code(uow, email):
         row.verification_hash = _digest(code)
         _send_code(uow.session, row, code)
         uow.commit()
+
+
+def request_password_reset(uow, email, address=None, limits=throttle.LoginLimits()):
+    """Queue a password reset code (valid RESET_MINUTES) to the account of `email`, if there is one; the same
+    for any address, so the answer tells nothing. Counted per address and per e-mail (`portail-reset:`, not the
+    login's count: asking cannot lock the owner out); LoginLocked beyond. Audited when an account gets a code."""
+    email = email.strip().lower()[:_LIMITS["email"]]
+    name = "portail-reset:" + email
+    _check_not_locked(uow, name, address)
+    with uow:
+        session = uow.session
+        throttle.note_failure(session, name, address, limits)
+        row = session.scalar(select(EmployerAccount).where(EmployerAccount.email == email))
+        if row is not None:
+            code = _code()
+            row.reset_hash, row.reset_expires_at = _digest(code), utcnow() + timedelta(minutes=RESET_MINUTES)
+            outbox.queue(session, row.email, "ANPE Mali — nouveau mot de passe / password reset",
+                         f"Bonjour {row.contact_name},\n\nVotre code pour choisir un nouveau mot de passe sur le "
+                         f"portail de l'ANPE : {code}\nIl est valable {RESET_MINUTES} minutes. Saisissez-le sur la page "
+                         f"« Nouveau mot de passe ». Si vous n'avez rien demandé, ignorez ce message : votre mot de "
+                         f"passe reste le même.\n\nYour code to choose a new password on the ANPE portal: {code} "
+                         f"(valid {RESET_MINUTES} minutes). If you did not ask for it, ignore this message.\n")
+            audit.record(session, "employer_reset_requested", audit_name(row.id))
+        uow.commit()
+
+
+def reset_employer_password(uow, email, code, password, confirmation, address=None, limits=throttle.LoginLimits()):
+    """Set a new password with the code sent by `request_password_reset`; returns the Employer.
+
+    Raises ValidationFailed (`password`, `confirmation` as at registration; `code` `wrong` for a wrong or
+    expired code or an unknown e-mail, one answer for all) or LoginLocked after too many wrong codes. The
+    account's sessions end; an unverified account becomes verified (the code proves the address). Audited as
+    `employer_password_reset`, and its owner is told by e-mail.
+    """
+    email = email.strip().lower()[:_LIMITS["email"]]
+    name = "portail:" + email
+    _check_not_locked(uow, name, address)
+    errors = passwords.problems(password, email.split("@")[0])
+    if password != confirmation:
+        errors.append(FieldError("confirmation", "mismatch"))
+    if errors:
+        raise ValidationFailed(errors)
+    with uow:
+        session = uow.session
+        row = session.scalar(select(EmployerAccount).where(EmployerAccount.email == email))
+        fresh = row is not None and row.reset_hash is not None and row.reset_expires_at is not None \
+            and as_utc(row.reset_expires_at) > utcnow()
+        if not fresh or not secrets.compare_digest(row.reset_hash, _digest(code.strip())):
+            throttle.note_failure(session, name, address, limits)
+            uow.commit()
+            raise ValidationFailed([FieldError("code", "wrong")])
+        row.password_hash, row.reset_hash, row.reset_expires_at = passwords.hash_password(password), None, None
+        if row.verified_at is None:
+            row.verified_at, row.verification_hash = utcnow(), None
+        session.execute(delete(EmployerSession).where(EmployerSession.employer_id == row.id))
+        throttle.forget_account(session, name)
+        outbox.queue(session, row.email, "ANPE Mali — mot de passe changé / password changed",
+                     f"Bonjour {row.contact_name},\n\nLe mot de passe de votre compte sur le portail de l'ANPE vient "
+                     f"d'être changé. Si ce n'est pas vous, écrivez à l'ANPE sans attendre.\n\nThe password of your "
+                     f"ANPE portal account was just changed. If it was not you, write to ANPE at once.\n")
+        audit.record(session, "employer_password_reset", audit_name(row.id))
+        uow.commit()
+        return _employer(row)
 
 
 def authenticate_employer(uow, email, password, address=None, limits=throttle.LoginLimits()):
@@ -204,6 +278,22 @@ def _send_code(session, row, code):
                  f"Bonjour {row.contact_name},\n\nVotre code de vérification pour le portail de l'ANPE : {code}\n"
                  f"Saisissez-le sur la page « Vérifier mon adresse ».\n\n"
                  f"Your verification code for the ANPE portal: {code}\n")
+
+
+def _tell_owner(session, row):
+    """Tell an account's owner that someone registered again with their address (and how to get in)."""
+    code_line = ""
+    if row.verified_at is None:
+        code = _code()
+        row.verification_hash = _digest(code)
+        code_line = f"Votre adresse n'est pas encore vérifiée ; votre code de vérification : {code}\n"
+    outbox.queue(session, row.email, "ANPE Mali — votre compte employeur / your employer account",
+                 f"Bonjour {row.contact_name},\n\nQuelqu'un, peut-être vous, a voulu créer un compte sur le portail de "
+                 f"l'ANPE avec cette adresse. Elle a déjà un compte : connectez-vous, ou choisissez un nouveau mot de "
+                 f"passe avec « Mot de passe oublié ». Si ce n'est pas vous, ignorez ce message : rien n'a changé.\n"
+                 f"{code_line}\nSomeone, perhaps you, tried to register on the ANPE portal with this address. It "
+                 f"already has an account: log in, or choose a new password with \"Mot de passe oublié\". If it was "
+                 f"not you, ignore this message: nothing changed.\n")
 
 
 def _code():

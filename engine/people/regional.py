@@ -7,8 +7,8 @@ A counsellor reads that file without the other regions' persons: person-keyed ma
 lose their entries, lists of persons their members, region-keyed maps (one entry per
 regional directorate) the other regions' entries, and the candidate a step is about
 (`candidat`, `candidat_evalue`), when of another region, is left out with what the step
-recorded about them; in the history, another region's steps show no changes and no step shows
-an evaluation. Everyone else (DCIM, direction, evaluators...) reads the whole file.
+recorded about them; in the history, another region's steps show no changes, no step shows
+an evaluation, and the events about one person of another region (a message sent to them) are left out. Everyone else (DCIM, direction, evaluators...) reads the whole file.
 Persons a file lists without their region (`candidats_deja_traites`: everyone already handled for the offer)
 are placed by their personal file's region (`person_regions`).
 """
@@ -64,6 +64,8 @@ def history_view(events, data, actor, known=None):
         return events
     shown = []
     for event in events:
+        if event["details"].get("person_id") is not None and event["region"] not in (None, actor.region):
+            continue  # about one person of another region (a message sent to them): not the counsellor's to read
         changes = {} if event["region"] not in (None, actor.region) else event["changes"]
         old = places.view({name: change["old"] for name, change in changes.items()})
         new = places.view({name: change["new"] for name, change in changes.items()})

@@ -217,6 +217,7 @@ def person_dict(person, brief=False):
                       metiers_recherches=(person.details or {}).get("metiers_recherches", []),
                       annees_experience=person.experience_years, disponibilite=person.availability,
                       competences=(person.details or {}).get("competences"),
+                      sms_refuse=bool((person.details or {}).get("sms_refuse")),
                       consentement={"date": as_utc(person.consent_at).isoformat() if person.consent_at else None,
                                     "finalite": person.consent_purpose},
                       inscrit_par=person.created_by, inscrit_le=as_utc(person.created_at).isoformat())

@@ -25,6 +25,7 @@ from engine.store.uow import UnitOfWork, make_session_factory
 LOG = logging.getLogger("djoliba.scheduler")
 _FACTORIES = {}
 _MAILER = {}
+_GATEWAYS = {}
 
 
 class SharedJobStore(SQLAlchemyJobStore):
@@ -74,8 +75,9 @@ def plan(scheduler, database_url, horizon):
                           id=f"timer-{timer_id}", replace_existing=True)
 
 
-def build(database_url, mailer=None, poll_seconds=30):
-    """A configured, not yet started BlockingScheduler.
+def build(database_url, mailer=None, poll_seconds=30, gateways=None):
+    """A configured, not yet started BlockingScheduler; `mailer` sends the staff's reminders, `gateways`
+    ({"email": ..., "sms": ...}, see `accounts.gateways`) the outbox's messages (the mailer's e-mails if not given).
 
     APScheduler's own log says "running job plan" and "executed successfully" at every poll and
     "added job" at every planning: kept at warnings, so that the log shows what fired (ours, above) and
@@ -83,6 +85,7 @@ def build(database_url, mailer=None, poll_seconds=30):
     """
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     _MAILER[database_url] = mailer
+    _GATEWAYS[database_url] = gateways if gateways is not None else ({"email": mailer} if mailer else {})
     scheduler = BlockingScheduler(
         jobstores={"default": SharedJobStore(url=database_url, tablename="scheduler_jobs"),
                    "local": MemoryJobStore()},
@@ -93,17 +96,17 @@ def build(database_url, mailer=None, poll_seconds=30):
                       next_run_time=utcnow())
     scheduler.add_job(apply_retention, "interval", hours=24, jobstore="local", id="retention",
                       args=[database_url], next_run_time=utcnow())
-    if mailer is not None:  # without an SMTP server the outbox's e-mails wait for an administrator
+    if _GATEWAYS[database_url]:  # a channel without a gateway keeps its messages for an administrator
         scheduler.add_job(send_outbox, "interval", seconds=poll_seconds, jobstore="local", id="outbox",
                           args=[database_url], next_run_time=utcnow())
     return scheduler
 
 
 def send_outbox(database_url):
-    """At every poll: send the outbox's waiting e-mails (the portal's verification codes...)."""
-    sent = outbox.send_pending(_uow(database_url), _MAILER[database_url])
+    """At every poll: send the outbox's messages that are due (codes, convocations, reminders, retries)."""
+    sent = outbox.send_pending(_uow(database_url), _GATEWAYS[database_url])
     if sent:
-        LOG.info("outbox: %s e-mail(s) sent", sent)
+        LOG.info("outbox: %s message(s) sent", sent)
 
 
 def apply_retention(database_url):
@@ -113,9 +116,9 @@ def apply_retention(database_url):
         LOG.info("retention: %s person(s) pseudonymised", len(erased))
 
 
-def run(database_url, mailer=None, poll_seconds=30):
+def run(database_url, mailer=None, poll_seconds=30, gateways=None):
     """Run the scheduler until interrupted."""
-    scheduler = build(database_url, mailer, poll_seconds)
+    scheduler = build(database_url, mailer, poll_seconds, gateways)
     LOG.info("scheduler started, polling every %s s", poll_seconds)
     try:
         scheduler.start()

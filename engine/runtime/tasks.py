@@ -18,7 +18,7 @@ from engine.people.regional import person_regions, regional_view
 from engine.people.sensitive import hidden_fields, redact
 from engine.records import candidatures
 from engine.runtime.instances import instance_dict
-from engine.runtime import projection
+from engine.runtime import convocations, projection
 from engine.runtime.projection import task_dict, task_dicts
 from engine.runtime.spawn import run_step
 from engine.runtime.summary import file_summary
@@ -200,6 +200,8 @@ def complete_task(uow, actor, task_id, data):
         row.assignee = row.assignee or actor.username
         audit.record(session, "task_completed", actor.username, instance, task_id=row.id, element_id=row.name,
                      changes=audit.changes(before, task.data))
+        # What the step tells candidates and employers is queued with it (sent later): in the history, after it.
+        convocations.note(session, instance, task, actor.username)
         run_step(session, instance, workflow, actor.username, step=task.run)
         if task.has_state(TaskState.COMPLETED):
             transfers.note(session, instance, task, actor.username)

@@ -556,6 +556,9 @@ class EmployerAccount(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     verification_hash: Mapped[str | None] = mapped_column(String(64))
     verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A password reset code sent by e-mail (its hash) and until when it works.
+    reset_hash: Mapped[str | None] = mapped_column(String(64))
+    reset_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -581,15 +584,24 @@ class OfferDeposit(Base):
 
 
 class OutboxMessage(Base):
-    """An e-mail to send (the portal's verification codes...): sent by SMTP when a server is configured,
-    else left here for an administrator to read (`djoliba outbox`)."""
+    """A message to send, by e-mail or SMS (`channel`): the portal's codes, convocations and news to persons and
+    employers. Sent by the scheduler through the configured gateway (SMTP, the HTTP SMS gateway, or the simulation
+    that only records), else left here for an administrator to read (`djoliba outbox`)."""
 
     __tablename__ = "outbox_messages"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(10), default="email", server_default="email")  # email, sms
+    kind: Mapped[str | None] = mapped_column(String(40))  # convocation_tests, rappel_..., None for account codes
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
+    # The file it is about (its history records the sending) and the person it goes to, if any.
+    instance_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    person_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Not to be tried before this moment: a reminder's day, or the next try after a failure.
+    not_before: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    delivered_by: Mapped[str | None] = mapped_column(String(20))  # smtp, http, simulation
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))

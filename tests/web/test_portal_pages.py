@@ -124,3 +124,46 @@ def test_wrong_passwords_are_throttled(app, client):
     for _ in range(2):
         assert _post(client, "/portail/connexion", {"email": EMAIL, "password": "wrong"}).status_code == 401
     assert _post(client, "/portail/connexion", {"email": EMAIL, "password": "wrong"}).status_code == 429
+
+
+def test_registering_again_with_an_address_answers_as_for_a_new_one_and_tells_its_owner(app, client):
+    _registered_and_signed_in(app, client)
+    other = app.test_client()
+    account = {"organisation": "Otra Empresa S.L.", "country": "ES", "contact_name": "Pedro Ruiz",
+               "email": "nuevo@otra.es", "password": PASSWORD, "confirmation": PASSWORD}
+    fresh = _post(other, "/portail/inscription", account)
+    again = _post(other, "/portail/inscription", {**account, "email": EMAIL.upper()})
+    assert (fresh.status_code, again.status_code) == (302, 302)
+    assert fresh.headers["Location"] == again.headers["Location"]
+    flashes = [other.get(again.headers["Location"]).get_data(as_text=True)]
+    assert "Votre demande est enregistrée" in flashes[0] and "existe déjà" not in flashes[0]
+    with app.app_context():
+        owner = [m for m in outbox.messages(web_uow()) if m["recipient"] == EMAIL][0]
+    assert "déjà un compte" in owner["body"]
+
+
+def test_a_forgotten_password_is_changed_through_the_code_sent_by_e_mail(app, client):
+    _registered_and_signed_in(app, client)
+    visitor = app.test_client()
+    assert "Mot de passe oublié" in visitor.get("/portail/connexion").get_data(as_text=True)
+    unknown = _post(visitor, "/portail/mot-de-passe-oublie", {"email": "personne@nulle.part"})
+    known = _post(visitor, "/portail/mot-de-passe-oublie", {"email": EMAIL})
+    assert unknown.headers["Location"] == known.headers["Location"] == "/portail/mot-de-passe/nouveau"
+    page = visitor.get("/portail/mot-de-passe/nouveau").get_data(as_text=True)
+    assert f'value="{EMAIL}"' in page and "valable 30 minutes" in page
+    with app.app_context():
+        code = re.search(r"\b(\d{6})\b", outbox.messages(web_uow())[0]["body"]).group(1)
+    new = "oranges-de-valencia-2027"
+    refused = _post(visitor, "/portail/mot-de-passe/nouveau",
+                    {"email": EMAIL, "code": "000000" if code != "000000" else "1", "password": new,
+                     "confirmation": new})
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "expiré" in text and 'href="#code"' in text
+    done = _post(visitor, "/portail/mot-de-passe/nouveau",
+                 {"email": EMAIL, "code": code, "password": new, "confirmation": new})
+    assert done.headers["Location"].endswith("/portail/connexion")
+    assert client.get("/portail/offres").headers["Location"].endswith("/portail/connexion")  # old session ended
+    assert _post(visitor, "/portail/connexion", {"email": EMAIL, "password": new}).headers["Location"].endswith(
+        "/portail/offres")
+    empty = _post(app.test_client(), "/portail/mot-de-passe-oublie", {"email": ""})
+    assert empty.status_code == 422 and "Saisissez l'adresse" in empty.get_data(as_text=True)

@@ -47,16 +47,82 @@ def test_an_employer_registers_verifies_by_the_code_sent_and_logs_in(uow):
     assert kinds == {"employer_registered", "employer_verified", "login"}
 
 
-def test_registration_refuses_what_the_staff_policy_refuses_and_a_second_account_for_one_address(uow):
+def test_registration_refuses_what_the_staff_policy_refuses_and_opens_no_second_account_for_one_address(uow):
     with pytest.raises(ValidationFailed) as refused:
         portal.register_employer(uow, "", "XX", "M", "not-an-address", "short", "other")
     codes = {(e.field, e.code) for e in refused.value.errors}
     assert codes >= {("organisation", "required"), ("country", "enum"), ("email", "format"),
                      ("password", "too_short"), ("confirmation", "mismatch")}
+    first = _register(uow)
+    portal.verify_email(uow, "rrhh@frutas.es", _code(uow, "rrhh@frutas.es"))
+    # A second registration is answered as the first (no error saying the address is taken): the owner is told.
+    assert portal.register_employer(uow, "Imposteur SARL", "FR", "X Y", "RRHH@Frutas.es", "un-autre-mot-2026",
+                                    "un-autre-mot-2026") is None
+    told = [m for m in outbox.messages(uow) if m["recipient"] == "rrhh@frutas.es"][0]
+    assert "déjà un compte" in told["body"] and "Mot de passe oublié" in told["body"]
+    assert portal.authenticate_employer(uow, "rrhh@frutas.es", PASSWORD).id == first.id  # nothing changed
+    assert portal.authenticate_employer(uow, "rrhh@frutas.es", "un-autre-mot-2026") is None
+    # Nor does the verification page tell: a code for an account already verified is "wrong", like any.
+    with pytest.raises(ValidationFailed):
+        portal.verify_email(uow, "rrhh@frutas.es", "123456")
+    with uow:
+        assert uow.session.scalar(select(AuditEvent.details).where(
+            AuditEvent.kind == "employer_registration_repeated")) == {"employer_id": first.id}
+
+
+def test_a_forgotten_password_is_reset_with_the_code_sent_by_e_mail_and_asking_tells_nothing(uow):
+    employer = _register(uow)
+    portal.verify_email(uow, "rrhh@frutas.es", _code(uow, "rrhh@frutas.es"))
+    token = portal.open_employer_session(uow, employer.id)
+    before = len(outbox.messages(uow))
+    portal.request_password_reset(uow, "nobody@nowhere.es")  # no account: the same (silent) answer, no e-mail
+    assert len(outbox.messages(uow)) == before
+    portal.request_password_reset(uow, " RRHH@frutas.es ")
+    sent = outbox.messages(uow)[0]
+    assert sent["recipient"] == "rrhh@frutas.es" and "nouveau mot de passe" in sent["body"]
+    code = re.search(r"\b(\d{6})\b", sent["body"]).group(1)
+    new = "oranges-de-valencia-2027"
+    with pytest.raises(ValidationFailed) as weak:
+        portal.reset_employer_password(uow, "rrhh@frutas.es", code, "court", "court")
+    assert [(e.field, e.code) for e in weak.value.errors] == [("password", "too_short")]
+    wrong = "000000" if code != "000000" else "111111"
+    for email, given in (("rrhh@frutas.es", wrong), ("nobody@nowhere.es", code)):
+        with pytest.raises(ValidationFailed) as refused:
+            portal.reset_employer_password(uow, email, given, new, new)
+        assert [(e.field, e.code) for e in refused.value.errors] == [("code", "wrong")]
+    assert portal.reset_employer_password(uow, "rrhh@frutas.es", code, new, new).id == employer.id
+    assert portal.authenticate_employer(uow, "rrhh@frutas.es", new) is not None
+    assert portal.authenticate_employer(uow, "rrhh@frutas.es", PASSWORD) is None
+    assert portal.signed_in_employer(uow, token) is None  # the sessions opened with the old password end
+    assert "mot de passe" in outbox.messages(uow)[0]["body"] and "changé" in outbox.messages(uow)[0]["body"]
+    with pytest.raises(ValidationFailed):  # a code works once
+        portal.reset_employer_password(uow, "rrhh@frutas.es", code, "encore-un-autre-2028", "encore-un-autre-2028")
+    with uow:
+        kinds = list(uow.session.scalars(select(AuditEvent.kind).where(AuditEvent.kind.like("employer_%reset%"))
+                                         .order_by(AuditEvent.seq)))
+    assert kinds == ["employer_reset_requested", "employer_password_reset"]
+
+
+def test_an_expired_reset_code_is_refused_and_too_many_wrong_codes_lock(uow):
+    from sqlalchemy import update
+
+    from engine.store.tables import EmployerAccount, utcnow
+    from datetime import timedelta
     _register(uow)
-    with pytest.raises(ValidationFailed) as taken:
-        _register(uow, "RRHH@Frutas.es")
-    assert [(e.field, e.code) for e in taken.value.errors] == [("email", "taken")]
+    portal.request_password_reset(uow, "rrhh@frutas.es")
+    code = re.search(r"\b(\d{6})\b", outbox.messages(uow)[0]["body"]).group(1)
+    with uow:
+        uow.session.execute(update(EmployerAccount).values(reset_expires_at=utcnow() - timedelta(minutes=1)))
+        uow.commit()
+    new = "oranges-de-valencia-2027"
+    with pytest.raises(ValidationFailed):
+        portal.reset_employer_password(uow, "rrhh@frutas.es", code, new, new)
+    limits = LoginLimits(attempts=3, lock_minutes=15)
+    with pytest.raises(LoginLocked):
+        for _ in range(4):
+            with pytest.raises(ValidationFailed):
+                portal.reset_employer_password(uow, "rrhh@frutas.es", "999999", new, new, address="10.0.0.9",
+                                               limits=limits)
 
 
 def test_an_employers_actions_name_its_organisation_and_nothing_else(uow):

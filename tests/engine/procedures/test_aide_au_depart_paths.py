@@ -265,6 +265,7 @@ def test_departure_with_workshop_up_to_arrival(depart, candidates):
         ("instance_started", None),
         ("gateway_taken", "gw_donnees_transmises"),
         ("task_completed", "planifier_depart"),
+        ("person_notified", "planifier_depart"),  # the candidate is convened by SMS and e-mail
         ("task_completed", "convoquer_candidat"),
         ("gateway_taken", "gw_candidat_maintient"),
         ("task_completed", "verifier_contrat"),

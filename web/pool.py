@@ -10,6 +10,7 @@ from engine.people.registry import SCHEMA
 from engine.runtime import pool
 from web.auth import login_required
 from web.display import language, occupation
+from web.form_text import text as form_text
 from web.labels import region_name
 from web.store import uow
 
@@ -17,6 +18,11 @@ bp = Blueprint("pool", __name__)
 
 _EDUCATION = {o["const"]: o["title"] for o in SCHEMA["properties"]["niveau_etudes"]["oneOf"]}
 _AVAILABILITY = {o["const"]: o["title"] for o in SCHEMA["properties"]["disponibilite"]["oneOf"]}
+
+
+def _education(code):
+    """A level of education by the person form's title, in the reader's language."""
+    return form_text(_EDUCATION[code])
 
 
 @bp.get("/tasks/<task_id>/vivier")
@@ -70,7 +76,7 @@ def _wanted(wanted):
         lines.append(ngettext("Expérience : au moins %(num)d an", "Expérience : au moins %(num)d ans",
                               wanted["experience"]))
     if wanted["niveau_etudes"]:
-        lines.append(_("Niveau d'études : au moins %(level)s", level=_EDUCATION[wanted["niveau_etudes"]]))
+        lines.append(_("Niveau d'études : au moins %(level)s", level=_education(wanted["niveau_etudes"])))
     lines.append(_("Région : %(region)s", region=region_name(wanted["region"])))
     return lines
 
@@ -93,13 +99,13 @@ def _reason(code, p):
         return ngettext("%(num)d an d'expérience (%(asked)d demandés)", "%(num)d ans d'expérience (%(asked)d demandés)",
                         p["annees"], asked=p["demande"])
     if code == "etudes":
-        return _("niveau d'études suffisant : %(level)s", level=_EDUCATION[p["niveau"]])
+        return _("niveau d'études suffisant : %(level)s", level=_education(p["niveau"]))
     if code == "region":
         return _("inscrit dans la région de la présélection (%(region)s)", region=region_name(p["region"]))
     if code == "pret_pour_offres":
         return _("accompagnement conclu : prêt pour les offres")
     if code == "disponibilite":
-        return _AVAILABILITY.get(p["code"], p["code"]).lower()
+        return form_text(_AVAILABILITY[p["code"]]).lower() if p["code"] in _AVAILABILITY else p["code"]
     return code
 
 
@@ -119,7 +125,7 @@ def _lack(code, p):
     if code == "etudes_inconnues":
         return _("niveau d'études non renseigné")
     if code == "etudes_insuffisantes":
-        return _("niveau d'études %(level)s, en dessous de celui demandé", level=_EDUCATION[p["niveau"]])
+        return _("niveau d'études %(level)s, en dessous de celui demandé", level=_education(p["niveau"]))
     if code == "autre_region":
         return _("inscrit dans une autre région (%(region)s)", region=region_name(p["region"]))
     return code

@@ -115,3 +115,12 @@ def test_statistics_name_the_forms_codes_by_their_choice_titles_in_the_readers_l
         assert name("individuelle") == "Individual session"
     with app.test_request_context("/statistiques/", headers={"Accept-Language": "fr"}):
         assert statistics_pages._row_labels("categorie")("individuelle") == "Session individuelle"
+
+
+def test_the_pool_words_the_person_forms_choices_in_the_readers_language(app):
+    from web import pool as pool_pages
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert pool_pages._reason("disponibilite", {"code": "immediate"}) == "available immediately"
+        assert pool_pages._lack("etudes_insuffisantes", {"niveau": "aucun"}) == "education No diploma, below the one asked for"
+    with app.test_request_context("/", headers={"Accept-Language": "fr"}):
+        assert pool_pages._reason("disponibilite", {"code": "immediate"}) == "disponible immédiatement"

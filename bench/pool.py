@@ -65,9 +65,11 @@ def fill(uow, count):
                 found += [{"kind": kind, "word": word, "person_id": row["id"]}
                           for kind, listed in words.person_words(person).items() for word in listed]
             session.execute(insert(PersonWord), found)
-        if session.bind.dialect.name == "postgresql":
-            session.execute(text("ANALYZE persons")), session.execute(text("ANALYZE person_words"))
         uow.commit()
+        bind = session.bind
+    if bind.dialect.name == "postgresql":  # statistics and the visibility map, as autovacuum would leave them
+        with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE persons")), connection.execute(text("VACUUM ANALYZE person_words"))
     return count
 
 

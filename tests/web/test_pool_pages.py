@@ -69,3 +69,20 @@ def test_the_registry_filters_experience_availability_and_free_words(deployed, c
     assert "KEÏTA Moussa" in soon and "KONATÉ Oumar" in soon and "DIARRA Adama" not in soon
     assert client.get("/personnes/?experience_min=abc&disponibilite=x&texte=%25").status_code == 200
     assert "Kanté" not in client.get("/personnes/?texte=maraichage").get_data(as_text=True)  # Bamako's
+
+
+def test_the_api_searches_the_pool_with_the_same_filters(deployed, client):
+    from engine import accounts
+    create_demo_data(deployed)
+    bearer = {"Authorization": f"Bearer {accounts.create_token(deployed, 'conseiller-kayes')}"}
+
+    def names(query):
+        answer = client.get(f"/api/v1/persons?{query}", headers=bearer)
+        assert answer.status_code == 200, answer.get_data(as_text=True)
+        return sorted(p["nom"] for p in answer.get_json()["items"])
+    assert names("occupation=711&language=fra&experience_min=1") == ["Diarra", "Keïta"]
+    assert names("text=coffr") == ["Diarra", "Sidibé"]
+    assert names("occupation=711&availability=immediate") == ["Keïta", "Konaté"]
+    assert names("ready_for_offers=true&occupation=711") == []
+    for wrong in ("experience_min=abc", "experience_min=99", "availability=bientot", "ready_for_offers=oui"):
+        assert client.get(f"/api/v1/persons?{wrong}", headers=bearer).status_code == 422, wrong

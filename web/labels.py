@@ -68,6 +68,7 @@ AUDIT_EVENTS = {"file_read": _l("dossier consulté"), "login": _l("connexion"), 
 EVENTS.update(AUDIT_EVENTS)
 # Codes the engine's records write for stages, causes and statuses (a person's activity, the statistics).
 RECORD_WORDS = {
+    "ciblage_vivier": _l("invité depuis le vivier"),
     "inscrit": _l("candidature enregistrée"), "non_preselectionne": _l("non présélectionné"),
     "preselectionne": _l("présélectionné"), "retire_liste": _l("retiré de la liste de présentation"),
     "presente": _l("présenté à l'employeur"), "retenu": _l("retenu par l'employeur"),

@@ -33,7 +33,7 @@ def person_activity(uow, actor, person_id):
         candidatures = []
         for row in rows(Candidature, Candidature.id):
             offer = session.get(Offer, row.offer_id)
-            candidatures.append({"etape": row.stage, "region": row.region, "mis_a_jour": row.updated_at,
+            candidatures.append({"etape": row.stage, "mode": row.mode, "region": row.region, "mis_a_jour": row.updated_at,
                                  "metier": offer.occupation if offer else None,
                                  "pays": offer.work_country if offer else None, "dossier": file_of(row.offer_id)})
         return {

@@ -51,6 +51,9 @@ def test_the_kayes_counsellor_invites_the_masons_with_french_and_experience(depl
     assert {str(pid): mode for pid, mode in modes.items() if str(pid) in chosen} == \
         {pid: "ciblage_vivier" for pid in chosen}
 
+    # The person's page tells how their candidature came.
+    assert "candidature enregistrée (invité depuis le vivier)" in client.get(f"/personnes/{chosen[0]}").get_data(as_text=True)
+
     # Bamako's counsellor cannot open Kayes' proposals.
     client.get("/logout")
     login(client, "conseiller-bamako")

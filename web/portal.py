@@ -196,8 +196,8 @@ def reset():
             flash(_("Votre mot de passe est changé : connectez-vous avec le nouveau."), "success")
             return redirect(url_for("portal.login"))
     error_items = [(name, label, " ".join(errors[name])) for name, label in _RESET_LABELS.items() if name in errors]
-    return render_template("portal/reset.html", email=email, errors=errors, labels=_RESET_LABELS,
-                           error_items=error_items), 422 if errors else 200
+    return render_template("portal/reset.html", email=email, code=request.form.get("code", "")[:6], errors=errors,
+                           labels=_RESET_LABELS, error_items=error_items), 422 if errors else 200
 
 
 @bp.post("/deconnexion")

@@ -36,7 +36,7 @@ def test_the_files_page_lists_the_messages_and_their_state_and_a_counsellor_sees
     section = page[page.index('id="messages"'):page.index("Historique")]
     assert section.count("— convocation à la rencontre avec l&#39;employeur —") == 2
     assert section.count("— rappel : convocation à la rencontre avec l&#39;employeur —") == 2  # due the day before
-    assert "par simulation (rien n&#39;est envoyé)" in section and "Apportez votre pièce d&#39;identité" in section
+    assert "rien n'est réellement parti" in section and "Apportez votre pièce d&#39;identité" in section
     assert "message envoyé" in page and "message à envoyer à une personne" in page  # the history says it too
     login(client, "conseiller-kayes")
     mine = client.get(f"/instances/{sid}").get_data(as_text=True)
@@ -64,6 +64,7 @@ def test_a_counsellor_records_that_a_person_refuses_sms(app, client, deployed):
     assert answer.status_code == 302
     page = client.get(f"/personnes/{person}").get_data(as_text=True)
     assert "Refuse les SMS" in page and "ne recevra plus de SMS" in page
+    assert "la personne ne reçoit aucun message" in page  # no e-mail address either: told to reach them otherwise
     login(client, "conseiller-kayes")
     other = client.get(f"/personnes/{person}")
     token = csrf_token(client.get("/").get_data(as_text=True))

@@ -159,6 +159,7 @@ def test_a_forgotten_password_is_changed_through_the_code_sent_by_e_mail(app, cl
                      "confirmation": new})
     text = refused.get_data(as_text=True)
     assert refused.status_code == 422 and "expiré" in text and 'href="#code"' in text
+    assert re.search(r'name="code" value="\d+"', text)  # what was typed stays
     done = _post(visitor, "/portail/mot-de-passe/nouveau",
                  {"email": EMAIL, "code": code, "password": new, "confirmation": new})
     assert done.headers["Location"].endswith("/portail/connexion")

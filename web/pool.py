@@ -32,7 +32,7 @@ def propose(task_id):
     everyone = request.args.get("tous") == "1"
     found = pool.proposals(uow(), g.actor, task_id, page=int(page) if page.isdigit() and len(page) < 7 else 1,
                            everyone=everyone)
-    return render_template("people/pool.html", found=found, wanted=_wanted(found["requirements"]),
+    return render_template("people/pool.html", found=found, wanted=_wanted(found["requirements"], found["offer"]["data"]),
                            candidates=[_worded(c) for c in found["candidates"]])
 
 
@@ -64,12 +64,15 @@ def invite(task_id):
     return redirect(url_for("tasks.show", task_id=task_id))
 
 
-def _wanted(wanted):
-    """What the offer asks, in words, one line per requirement it states."""
+def _wanted(wanted, offer_words=None):
+    """What the offer asks, in words, one line per requirement it states (`offer_words`: its post in words)."""
     lines = []
     if wanted["metier_citp"]:
         lines.append(_("Métier : %(occupation)s (ou, à défaut, un métier du groupe %(group)s)",
                        occupation=occupation(wanted["metier_citp"]), group=wanted["metier_citp"][:3]))
+    else:
+        lines.append(_("Métier : l'offre n'a pas de code CITP-08 (« %(words)s ») ; la liste montre tout le vivier "
+                       "de la région, sans critère de métier", words=(offer_words or {}).get("metier") or "—"))
     if wanted["langues"]:
         lines.append(_("Langues : %(languages)s", languages=", ".join(language(c) for c in wanted["langues"])))
     if wanted["experience"]:
@@ -96,8 +99,8 @@ def _reason(code, p):
     if code == "langue":
         return _("langue parlée : %(language)s", language=language(p["code"]))
     if code == "experience":
-        return ngettext("%(num)d an d'expérience (%(asked)d demandés)", "%(num)d ans d'expérience (%(asked)d demandés)",
-                        p["annees"], asked=p["demande"])
+        return ngettext("%(num)d an d'expérience ; l'offre en demande %(asked)d",
+                        "%(num)d ans d'expérience ; l'offre en demande %(asked)d", p["annees"], asked=p["demande"])
     if code == "etudes":
         return _("niveau d'études suffisant : %(level)s", level=_education(p["niveau"]))
     if code == "region":
@@ -120,8 +123,9 @@ def _lack(code, p):
     if code == "experience_inconnue":
         return _("années d'expérience non renseignées")
     if code == "experience_courte":
-        return ngettext("seulement %(num)d an d'expérience sur %(asked)d demandés",
-                        "seulement %(num)d ans d'expérience sur %(asked)d demandés", p["annees"], asked=p["demande"])
+        return ngettext("seulement %(num)d an d'expérience ; l'offre en demande %(asked)d",
+                        "seulement %(num)d ans d'expérience ; l'offre en demande %(asked)d", p["annees"],
+                        asked=p["demande"])
     if code == "etudes_inconnues":
         return _("niveau d'études non renseigné")
     if code == "etudes_insuffisantes":

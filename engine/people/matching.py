@@ -6,7 +6,8 @@ The order (`rank`):
 1. the occupation: the one the offer asks (exercised or sought), then one of its ISCO group (the first
    three digits: 7112 masons and 7114 concrete placers are both of 711, builders), then any other;
 2. how many of the offer's other requirements the person meets: every language required, the years of
-   experience, the diploma level, the region of the preselection;
+   experience, the diploma level, the region of the preselection; equal, the more of the languages required
+   they speak, the better;
 3. whether the person's candidate services concluded "ready for offers";
 4. the years of experience, most first; then the name.
 An offer that states no requirement of a kind makes that kind neither a reason nor a lack.
@@ -45,7 +46,7 @@ def ready_persons(session, person_ids):
 def assess(person, wanted, ready=False):
     """{"occupation": EXACT/GROUP/OTHER, "met": n, "reasons": [(code, params)], "lacks": [(code, params)]}
     for one Person against `requirements`."""
-    reasons, lacks, met = [], [], 0
+    reasons, lacks, met, spoken_count = [], [], 0, 0
     details = person.details or {}
     occupation = OTHER
     code = wanted["metier_citp"]
@@ -72,6 +73,7 @@ def assess(person, wanted, ready=False):
         reasons += [("langue", {"code": language}) for language in wanted["langues"] if language in spoken]
         lacks += [("langue_manquante", {"code": language}) for language in missing]
         met += not missing
+        spoken_count = len(wanted["langues"]) - len(missing)
     if wanted["experience"]:
         years = person.experience_years
         if years is None:
@@ -100,12 +102,14 @@ def assess(person, wanted, ready=False):
         reasons.append(("pret_pour_offres", {}))
     if person.availability:
         reasons.append(("disponibilite", {"code": person.availability}))
-    return {"occupation": occupation, "met": met, "ready": ready, "reasons": reasons, "lacks": lacks}
+    return {"occupation": occupation, "met": met, "languages": spoken_count, "ready": ready, "reasons": reasons,
+            "lacks": lacks}
 
 
 def rank(persons, wanted, ready=frozenset()):
     """(person, assessment) for each Person of `persons`, in the order the module's docstring gives."""
     assessed = [(person, assess(person, wanted, person.id in ready)) for person in persons]
-    return sorted(assessed, key=lambda pair: (-pair[1]["occupation"], -pair[1]["met"], not pair[1]["ready"],
+    return sorted(assessed, key=lambda pair: (-pair[1]["occupation"], -pair[1]["met"], -pair[1]["languages"],
+                                              not pair[1]["ready"],
                                               -(pair[0].experience_years or 0), fold(pair[0].last_name),
                                               fold(pair[0].first_names), pair[0].id))

@@ -30,8 +30,8 @@ def test_the_kayes_counsellor_invites_the_masons_with_french_and_experience(depl
     order = [label.split(" (n°")[0] for _id, label in names]
     assert [n.split(",")[0] for n in order] == ["KEÏTA Moussa", "DIARRA Adama", "KONATÉ Oumar", "SIDIBÉ Boubacar"]
     assert "exerce le métier demandé (7112 — Maçons)" in page and "langue parlée : Français" in page
-    assert "6 ans d&#39;expérience (2 demandés)" in page
-    assert "seulement 0 ans d&#39;expérience sur 2 demandés" in page  # Oumar, just out of apprenticeship
+    assert "6 ans d&#39;expérience ; l&#39;offre en demande 2" in page
+    assert "seulement 0 ans d&#39;expérience ; l&#39;offre en demande 2" in page  # Oumar, just out of apprenticeship
     assert "langue demandée absente de sa fiche : Français" in page  # Boubacar
     assert "Sissoko" not in page and "Kanté" not in page  # neither other occupations nor Bamako's persons
 
@@ -53,6 +53,14 @@ def test_the_kayes_counsellor_invites_the_masons_with_french_and_experience(depl
 
     # The person's page tells how their candidature came.
     assert "candidature enregistrée (invité depuis le vivier)" in client.get(f"/personnes/{chosen[0]}").get_data(as_text=True)
+
+    # An offer without an occupation code (the demo's strawberry pickers): the whole pool, said so.
+    with deployed:
+        pickers = deployed.session.scalars(select(TaskRow.id).join(Instance, Instance.id == TaskRow.instance_id).where(
+            Instance.business_key == "OFF-2026-001", TaskRow.region == "kayes", TaskRow.state == "ready")).one()
+    whole = client.get(f"/tasks/{pickers}/vivier").get_data(as_text=True)
+    assert "l&#39;offre n&#39;a pas de code CITP-08 (« Ouvrier agricole »)" in whole
+    assert whole.count('class="candidate"') == 10  # every Kayes person: 18 demo persons, 10 of them in Kayes
 
     # Bamako's counsellor cannot open Kayes' proposals.
     client.get("/logout")

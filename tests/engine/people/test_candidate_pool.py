@@ -96,7 +96,8 @@ def test_the_pool_is_ranked_against_the_offer_with_reasons_and_lacks(deployed, p
     found = pool.proposals(deployed, KAYES, task["id"], per_page=500)
     kayes_group = {pid for pid, s in pooled.items() if s["region"] == "kayes" and s["code"].startswith("711")}
     assert found["total"] == len(kayes_group) and {c["person"]["id"] for c in found["candidates"]} == kayes_group
-    keys = [(-c["occupation"], -c["met"], -(pooled[c["person"]["id"]]["experience"])) for c in found["candidates"]]
+    keys = [(-c["occupation"], -c["met"], -c["languages"], -(pooled[c["person"]["id"]]["experience"]))
+            for c in found["candidates"]]
     assert keys == sorted(keys)
 
     def expected_met(s):
@@ -171,3 +172,17 @@ def test_invited_persons_join_the_candidatures_with_mode_ciblage_vivier(deployed
         kinds = set(deployed.session.scalars(select(AuditEvent.kind).where(AuditEvent.kind.like("pool_%"))))
     assert kinds == {"pool_proposed", "pool_candidates_invited", "pool_invitations_dropped"}
 
+
+
+def test_with_as_many_requirements_met_who_speaks_more_of_the_languages_asked_comes_first():
+    from engine.people import matching
+    from engine.store.tables import Person
+
+    def person(number, languages, years):
+        return Person(id=number, last_name=f"Nom{number}", first_names="X", region="kayes", experience_years=years,
+                      details={"langues": languages})
+    wanted = matching.requirements({"langues_requises": ["spa", "fra"], "experience_minimale_annees": 1}, "kayes")
+    ranked = matching.rank([person(1, [], 10), person(2, ["fra"], 8), person(3, ["spa", "fra"], 2)], wanted)
+    assert [p.id for p, _assessment in ranked] == [3, 2, 1]
+    assert [a["met"] for _p, a in ranked] == [3, 2, 2] and [a["languages"] for _p, a in ranked] == [2, 1, 0]
+    assert ("langue_manquante", {"code": "spa"}) in ranked[1][1]["lacks"]

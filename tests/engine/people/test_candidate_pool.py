@@ -7,12 +7,12 @@ import pytest
 from conftest import BAMAKO, DCIM, KAYES
 from offer_flow import complete, history, open_tasks
 from preselection_flow import candidatures, preselection_of
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from engine import people
 from engine.errors import Hidden, ValidationFailed
 from engine.runtime import instances, pool, tasks
-from engine.store.tables import AuditEvent, Candidature
+from engine.store.tables import AuditEvent, Candidature, Person
 
 
 @pytest.fixture
@@ -186,3 +186,26 @@ def test_with_as_many_requirements_met_who_speaks_more_of_the_languages_asked_co
     assert [p.id for p, _assessment in ranked] == [3, 2, 1]
     assert [a["met"] for _p, a in ranked] == [3, 2, 2] and [a["languages"] for _p, a in ranked] == [2, 1, 0]
     assert ("langue_manquante", {"code": "spa"}) in ranked[1][1]["lacks"]
+
+
+def test_a_pseudonymised_person_leaves_no_word_in_the_index(deployed):
+    from datetime import timedelta
+
+    from engine.store.tables import PersonWord, utcnow
+    kept, erased = (people.register_person(deployed, KAYES, pool_data.registration(i)) for i in (1, 3))
+    with deployed:
+        before = {pid: deployed.session.scalar(select(func.count()).select_from(PersonWord)
+                                                .where(PersonWord.person_id == pid)) for pid in (kept, erased)}
+    assert before[kept] > 0 and before[erased] > 0
+    name = pool_data.spec(3)["prenoms"].split()[1]
+    assert [p["id"] for p in people.list_persons(deployed, KAYES, name)] == [erased]
+    with deployed:  # only the second person's file is old enough to be pseudonymised
+        deployed.session.get(Person, kept).created_at = utcnow() + timedelta(days=3650)
+        deployed.commit()
+    assert people.apply_retention(deployed, utcnow() + timedelta(days=6 * 366)) == [erased]
+    assert people.list_persons(deployed, KAYES, name) == []
+    assert _all(deployed, KAYES, filters={"texte": "travaux"}) == set()  # the erased person's skills
+    assert _all(deployed, KAYES, filters={"texte": "coffrage"}) == {kept}
+    with deployed:
+        assert deployed.session.scalar(select(func.count()).select_from(PersonWord)
+                                       .where(PersonWord.person_id == erased)) == 0

@@ -133,7 +133,8 @@ FIELDS = {
     "documentation": _l("documentation"), "property:formJsonSchemaFilename": _l("formulaire"),
     "property:formUiSchemaFilename": _l("présentation du formulaire"),
     "property:manualSection": _l("section du manuel"), "property:dueIn": _l("délai"),
-    "property:dueDate": _l("échéance"), "property:regionVariable": _l("variable de région"),
+    "property:dueDate": _l("échéance"), "property:dueBy": _l("échéance au plus tard"),
+    "property:regionVariable": _l("variable de région"),
     "preScript": _l("script avant"), "postScript": _l("script après"), "calledDecisionId": _l("décision DMN"),
 }
 
@@ -189,6 +190,7 @@ def modeler_texts():
         "form": _("Formulaire (fichier JSON Schema)"), "edit_form": _("Modifier ce formulaire"),
         "manual": _("Section du manuel"), "due_in": _("Délai (durée ISO-8601, ex. P5D)"),
         "due_date": _("Échéance (expression sur les données, ex. date_limite)"),
+        "due_by": _("Échéance au plus tard (expression sur les données, ex. delai_satisfaction)"),
         "subject_person": _("Personne concernée (expression donnant son numéro, ex. candidat)"),
         "region": _("Variable de région"), "condition": _("Condition (expression Python)"),
         "default_flow": _("Flux par défaut de la passerelle"), "script": _("Script (Python restreint)"),

@@ -4,6 +4,7 @@ from babel.numbers import format_decimal
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _
 
+from web import display
 from web.form_text import text as form_text
 
 # Keyed by (code, detail); detail refines "type" (expected type) and "format" (format name).
@@ -41,6 +42,8 @@ _MESSAGES = {
                                   "(76 12 34 56) ou un numéro étranger avec son indicatif (+33 6 12 34 56 78)."),
     ("date_future", None): _("Cette date est dans le futur : vérifiez-la."),
     ("date_order", None): _("Cette date précède « %(other)s » : vérifiez l'une ou l'autre."),
+    ("date_before_file", None): _("Cette date précède « %(other)s » du dossier (%(date)s) : vérifiez-la."),
+    ("date_after_file", None): _("Cette date dépasse « %(other)s » du dossier (%(date)s) : vérifiez-la."),
     ("birth_date_future", None): _("La date de naissance est dans le futur : vérifiez l'année."),
     ("too_young", None): _("La personne doit avoir au moins %(limit)s ans : vérifiez la date de naissance."),
     ("possible_duplicate", None): _("Cette personne semble déjà inscrite (voir ci-dessous) : ouvrez sa fiche, "
@@ -68,11 +71,13 @@ def field_message(code: str, params: dict | None = None) -> str:
 
 
 def _localized(params: dict) -> dict:
-    """Format numeric params the way the current locale writes numbers (150 000 ; 0,5)."""
+    """Format numeric params the way the current locale writes numbers (150 000 ; 0,5), and a `date`
+    param as the pages write dates (28/02/2025)."""
     locale = get_locale() or "fr"
     return {
         key: format_decimal(value, locale=locale, decimal_quantization=False)
         if isinstance(value, (int, float)) and not isinstance(value, bool)
+        else display.day(value) if key == "date"
         else value
         for key, value in params.items()
     }

@@ -26,6 +26,7 @@ class UserTaskInfo:
     documentation: str | None
     subject_person: str | None = None  # expression giving the id of the person the task is about
     all_regions: str | None = None  # "true": a regional role's task offered to every region on purpose
+    due_by: str | None = None  # expression giving the latest day the task may be due (a negotiated deadline)
 
 
 def is_user_task(task_spec):
@@ -48,6 +49,7 @@ def user_task_info(task_spec):
         documentation=getattr(task_spec, "documentation", None),
         subject_person=props.get("subjectPerson"),
         all_regions=(props.get("allRegions") or "").strip().lower() or None,
+        due_by=props.get("dueBy"),
     )
 
 
@@ -77,7 +79,7 @@ def code_of(task_spec):
             if condition is not None and getattr(condition, "args", None):
                 yield "eval", condition.args[0]
     properties = extensions.get("properties") or {}
-    for name in ("dueDate", "subjectPerson"):
+    for name in ("dueDate", "dueBy", "subjectPerson"):
         if properties.get(name):
             yield "eval", properties[name]
     for param in (getattr(task_spec, "operation_params", None) or {}).values():

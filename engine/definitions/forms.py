@@ -77,7 +77,8 @@ def expand(schema, choices, labelled=True):
     A list with `x-includes-from: NAME` must contain each value of the task's data list NAME (e.g. the
     documents the destination requires), checked as `contains`; one with `x-marked-from: NAME` shows the
     choices listed in NAME as required ("— exigé"); an object with `x-at-most-from` limits a list to a
-    number of the data unless a reason is given (`_at_most`); a field with `x-one-of-from: NAME` offers only
+    number of the data unless a reason is given (`_at_most`); `x-date-order` reads the file's dates it
+    compares with the form's (`_date_order`); a field with `x-one-of-from: NAME` offers only
     its choices listed in NAME (the meeting modes agreed with the employer), all of them when NAME lists none.
 
     With `labelled`, choices are `oneOf` const/title pairs for display; without,
@@ -99,6 +100,8 @@ def expand(schema, choices, labelled=True):
         allowed = [value for value in choices.data.get(schema["x-one-of-from"]) or [] if isinstance(value, str)]
         kept = [choice for choice in expanded["oneOf"] if choice.get("const") in allowed]
         expanded["oneOf"] = kept or expanded["oneOf"]  # nothing allowed said: every choice
+    if "x-date-order" in schema:  # dates typed in an earlier form of the file, to compare with this form's
+        expanded["x-date-order"] = _file_dates(schema["x-date-order"], choices.data)
     pairs = choices.of(schema)
     if pairs is not None:
         if labelled:
@@ -160,22 +163,49 @@ def _type_and_length(validator, types, instance, schema):
 
 
 def _date_order(validator, pairs, instance, schema):
-    """`x-date-order` on an object: pairs [EARLIER, LATER] of its date fields, each given date on or
-    before the other ("today" as LATER: not in the future). The problem is put on the later field
-    (on the earlier one for "today"), with the other field's title."""
+    """`x-date-order` on an object: pairs [EARLIER, LATER], each given date on or before the other.
+
+    A side is a date field of the object, "today" (as LATER: not in the future), or a date of the file's
+    data typed in an earlier form: `{"from": NAME, "title": TITLE}`, whose value `expand` reads from the
+    task's data (e.g. the deadline negotiated with the employer); missing there, the pair is not checked.
+    The problem is put on the form's field: the later one when both are fields, with the other's title
+    (`date_order`); against "today", `date_future`; against a date of the file, `date_before_file` or
+    `date_after_file` with that date's title and value.
+    """
     if not isinstance(instance, dict) or not isinstance(pairs, list):
         return
     titles = {key: (prop or {}).get("title", key) for key, prop in schema.get("properties", {}).items()}
     for earlier, later in (pair for pair in pairs if isinstance(pair, list) and len(pair) == 2):
-        first, second = _day(instance.get(earlier)), date.today() if later == "today" else _day(instance.get(later))
+        first, second = _side(earlier, instance), date.today() if later == "today" else _side(later, instance)
         if first is None or second is None or first <= second:
             continue
         if later == "today":
             yield ValidationError(f"{earlier} is in the future", validator="date_future", validator_value=None,
                                   path=deque([earlier]))
-        else:
+        elif isinstance(earlier, dict) and isinstance(later, str):
+            yield ValidationError(f"{later} is before {earlier.get('from')}", validator="date_before_file",
+                                  validator_value=earlier, path=deque([later]))
+        elif isinstance(later, dict) and isinstance(earlier, str):
+            yield ValidationError(f"{earlier} is after {later.get('from')}", validator="date_after_file",
+                                  validator_value=later, path=deque([earlier]))
+        elif isinstance(earlier, str) and isinstance(later, str):
             yield ValidationError(f"{later} is before {earlier}", validator="date_order",
                                   validator_value=titles.get(earlier, earlier), path=deque([later]))
+
+
+def _side(side, instance):
+    """The day one side of an `x-date-order` pair gives: a field's, or the file's date read by `expand`."""
+    if isinstance(side, dict):
+        return _day(side.get("value"))
+    return _day(instance.get(side)) if isinstance(side, str) else None
+
+
+def _file_dates(pairs, data):
+    """`x-date-order` pairs whose sides naming a date of the file (`{"from": NAME}`) carry its value."""
+    if not isinstance(pairs, list):
+        return pairs
+    return [[{**side, "value": data.get(side.get("from"))} if isinstance(side, dict) else side for side in pair]
+            if isinstance(pair, list) else pair for pair in pairs]
 
 
 def _day(text):
@@ -211,6 +241,9 @@ def _field_error(err):
         code = "enum"
     elif code == "date_order":
         params["other"] = err.validator_value
+    elif code in ("date_before_file", "date_after_file"):
+        params["other"] = err.validator_value.get("title") or err.validator_value.get("from")
+        params["date"] = err.validator_value.get("value")
     elif code in ("if", "then", "allOf", "anyOf"):
         code = "invalid"
     if code in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength",

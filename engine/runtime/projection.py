@@ -93,20 +93,32 @@ def _subject(task, info):
 
 
 def _due_at(task, info, now):
-    """From the `dueDate` expression on the task's data (e.g. a negotiated deadline), else `dueIn`."""
-    if info.due_date:
-        try:
-            value = task.workflow.script_engine.evaluate(task, info.due_date)
-            moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-        except (SpiffWorkflowException, ValueError, TypeError):  # a missing or malformed date: fall back to dueIn
-            moment = None
-        if moment is not None:
-            if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=timezone.utc)
-            if len(str(value)) == 10:  # a plain date is due at the end of that day
-                moment += timedelta(days=1, seconds=-1)
-            return moment.astimezone(timezone.utc)  # as the database gives it back (SQLite keeps no offset)
-    return now + parse_duration(info.due_in) if info.due_in else None
+    """From the `dueDate` expression on the task's data (e.g. the test date plus five days), else `dueIn`;
+    never later than the day the `dueBy` expression gives (the deadline negotiated with the employer)."""
+    due = _moment(task, info.due_date)
+    if due is None and info.due_in:
+        due = now + parse_duration(info.due_in)
+    latest = _moment(task, info.due_by)
+    if latest is not None and (due is None or latest < due):
+        return latest
+    return due
+
+
+def _moment(task, expression):
+    """The moment an expression on the task's data gives (a plain date: the end of that day), in UTC; None
+    when there is no expression or its value is missing or not a date."""
+    if not expression:
+        return None
+    try:
+        value = task.workflow.script_engine.evaluate(task, expression)
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    except (SpiffWorkflowException, ValueError, TypeError):  # a missing or malformed date
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    if len(str(value)) == 10:  # a plain date is due at the end of that day
+        moment += timedelta(days=1, seconds=-1)
+    return moment.astimezone(timezone.utc)  # as the database gives it back (SQLite keeps no offset)
 
 
 def task_dicts(session, rows, reader=None):

@@ -29,6 +29,8 @@ DATA_FIELDS = {
     "liste_attente": {"title": N_("Liste d'attente"), "type": "array",  # final selection's, passed to departures
                       "items": {"type": "integer", "x-reference": "persons"}},
     "remplace": {"title": N_("Candidat remplacé"), "type": "integer", "x-reference": "persons"},
+    "cloture_candidatures": {"title": N_("Clôture des candidatures (la dernière des régions)"), "type": "string",
+                             "format": "date"},  # preselection's, compared with the tests' date
     "region_des_candidats": {"title": N_("Direction régionale des candidats"), "type": "object", "x-keys": "persons",
                              "additionalProperties": {"type": "string", "x-reference": "regions"}},
 }

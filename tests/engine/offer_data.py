@@ -3,6 +3,11 @@
 Each function returns a fresh dict, so callers may change it freely. They are
 shared by the engine tests, the web tests and the benchmark.
 """
+from datetime import date, timedelta
+
+# The deadline agreed with the employer caps the deadlines of the steps before it (dueBy): a few months
+# ahead, so that the steps keep their own delays in the tests that do not look at the cap.
+DELAI_SATISFACTION = (date.today() + timedelta(days=120)).isoformat()
 
 
 def enregistrer_saisonnier_espagne():
@@ -100,7 +105,7 @@ def verifier_non_credible(motif="Entreprise introuvable au registre du commerce 
 def negocier_accord():
     """The employer agreed on the terms: public posting, CV then interviews, language test."""
     return {
-        "delai_satisfaction": "2025-02-28",
+        "delai_satisfaction": DELAI_SATISFACTION,
         "nombre_candidats": 60,
         "diffusion": "affichage",
         "analyse_besoins": "Besoin réel de 40 cueilleurs pour la campagne de mars à juillet.",

@@ -2,6 +2,7 @@
 
 Each function returns a fresh dict. Person ids come from the persons registry.
 """
+import offer_data
 
 CANDIDATES = {  # regional directorate → (last name, first names, sex, birth date, occupation)
     "bamako": [("Traoré", "Moussa", "M", "1996-04-02", "Ouvrier agricole"),
@@ -24,7 +25,7 @@ def person(region, index):
 def negocier_sans_tests():
     """The offer's negotiation, agreed without any evaluation test."""
     return {
-        "delai_satisfaction": "2025-03-31",
+        "delai_satisfaction": offer_data.DELAI_SATISFACTION,
         "nombre_candidats": 6,
         "diffusion": "affichage",
         "modalites_presentation": ["envoi_cv", "entretien_presentiel", "entretien_visioconference"],

@@ -18,3 +18,17 @@ def test_dates_out_of_order_say_which_date_to_check():
         assert field_message("date_future", {}) == "Cette date est dans le futur : vérifiez-la."
         with force_locale("en"):
             assert field_message("date_future", {}) == "This date is in the future: check it."
+
+
+def test_a_date_out_of_order_with_the_files_names_that_date_and_its_day():
+    app = Flask(__name__)
+    Babel(app, default_locale="fr", default_translation_directories=str(TRANSLATIONS))
+    params = {"other": "Délai de satisfaction de l'offre", "date": "2025-02-18"}
+    with app.test_request_context():
+        assert field_message("date_after_file", params) == \
+            "Cette date dépasse « Délai de satisfaction de l'offre » du dossier (18/02/2025) : vérifiez-la."
+        assert field_message("date_before_file", params) == \
+            "Cette date précède « Délai de satisfaction de l'offre » du dossier (18/02/2025) : vérifiez-la."
+        with force_locale("en"):
+            assert field_message("date_after_file", params) == \
+                "This date is after the file's “Deadline for satisfying the offer” (18 Feb 2025): check it."

@@ -198,7 +198,8 @@
         link.className = "edit-form";
         panel.appendChild(link);
       }
-      [["manualSection", T.manual], ["dueIn", T.due_in], ["dueDate", T.due_date], ["regionVariable", T.region],
+      [["manualSection", T.manual], ["dueIn", T.due_in], ["dueDate", T.due_date], ["dueBy", T.due_by],
+       ["regionVariable", T.region],
        ["subjectPerson", T.subject_person]]
         .forEach(function (p) { field(p[1], p[0], getProperty(bo, p[0]), function (v) { setProperty(element, p[0], v); }); });
     }

@@ -2,6 +2,7 @@
 from datetime import datetime, timedelta, timezone
 
 import mise_en_relation_data as data
+import offer_data
 import pytest
 from conftest import BAMAKO, DCIM, KAYES
 from offer_flow import complete, history, kinds, open_tasks, task_rows
@@ -35,7 +36,7 @@ def test_complete_files_are_sent_and_open_the_final_selection(deployed):
     [send] = checked["tasks"]
     assert (send["name"], send["manual_section"]) == ("envoyer_liste_employeur", "7.6")
     # Due by the end of the satisfaction deadline agreed with the employer.
-    assert datetime.fromisoformat(send["due_at"]) == datetime(2025, 3, 31, 23, 59, 59, tzinfo=timezone.utc)
+    assert send["due_at"] == f"{offer_data.DELAI_SATISFACTION}T23:59:59+00:00"
     assert candidatures(deployed, offer["id"]) == {
         **{p: ("bamako", "preselectionne") for p in candidates["bamako"]},
         **{p: ("kayes", "preselectionne") for p in candidates["kayes"]}}

@@ -1,6 +1,7 @@
 """Every path of the preselection procedure (manual §7.5, §6.6) and its link from the offer, through the engine API."""
 from datetime import datetime, timedelta
 
+import offer_data
 import preselection_data as data
 import pytest
 from conftest import BAMAKO, DCIM, DIRECTION, KAYES, actor
@@ -61,7 +62,7 @@ def test_a_displayed_offer_opens_its_preselection_in_each_region(deployed):
                                                        "delai_satisfaction", "tests_requis", "metier",
                                                        "lieu_travail_pays", "candidats_deja_traites")} == {
         "regions_concernees": ["bamako", "kayes"], "nombre_candidats": 60, "nombre_postes": 40,
-        "delai_satisfaction": "2025-02-28", "tests_requis": ["test_linguistique", "test_technique"],
+        "delai_satisfaction": offer_data.DELAI_SATISFACTION, "tests_requis": ["test_linguistique", "test_technique"],
         "metier": "Ouvrier agricole", "lieu_travail_pays": "ES", "candidats_deja_traites": []}
     assert preselection["data"]["tour_preselection"] == 1 and preselection["data"]["statut_preselection"] == "en_cours"
     # Only the offer opens a preselection: its start event receives the offer's message.
@@ -116,7 +117,7 @@ def test_regional_preselection_completed_by_tests_covers_every_rule(deployed):
 
     assert consolidated["data"]["preselections_regionales"]["kayes"] == {
         "candidats_inscrits": kayes, "candidats_preselectionnes": kayes[:2],
-        "modes_identification": ["appel_candidature", "ciblage_rode"]}
+        "modes_identification": ["appel_candidature", "ciblage_rode"], "date_cloture_candidatures": "2025-02-20"}
     whole = instances.get_instance(deployed, DCIM, pid)["data"]  # a counsellor reads their region's candidates only
     assert whole["nouveaux_preselectionnes"] == sorted(bamako[:3] + kayes[:2])
     assert consolidated["data"]["nouveaux_preselectionnes"] == kayes[:2]
@@ -203,7 +204,7 @@ def test_regional_preselection_completed_by_tests_covers_every_rule(deployed):
                                                     "delai_satisfaction", "employeur_raison_sociale")} == {
         "candidats_a_presenter": sorted([bamako[0], kayes[0]]),
         "region_des_candidats": {str(bamako[0]): "bamako", str(kayes[0]): "kayes"},
-        "nombre_postes": 40, "delai_satisfaction": "2025-02-28", "employeur_raison_sociale": "Frutas del Condado S.L."}
+        "nombre_postes": 40, "delai_satisfaction": offer_data.DELAI_SATISFACTION, "employeur_raison_sociale": "Frutas del Condado S.L."}
     assert sorted(selection["data"]["candidats_deja_traites"]) == sorted(bamako + kayes)
     # The candidate kept in reserve stays preselected; the records follow each stage.
     assert candidatures(deployed, offer["id"])[bamako[2]] == ("bamako", "preselectionne")
@@ -234,7 +235,8 @@ def test_a_region_without_applications_and_an_offer_without_tests(deployed):
     listed = complete(deployed, BAMAKO, pid, "preselectionner_candidats", data.preselectionner(bamako[:1]))
 
     assert listed["data"]["preselections_regionales"]["kayes"] == {
-        "candidats_inscrits": [], "candidats_preselectionnes": [], "modes_identification": ["appel_candidature"]}
+        "candidats_inscrits": [], "candidats_preselectionnes": [], "modes_identification": ["appel_candidature"],
+        "date_cloture_candidatures": "2025-02-14"}
     assert listed["data"]["candidats_retenus"] == bamako[:1]
     assert [t["name"] for t in listed["tasks"]] == ["arreter_liste"]
     gateways = [(e["element_id"], e["details"]["to"]) for e in history(deployed, pid) if e["kind"] == "gateway_taken"]

@@ -17,10 +17,12 @@ from engine.store.tables import (
     CandidateService,
     Candidature,
     Departure,
+    InformationSession,
     Offer,
     Person,
     Reintegration,
     ReturnRecord,
+    SessionAttendance,
     TaskRow,
     as_utc,
 )
@@ -45,6 +47,8 @@ class Indicator:
     region_column: object = None
     columns: dict = None  # dimension → column of `model` (sex and age come from persons)
     total: object = None  # a column to sum instead of counting rows
+    joins: tuple = ()  # (model, on clause) joined to `model`, for a date, region or dimension it lacks
+    several: tuple = ()  # dimensions whose column joins several codes by commas: each code counts the row
 
 
 def _indicators():
@@ -57,6 +61,10 @@ def _indicators():
     going = (served.status != "annule",)
     returned = (ReturnRecord.status.is_distinct_from("annule"),)
     reintegrated = (Reintegration.status.is_distinct_from("annule"),)
+    held = (InformationSession.status == "tenue",)
+    session_cols = {"region": InformationSession.region, "categorie": InformationSession.kind,
+                    "pays": InformationSession.countries}
+    session_lists = ("pays", "categorie")  # countries presented and themes are joined by commas
     return [
         Indicator("offres_recues", N_("Offres reçues"), Offer, Offer.received_on, received, columns=offer_cols),
         Indicator("offres_diffusees", N_("Offres diffusées aux directions régionales"), Offer, Offer.received_on,
@@ -128,6 +136,18 @@ def _indicators():
         Indicator("reinsertions_annulees", N_("Parcours de réinsertion annulés, par motif"), Reintegration,
                   Reintegration.updated_at, (Reintegration.status == "annule",), Reintegration.region,
                   {"region": Reintegration.region, "categorie": Reintegration.cancel_reason}),
+        # §8.2.1, §6.7: the information sessions held, and who came (the head count; the registered persons
+        # present, by sex, age and disability from the registry), by kind, theme and country presented.
+        Indicator("sessions_tenues", N_("Sessions d'information tenues"), InformationSession,
+                  InformationSession.held_on, held, InformationSession.region, session_cols, several=session_lists),
+        Indicator("participants_sessions", N_("Participants aux sessions d'information (effectif compté)"),
+                  InformationSession, InformationSession.held_on, held, InformationSession.region,
+                  {**session_cols, "categorie": InformationSession.themes}, total=InformationSession.head_count,
+                  several=session_lists),
+        Indicator("inscrits_sessions", N_("Personnes inscrites présentes aux sessions d'information"),
+                  SessionAttendance, InformationSession.held_on, held, InformationSession.region,
+                  {**session_cols, "categorie": InformationSession.themes}, several=session_lists,
+                  joins=((InformationSession, InformationSession.instance_id == SessionAttendance.instance_id),)),
         Indicator("rapports_agences", N_("Rapports annuels des agences privées"), AgencyReport, AgencyReport.due_on,
                   columns={"categorie": AgencyReport.status}),
         # §5.3: the placements the private agencies report, by sex, destination and occupation (a national count).
@@ -153,6 +173,8 @@ def count(uow, key, by=None, start=None, end=None, region=None, today=None):
     keys = _group_keys(indicator, by, person_id is not None)
     amount = func.sum(indicator.total) if indicator.total is not None else func.count()
     query = select(amount, func.count(), *keys).select_from(indicator.model)
+    for model, on in indicator.joins:
+        query = query.join(model, on)
     if person_id is not None:
         query = query.outerjoin(Person, Person.id == person_id)
     query = query.where(*indicator.where)
@@ -169,8 +191,12 @@ def count(uow, key, by=None, start=None, end=None, region=None, today=None):
     totals = Counter()
     with uow:
         for amount, records, *values in uow.session.execute(query.group_by(*keys) if keys else query):
-            if records:  # no records: no row, rather than a total of 0
-                totals[_label(by, values, today or date.today())] += amount or 0
+            if not records:  # no records: no row, rather than a total of 0
+                continue
+            label = _label(by, values, today or date.today())
+            # A session on two themes counts once under each; a breakdown then adds up to more than the total.
+            for one in (label.split(",") if by in indicator.several and isinstance(label, str) else [label]):
+                totals[one or None] += amount or 0
     rows = sorted(totals.items(), key=lambda pair: (pair[0] is None, str(pair[0])))
     # A breakdown lists the groups that count something (a month of 0 posts filled says nothing).
     return [row for row in rows if row[1] or len(rows) == 1]

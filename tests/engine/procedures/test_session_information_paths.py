@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from engine import people
 from engine.errors import ValidationFailed
-from engine.records import information_sessions
+from engine.records import information_sessions, statistics
 from engine.runtime import instances, tasks
 from engine.store.tables import InformationSession, SessionAttendance
 
@@ -129,3 +129,31 @@ def test_a_cancelled_session_says_why_and_is_in_nobody_s_file(sessions, candidat
     assert kinds(history(sessions, instance_id))[-1] == ("instance_completed", "fin_session_annulee")
     row = session_row(sessions, instance_id)
     assert (row["status"], row["held_on"], row["head_count"], row["attended"]) == ("annulee", None, None, [])
+
+
+def test_the_sessions_held_and_who_came_are_counted_in_the_statistics(sessions, candidates):
+    man = people.register_person(sessions, BAMAKO, data.personne("Traoré", "Issa", sexe="M",
+                                                                 telephone="+223 66 40 11 04"))
+    first = planned(sessions)
+    complete(sessions, BAMAKO, first, "tenir_session", data.tenir(candidates, nombre=14))
+    second = planned(sessions, "SI-BKO-2025-07")
+    complete(sessions, BAMAKO, second, "tenir_session", {**data.tenir([man], nombre=5),
+                                                         "themes_traites": ["voies_migration_legale"]})
+    cancelled = planned(sessions, "SI-BKO-2025-08")
+    complete(sessions, BAMAKO, cancelled, "tenir_session", data.annuler())
+    planned(sessions, "SI-BKO-2025-09")  # planned, not held yet: not counted
+
+    # Two sessions held (the cancelled and the planned ones are not), 19 people counted, 3 of them registered.
+    assert statistics.count(sessions, "sessions_tenues") == [("total", 2)]
+    assert statistics.count(sessions, "sessions_tenues", by="categorie") == [("collective", 2)]
+    assert statistics.count(sessions, "participants_sessions") == [("total", 19)]
+    assert statistics.count(sessions, "inscrits_sessions", by="sexe") == [("F", 2), ("M", 1)]
+    assert statistics.count(sessions, "inscrits_sessions", by="region") == [("bamako", 3)]
+    # A session on several themes (countries presented) counts under each of them.
+    assert dict(statistics.count(sessions, "participants_sessions", by="categorie")) == {
+        "missions_diplomatiques": 14, "risques_migration_irreguliere": 14, "voies_migration_legale": 19,
+        "cadre_legal_conditions_pays": 14}
+    assert statistics.count(sessions, "inscrits_sessions", by="pays") == [("ES", 3), ("SN", 3)]
+    assert statistics.count(sessions, "sessions_tenues", by="mois") == [("2025-06", 2)]
+    assert statistics.count(sessions, "inscrits_sessions", start=date(2025, 7, 1)) == []
+    assert statistics.count(sessions, "inscrits_sessions", region="kayes") == []

@@ -9,8 +9,9 @@ the audit timelines read as they would after months of use; the steps that
 leave a task open are done in the last days, so nothing is overdue on day one.
 
 `create_demo_data` adds to them the rest of the demo, in the same way: persons
-in Bamako and Kayes, two offers followed further (one to its departures, one at
-the evaluator's tests), services to candidates, returns with their
+in Bamako and Kayes, three offers followed further (one to its departures, one at
+the evaluator's tests, one agreed without display and presented on CVs only, at the employer's choice on
+the files), services to candidates, returns with their
 reintegration, private agencies, DCIM's sheet on Spain and information sessions (one held in Bamako,
 one planned in Kayes); the agents' entries are in `engine.demo_payloads`.
 """
@@ -30,6 +31,9 @@ from engine.store.tables import Instance, Offer, replaying
 
 DEMO_FILES = Path(__file__).parent / "offers.json"
 PROCESS = "offre_internationale"
+# The dates typed in offers.json were written as if the work ended on this day: they move with `today`, so
+# that a deadline agreed there (e.g. the negotiated one, which caps the steps before it) is still ahead.
+WRITTEN_ON = date(2026, 3, 10)
 
 
 def create_demo_files(uow, today=None):
@@ -43,7 +47,7 @@ def create_demo_files(uow, today=None):
     for demo in json.loads(DEMO_FILES.read_text(encoding="utf-8")):
         if _exists(uow, demo["business_key"]):
             continue
-        steps = demo["steps"]
+        steps = _moved(demo["steps"], (clock.today - WRITTEN_ON).days)
         starter = accounts.get_actor(uow, steps[0][0])
         with clock.on(-2 * len(steps) - 1):
             instance_id = instances.start_instance(uow, starter, PROCESS, demo["business_key"])["id"]
@@ -57,6 +61,20 @@ def create_demo_files(uow, today=None):
                 tasks.claim_task(uow, actor, _open_task(uow, actor, instance_id, name))
         created.append(demo["business_key"])
     return created
+
+
+def _moved(value, days):
+    """`value` (steps' data) with each ISO date moved by `days` days."""
+    if isinstance(value, dict):
+        return {key: _moved(item, days) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_moved(item, days) for item in value]
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return (date.fromisoformat(value) + timedelta(days=days)).isoformat()
+        except ValueError:
+            return value
+    return value
 
 
 class _Clock:
@@ -86,7 +104,7 @@ def _open_task(uow, actor, instance_id, name):
 
 
 # The offers followed beyond their display (the others are in data/demo_offers.json); they mark the demo as made.
-OFFERS = {"spain": "OFF-2026-019", "morocco": "OFF-2026-027"}
+OFFERS = {"spain": "OFF-2026-019", "morocco": "OFF-2026-027", "senegal": "OFF-2026-033"}
 WORKERS = ("dcim", "conseiller-bamako", "conseiller-kayes", "evaluateur", "cpr")
 _ACTORS = WORKERS + ("direction",)
 
@@ -156,6 +174,7 @@ class _Demo:
                 self.ids[key] = people.register_person(self.uow, self.counsellor(registration["region"]), registration)
         self.offer_spain()
         self.offer_morocco()
+        self.offer_senegal()
         self.candidate_services()
         self.returns()
         self.agencies()
@@ -280,6 +299,30 @@ class _Demo:
                                         entry.cuisine_evaluation(candidate))
                 elif candidate == ids["fatoumata"]:
                     tasks.claim_task(self.uow, self.who["evaluateur"], task["id"])
+
+    def offer_senegal(self):
+        """An offer agreed without display (§7.4): sent to Bamako only, no display task, the directorate targets
+        its pool; the employer chooses on the CVs only, so DCIM's next step is to record that choice (no meeting)."""
+        reference, ids, d = OFFERS["senegal"], self.ids, self.d
+        offer_id = self.start("dcim", PROCESS, reference, on=-34)
+        self.do("dcim", offer_id, "enregistrer_offre", entry.electriciens_senegal(d), on=-34)
+        self.do("dcim", offer_id, "verifier_employeur", entry.electriciens_verification(d), on=-32)
+        self.do("dcim", offer_id, "negocier_offre", entry.electriciens_negociation(d), on=-30)
+        self.do("dcim", offer_id, "transmettre_offre", {
+            "regions_concernees": ["bamako"],
+            "message_directions": "Offre sans affichage : ciblez les électriciens du vivier et du RODE."}, on=-29)
+        preselection_id = self.file("preselection", reference)
+        electricians = [ids["drissa"], ids["mariam"]]
+        self.do("conseiller-bamako", preselection_id, "recueillir_candidatures",
+                entry.candidatures_ciblees(d(-22), electricians), on=-22)
+        self.do("conseiller-bamako", preselection_id, "preselectionner_candidats", entry.preselection(
+            electricians, remark="Expérience de chantier attestée pour les deux candidats."), on=-20)
+        self.do("dcim", preselection_id, "arreter_liste", {
+            "candidats_a_presenter": electricians, "date_arret_liste": d(-18),
+            "observations_liste": "Deux candidats pour deux postes ; l'employeur en acceptait trois."}, on=-18)
+        presentation_id = self.file("mise_en_relation", reference)
+        self.do("dcim", presentation_id, "verifier_dossiers", entry.dossiers_complets(), on=-13)
+        self.do("dcim", presentation_id, "envoyer_liste_employeur", entry.envoi_cv(d(-12)), on=-12)
 
     # --- services to candidates, returns, agencies --------------------------------------------------------
 

@@ -35,6 +35,11 @@ PERSONS = {
               {"telephone": "+223 70 31 92 05"}),
     "lassana": ("Soumaré", "Lassana", "M", 42, "08-29", "kayes", "aucun", "Soudeur", ["bam", "ara"],
                 {"adresse": "Légal Ségou, Kayes"}),
+    # Electricians of Bamako, targeted in the candidate pool for an offer agreed without display.
+    "drissa": ("Dembélé", "Drissa", "M", 27, "02-21", "bamako", "secondaire", "Électricien du bâtiment",
+               ["fra", "bam"], {"telephone": "+223 76 45 18 02"}),
+    "mariam": ("Touré", "Mariam", "F", 25, "07-11", "bamako", "secondaire", "Électricienne du bâtiment",
+               ["fra", "bam", "snk"], {}),
     # Masons of Kayes, registered and waiting for an offer (the candidate pool's).
     "moussa": ("Keïta", "Moussa", "M", 29, "03-02", "kayes", "fondamental", "Maçon", ["fra", "snk"],
                {"telephone": "+223 73 40 21 66"}),
@@ -66,6 +71,7 @@ OCCUPATION_CODES = {
     "Cuisinier": ("5120", ["5120"]), "Commis de cuisine": ("9412", ["9412", "5120"]), "Comptable": ("2411", ["2411"]),
     "Maçon carreleur": ("7112", ["7112", "7122"]), "Aide à domicile": ("5322", ["5322"]),
     "Pâtissière": ("7512", ["7512"]), "Mécanicien automobile": ("7231", ["7231"]), "Soudeur": ("7212", ["7212"]),
+    "Électricien du bâtiment": ("7411", ["7411"]), "Électricienne du bâtiment": ("7411", ["7411"]),
     "Maçon": ("7112", ["7112"]), "Maçon coffreur": ("7114", ["7114", "7112"]),
 }
 
@@ -184,6 +190,61 @@ def cuisine_evaluation(candidat):
     return {"candidat_evalue": candidat,
             "evaluation": {"present": True, "note_test_technique": 15.5, "note_test_integration": 14,
                            "observations_evaluation": "Bonne organisation du poste, gestes sûrs."}}
+
+
+# --- Offer OFF-2026-033: electricians in Senegal, agreed without display and presented on CVs only ---------
+
+def electriciens_senegal(d):
+    return {
+        "source_offre": "employeur_etranger", "date_reception_offre": d(-34),
+        "source_offre_precisions": "Demande de l'entreprise, cliente de l'ANPE depuis un chantier à Bamako",
+        "employeur_raison_sociale": "Teranga Bâtiment Électricité SARL", "employeur_pays": "SN",
+        "employeur_adresse": "Zone industrielle, route de Rufisque, Dakar",
+        "employeur_contact_nom": "Aïssatou Ndiaye", "employeur_contact_fonction": "Responsable du recrutement",
+        "employeur_email": "recrutement@teranga-batelec.example.sn", "employeur_telephone": "+221 33 839 40 12",
+        "metier": "Électricien du bâtiment", "metier_citp": "7411", "intitule_poste": "Électricien de chantier",
+        "qualification_requise": "CAP ou BT électricité, ou trois ans d'expérience sur des chantiers",
+        "experience_minimale_annees": 3,
+        "description_activites": "Pose des gaines et des câbles, raccordement des tableaux, mise en service et "
+                                 "contrôle des installations de logements collectifs.",
+        "competences_attendues": "Lecture de plans, normes de sécurité électrique, travail en hauteur",
+        "langues_requises": ["fra"], "niveau_langue_requis": "intermediaire",
+        "salaire": {"montant": 350000, "devise": "XOF"}, "periodicite_salaire": "mensuel",
+        "avantages": ["logement", "transport"],
+        "lieu_travail_ville": "Dakar", "lieu_travail_pays": "SN",
+        "nature_contrat": "cdd", "type_contrat": "temps_plein", "duree_contrat_mois": 12,
+        "horaires_travail": "40 heures par semaine", "nombre_postes": 2,
+        "protection_sociale": "Affiliation à la Caisse de sécurité sociale du Sénégal et à l'IPRES",
+    }
+
+
+def electriciens_verification(d):
+    return {"sources_consultees": ["missions_diplomatiques_destination", "historique_anpe"],
+            "constats_verification": "Entreprise connue de l'ANPE (chantier de logements à Bamako en 2025) ; "
+                                     "l'ambassade du Sénégal confirme son immatriculation.",
+            "employeur_credible": True, "date_verification": d(-32)}
+
+
+def electriciens_negociation(d):
+    """Agreed without display (the employer asks for candidates the ANPE already knows) and on CVs only."""
+    return {"delai_satisfaction": d(20), "nombre_candidats": 3, "diffusion": "sans_affichage",
+            "analyse_besoins": "Deux électriciens expérimentés pour la fin du chantier, sans appel public.",
+            "criteres_complementaires": "Trois ans de chantier attestés par d'anciens employeurs.",
+            "modalites_presentation": ["envoi_cv"], "services_employeur": ["accueil_employeur"],
+            "accord_employeur": True,
+            "observations_negociation": "L'employeur choisira sur les CV, sans entretien ; l'offre n'est pas "
+                                        "affichée, la direction de Bamako cible son vivier."}
+
+
+def candidatures_ciblees(day, persons):
+    return {"modes_identification": ["ciblage_vivier", "ciblage_rode"], "date_cloture_candidatures": day,
+            "candidatures_recues": True, "candidats_inscrits_region": list(persons),
+            "observations_recueil": "Offre non affichée : candidats ciblés dans le vivier et la base du RODE."}
+
+
+def envoi_cv(day):
+    return {"date_envoi_liste": day, "moyen_envoi": "courrier_electronique",
+            "reference_courrier": "ANPE/DCIM/2026/0519", "pieces_transmises": ["cv", "attestations"]}
 
 
 # --- Steps shared by the offers ---------------------------------------------------------------------------

@@ -161,3 +161,19 @@ def test_the_demo_has_a_country_sheet_and_information_sessions(demo):
     assert planned["business_key"] == "SI-KYS-2026-04" and planned["status"] == "running"
     attended = sessions_attended(demo, DCIM, held["data"]["participants"][0])
     assert [s["dossier"]["reference"] for s in attended] == ["SI-BKO-2026-03"]
+
+
+def test_an_offer_agreed_without_display_is_presented_on_cvs_only(demo):
+    """OFF-2026-033 shows a newcomer the paths of a negotiation (§7.4): no display task, and an employer who chooses
+    on the CVs: DCIM's inbox holds the record of that choice, with no meeting to plan."""
+    [offer] = instances.list_instances(demo, DIRECTION, process="offre_internationale", business_key="OFF-2026-033")
+    offer = instances.get_instance(demo, DIRECTION, offer["id"], with_history=True)
+    assert (offer["data"]["diffusion"], offer["data"]["modalites_presentation"]) == ("sans_affichage", ["envoi_cv"])
+    assert [e["details"]["to"] for e in offer["history"] if e["element_id"] == "gw_affichage"] == \
+        [["marquer_offre_diffusee"]]
+    assert "confirmer_affichage" not in {e["element_id"] for e in offer["history"]}
+    assert [c["process_key"] for c in offer["related"]] == ["preselection", "mise_en_relation", "selection_finale"]
+    selection = instances.get_instance(demo, DIRECTION, offer["related"][2]["id"])
+    assert [(t["name"], t["role"]) for t in selection["tasks"]] == [("enregistrer_selection_sur_dossiers", "dcim")]
+    dcim = accounts.get_actor(demo, "dcim")
+    assert any(t["instance_id"] == selection["id"] for t in tasks.list_open_tasks(demo, dcim))

@@ -1,11 +1,13 @@
 """The preselection pages as a counsellor, an evaluator and a DCIM agent use them: person choices, per-candidate
 evaluation, and the diagram of a file with subprocesses drawn on the server."""
+from datetime import date
+
 from engine import people
 from engine.accounts.access import Actor
 from engine.runtime import instances, tasks
 from tests.conftest import BPMN_DIR
 from tests.engine import offer_data, preselection_data
-from tests.web.test_pages import DCIM, browser, complete, page, shown_text
+from tests.web.test_pages import DCIM, browser, complete, page, post_task_form, shown_text
 from web.diagram_svg import render
 from web.store import uow
 
@@ -99,3 +101,19 @@ def test_expanded_subprocesses_are_drawn_under_their_flows():
     # Flows inside the subprocess would be hidden under its white box if it were drawn after them.
     assert subprocess_at < first_flow_at < inner_task_at
     assert "Présélection dans chaque direction régionale</text>" in svg
+
+
+def test_a_closing_date_after_the_negotiated_deadline_is_refused_on_the_page_naming_it(app):
+    preselection_id, bamako, _kayes = displayed_offer(app, "OFF-2025-0302")
+    counsellor = browser(app, "conseiller-bamako")
+    collect = open_task(app, BAMAKO, preselection_id, "recueillir_candidatures")
+    late = {**preselection_data.recueillir(bamako), "date_cloture_candidatures": "2099-01-15"}
+
+    refused = post_task_form(counsellor, collect, late)
+
+    assert refused.status_code == 422
+    text = shown_text(refused)
+    deadline = date.fromisoformat(offer_data.DELAI_SATISFACTION).strftime("%d/%m/%Y")
+    assert f"Cette date dépasse « Délai de satisfaction de l'offre » du dossier ({deadline}) : vérifiez-la." in text
+    assert 'value="2099-01-15"' in text  # what was typed is kept
+    complete(counsellor, collect, preselection_data.recueillir(bamako))  # a closing date before it passes

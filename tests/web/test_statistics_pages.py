@@ -82,6 +82,9 @@ def test_rows_are_named_in_words_not_codes(app, deployed):
         assert name("categorie")("preselectionne") == "présélectionné"  # a stage the engine writes
         assert name("categorie")("entreprise_creee") == "Entreprise créée (installation à son propre compte)"
         assert name("categorie")("Recrutement suspendu") == "Recrutement suspendu"  # a reason as typed
+        # The information sessions' themes and kinds, as their forms title them.
+        assert name("categorie")("voies_migration_legale") == "Voies de migration légale (§8.2.4)"
+        assert name("pays")("SN") == "Sénégal"
         assert name("mois")("2026-01") == "janvier 2026"
         assert name(None)("total") == "Total"
 

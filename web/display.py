@@ -52,7 +52,11 @@ NOTIFICATIONS = {"convocation_tests": _l("convocation aux tests"),
                  "convocation_depart": _l("convocation pour préparer le départ"),
                  "selection_retenu": _l("retenu par l'employeur"),
                  "selection_liste_attente": _l("sur la liste d'attente de l'employeur"),
-                 "selection_non_retenu": _l("non retenu par l'employeur")}
+                 "selection_non_retenu": _l("non retenu par l'employeur"),
+                 "offre_non_retenue": _l("offre non retenue par l'ANPE"),
+                 "offre_sans_accord": _l("offre close faute d'accord"),
+                 "offre_acceptee": _l("modalités de l'offre convenues"),
+                 "liste_envoyee": _l("liste des candidats envoyée")}
 NOTIFICATIONS.update({"rappel_" + kind: _l("rappel : %(what)s", what=text) for kind, text in NOTIFICATIONS.items()
                       if kind.startswith("convocation")})
 CHANNELS = {"sms": _l("SMS"), "email": _l("courriel")}

@@ -13,7 +13,10 @@ The steps (manual §7.5–7.8):
 - final selection `enregistrer_selection`: each candidate presented learns whether they are retained, on the
   waiting list or not retained;
 - departure aid `planifier_depart`: the candidate is convened to their directorate to prepare the departure,
-  with the documents the destination requires (its country sheet).
+  with the documents the destination requires (its country sheet);
+- and for an offer deposited on the portal, its employer learns by e-mail (French and English) that ANPE does
+  not accept it (`verifier_employeur`), that the terms are agreed or not (`negocier_offre`), and that the
+  candidates' list was sent (`envoyer_liste_employeur`).
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
@@ -202,6 +205,47 @@ def _departure(session, instance, data):
                    _day(data["date_limite_documents"]), reminder)]
 
 
+def _to_employer(kind, subject, french, english):
+    """A notice for the employer of an offer deposited on the portal only (bilingual: employers are abroad)."""
+    return Notice([], kind, subject, "", "", employer_email=f"Bonjour,\n\n{french}\n\nHello,\n\n{english}\n\n{SIGNATURE}")
+
+
+def _employer_checked(session, instance, data):
+    if data.get("employeur_credible") is not False:
+        return []
+    key = instance.business_key
+    return [_to_employer("offre_non_retenue", f"Votre offre {key} / your offer {key}",
+                         f"L'ANPE a examiné votre offre {key} et ne peut pas la retenir. Pour en savoir plus, "
+                         f"écrivez à l'ANPE.",
+                         f"ANPE examined your offer {key} and cannot accept it. To know more, write to ANPE.")]
+
+
+def _employer_negotiated(session, instance, data):
+    key = instance.business_key
+    if data.get("accord_employeur") is False:
+        return [_to_employer("offre_sans_accord", f"Votre offre {key} / your offer {key}",
+                             f"Faute d'accord sur les modalités, votre offre {key} est close.",
+                             f"Without agreement on its terms, your offer {key} is closed.")]
+    return [_to_employer("offre_acceptee", f"Votre offre {key} est acceptée / your offer {key} is accepted",
+                         f"Les modalités de votre offre {key} sont convenues : {data.get('nombre_candidats')} "
+                         f"candidat(s) vous seront présentés au plus tard le {day_text(data.get('delai_satisfaction'))}. "
+                         f"L'ANPE la transmet à ses directions régionales pour chercher les candidats.",
+                         f"The terms of your offer {key} are agreed: {data.get('nombre_candidats')} candidate(s) will "
+                         f"be presented to you by {data.get('delai_satisfaction')}. ANPE sends it to its regional "
+                         f"directorates to find the candidates.")]
+
+
+def _employer_list_sent(session, instance, data):
+    key = instance.business_key
+    return [_to_employer("liste_envoyee", f"Candidats pour votre offre {key} / candidates for your offer {key}",
+                         f"La liste des candidats présélectionnés pour votre offre {key} et leurs dossiers vous ont été "
+                         f"envoyés le {day_text(data.get('date_envoi_liste'))} (référence "
+                         f"{data.get('reference_courrier')}). Dites à l'ANPE lesquels vous souhaitez rencontrer.",
+                         f"The list of preselected candidates for your offer {key} and their files were sent to you on "
+                         f"{data.get('date_envoi_liste')} (reference {data.get('reference_courrier')}). Tell ANPE "
+                         f"which ones you wish to meet.")]
+
+
 def _titles(instance, form, name, codes):
     """The titles the version's form gives to `codes` (choices of its field `name`, or of its items), in order."""
     schema = (version_forms(instance.version).get(form) or {}).get("properties", {}).get(name, {})
@@ -210,7 +254,10 @@ def _titles(instance, form, name, codes):
 
 
 RULES = {("preselection", "preparer_tests"): _tests, ("selection_finale", "planifier_rencontre"): _meeting,
-         ("selection_finale", "enregistrer_selection"): _selection, ("aide_au_depart", "planifier_depart"): _departure}
+         ("selection_finale", "enregistrer_selection"): _selection, ("aide_au_depart", "planifier_depart"): _departure,
+         ("offre_internationale", "verifier_employeur"): _employer_checked,
+         ("offre_internationale", "negocier_offre"): _employer_negotiated,
+         ("mise_en_relation", "envoyer_liste_employeur"): _employer_list_sent}
 
 
 def file_messages(uow, actor, instance_id, limit=200):

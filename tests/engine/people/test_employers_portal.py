@@ -243,6 +243,17 @@ def test_the_employer_reads_not_accepted_or_displayed_as_dcim_and_the_regions_de
     complete(uow, KAYES, shown, "confirmer_affichage", offer_data.confirmer_affichage())
     stages = {o["reference"]: o["stage"] for o in offer_deposits.my_offers(uow, employer.id)}
     assert stages == {ids["rejected"][0]: "non_retenue", ids["displayed"][0]: "affichee"}
+    # The employer was told each decision by e-mail, in French and English, and each file's history says so.
+    told = {(m["instance_id"], m["kind"]): m["body"] for m in outbox.messages(uow, limit=100)
+            if m["recipient"] == employer.email and m["kind"]}
+    assert set(told) == {(ids["rejected"][1], "offre_non_retenue"), (shown, "offre_acceptee")}
+    accepted = told[(shown, "offre_acceptee")]
+    assert "Les modalités de votre offre" in accepted and "The terms of your offer" in accepted
+    with uow:
+        notified = uow.session.execute(select(AuditEvent.instance_id, AuditEvent.element_id).where(
+            AuditEvent.kind == "employer_notified")).all()
+    assert sorted(tuple(e) for e in notified) == sorted(
+        [(ids["rejected"][1], "verifier_employeur"), (shown, "negocier_offre")])
 
 
 def test_one_address_opens_accounts_only_up_to_its_limit_and_an_employer_deposits_at_most_a_day(uow):

@@ -198,3 +198,31 @@ def test_gateways_come_from_the_settings():
     assert (both["sms"].name, both["sms"].headers["Authorization"], both["email"].name) == \
         ("http", "Bearer t0k", "simulation")
     assert from_settings({"DJOLIBA_SMTP_HOST": "mail.anpe.ml"})["email"].name == "smtp"
+
+
+def test_the_employer_of_an_offer_deposited_on_the_portal_is_told_the_list_was_sent_and_the_meetings_date(deployed):
+    import mise_en_relation_data
+    from preselection_flow import presentation_of, the_child
+
+    from engine.people import employers_portal as portal
+    from engine.store.tables import OfferDeposit
+    offer, _pre, presentation, candidates = presentation_of(deployed, "OFF-WEB-2026-0009", {"kayes": 1})
+    portal.register_employer(deployed, "Frutas del Condado S.L.", "ES", "María López", "rrhh@frutas.es",
+                             "fraises-de-huelva-2026", "fraises-de-huelva-2026")
+    import re
+    code = re.search(r"\b(\d{6})\b", outbox.messages(deployed)[0]["body"]).group(1)
+    employer = portal.verify_email(deployed, "rrhh@frutas.es", code)
+    with deployed:  # as if the offer had come from the portal
+        deployed.session.add(OfferDeposit(reference=offer["business_key"], employer_id=employer.id,
+                                          instance_id=offer["id"], title="Cueillette"))
+        deployed.session.commit()
+    complete(deployed, DCIM, presentation["id"], "verifier_dossiers", mise_en_relation_data.dossiers_complets())
+    complete(deployed, DCIM, presentation["id"], "envoyer_liste_employeur", mise_en_relation_data.envoyer_liste())
+    selection = the_child(deployed, presentation["id"], "selection_finale")
+    complete(deployed, DCIM, selection["id"], "planifier_rencontre",
+             data.planifier_rencontre(candidates["kayes"], date=(date.today() + timedelta(days=8)).isoformat()))
+    to_employer = {m["kind"]: m["body"] for m in _rows(deployed, recipient="rrhh@frutas.es") if m["kind"]}
+    assert set(to_employer) == {"liste_envoyee", "convocation_rencontre"}
+    assert "référence ANPE/DCIM/2025/117" in to_employer["liste_envoyee"]
+    assert "La rencontre avec 1 candidat(s)" in to_employer["convocation_rencontre"] and \
+        "The meeting with 1 candidate(s)" in to_employer["convocation_rencontre"]

@@ -226,3 +226,31 @@ def test_the_employer_of_an_offer_deposited_on_the_portal_is_told_the_list_was_s
     assert "référence ANPE/DCIM/2025/117" in to_employer["liste_envoyee"]
     assert "La rencontre avec 1 candidat(s)" in to_employer["convocation_rencontre"] and \
         "The meeting with 1 candidate(s)" in to_employer["convocation_rencontre"]
+
+
+def test_the_scheduler_and_the_outbox_command_send_sms_through_the_configured_gateways(uow, database_url,
+                                                                                        monkeypatch, capsys):
+    from engine.runtime import scheduler
+    from web import cli
+    with uow:
+        outbox.queue(uow.session, "+22376000001", "Convocation", "ANPE Mali : essai", channel="sms")
+        outbox.queue(uow.session, "+22376000002", "Convocation", "ANPE Mali : essai 2", channel="sms")
+        uow.session.commit()
+    assert scheduler.build(database_url, poll_seconds=30).get_job("outbox") is None  # no gateway: they wait
+    assert scheduler.build(database_url, poll_seconds=30, gateways={"sms": SimulatedGateway()}).get_job("outbox")
+    scheduler.send_outbox(database_url)
+    assert [m["delivered_by"] for m in _rows(uow)] == ["simulation", "simulation"]
+    with uow:
+        outbox.queue(uow.session, "+22376000003", "Convocation", "ANPE Mali : essai 3", channel="sms")
+        uow.session.commit()
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    for name in ("DJOLIBA_SMTP_HOST", "DJOLIBA_SMS_URL", "DJOLIBA_NOTIFY_SIMULATE"):
+        monkeypatch.delenv(name, raising=False)
+    assert cli.main(["outbox", "--send"]) == 1  # nothing configured: said, nothing sent
+    assert cli.main(["outbox"]) == 0
+    assert "SMS" in capsys.readouterr().out
+    monkeypatch.setenv("DJOLIBA_NOTIFY_SIMULATE", "1")
+    assert cli.main(["outbox", "--send"]) == 0
+    assert cli.main(["outbox", "--all"]) == 0
+    printed = capsys.readouterr().out
+    assert "1 envoyé(s)" in printed and printed.count("simulé, rien n'est parti") == 3

@@ -332,6 +332,11 @@ class _Demo:
         self.do("conseiller-bamako", bamako, "analyser_demande", entry.analyse_comptable(d, ids["ibrahima"]), on=-12)
         self.do("conseiller-bamako", bamako, "construire_projet", entry.projet_comptable(d), on=-6)
         self.do("conseiller-bamako", bamako, "informer_migration_legale", entry.information_individuelle(d), on=-2)
+        mason = self.start("conseiller-kayes", "accompagnement_candidat", "ACC-2026-009", on=-36)
+        self.do("conseiller-kayes", mason, "analyser_demande", entry.analyse_macon(d, ids["moussa"]), on=-36)
+        self.do("conseiller-kayes", mason, "construire_projet", entry.projet_macon(d), on=-33)
+        self.do("conseiller-kayes", mason, "informer_migration_legale", entry.information_macon(d), on=-30)
+        self.do("conseiller-kayes", mason, "conclure_accompagnement", entry.conclusion_pret_macon(d), on=-28)
         kayes = self.start("conseiller-kayes", "accompagnement_candidat", "ACC-2026-015", on=-1)
         self.do("conseiller-kayes", kayes, "analyser_demande", entry.analyse_mecanicien(d, ids["sekou"]), on=-1)
 

@@ -413,6 +413,37 @@ def information_individuelle(d):
                                     "Canada à Bamako."}
 
 
+def analyse_macon(d, candidat):
+    """A Kayes mason's demand, analysed five weeks ago: his services concluded "ready for offers"."""
+    return {"candidat": candidat, "date_entretien_analyse": d(-36),
+            "caracteristiques_personnelles": "Marié, deux enfants, disponible pour un contrat de chantier.",
+            "formation_diplomes": "Apprentissage chez un maçon de Kayes (quatre ans)",
+            "experience_professionnelle": "Six ans sur des chantiers de logements à Kayes et Bamako.",
+            "annees_experience": 6, "connaissance_marche_travail": "moyenne",
+            "competences_evaluees": "Murs en parpaings, enduits, chapes, lecture d'un plan simple",
+            "motivation_migration": "forte", "pays_envisages": ["CI", "SN"],
+            "metiers_vises": "Maçon en bâtiment", "employabilite": "elevee",
+            "diplomes_a_faire_reconnaitre": False}
+
+
+def projet_macon(d):
+    return {"date_appui": d(-33), "appuis_apportes": ["exigences_employeurs", "curriculum_vitae"],
+            "cv_finalise": True, "competences_mises_en_valeur": "Six ans de chantiers, travail en équipe",
+            "projet_migration": "Un contrat de chantier d'un an ou deux dans la sous-région, par les offres de l'ANPE.",
+            "projet_realiste": True}
+
+
+def information_macon(d):
+    return {"type_session": "individuelle", "date_session": d(-30),
+            "voies_legales_presentees": ["offres_anpe", "libre_circulation_aes"],
+            "themes_sensibilisation": ["arnaques", "verification_contrat", "gratuite"]}
+
+
+def conclusion_pret_macon(d):
+    return {"date_conclusion": d(-28), "issue_accompagnement": "pret_pour_offre",
+            "offres_ciblees": "Offres de maçons en Côte d'Ivoire et au Sénégal"}
+
+
 def analyse_mecanicien(d, candidat):
     return {"candidat": candidat, "date_entretien_analyse": d(-3),
             "caracteristiques_personnelles": "Célibataire, disponible, permis de conduire B.",

@@ -29,6 +29,7 @@ def test_the_kayes_counsellor_invites_the_masons_with_french_and_experience(depl
     names = re.findall(r'<li class="candidate" id="personne-(\d+)">.*?<strong>([^<]+)</strong>', page, re.S)
     order = [label.split(" (n°")[0] for _id, label in names]
     assert [n.split(",")[0] for n in order] == ["KEÏTA Moussa", "DIARRA Adama", "KONATÉ Oumar", "SIDIBÉ Boubacar"]
+    assert "accompagnement conclu : prêt pour les offres" in page  # Moussa's services file ACC-2026-009
     assert "exerce le métier demandé (7112 — Maçons)" in page and "langue parlée : Français" in page
     assert "6 ans d&#39;expérience ; l&#39;offre en demande 2" in page
     assert "seulement 0 ans d&#39;expérience ; l&#39;offre en demande 2" in page  # Oumar, just out of apprenticeship
@@ -79,6 +80,8 @@ def test_the_registry_filters_experience_availability_and_free_words(deployed, c
     soon = client.get("/personnes/?metier=711&disponibilite=immediate").get_data(as_text=True)
     assert "KEÏTA Moussa" in soon and "KONATÉ Oumar" in soon and "DIARRA Adama" not in soon
     assert client.get("/personnes/?experience_min=abc&disponibilite=x&texte=%25").status_code == 200
+    ready = client.get("/personnes/?pret_pour_offres=oui").get_data(as_text=True)
+    assert "KEÏTA Moussa" in ready and "1 personne" in ready
     assert "Kanté" not in client.get("/personnes/?texte=maraichage").get_data(as_text=True)  # Bamako's
 
 
@@ -94,6 +97,6 @@ def test_the_api_searches_the_pool_with_the_same_filters(deployed, client):
     assert names("occupation=711&language=fra&experience_min=1") == ["Diarra", "Keïta"]
     assert names("text=coffr") == ["Diarra", "Sidibé"]
     assert names("occupation=711&availability=immediate") == ["Keïta", "Konaté"]
-    assert names("ready_for_offers=true&occupation=711") == []
+    assert names("ready_for_offers=true&occupation=711") == ["Keïta"]
     for wrong in ("experience_min=abc", "experience_min=99", "availability=bientot", "ready_for_offers=oui"):
         assert client.get(f"/api/v1/persons?{wrong}", headers=bearer).status_code == 422, wrong

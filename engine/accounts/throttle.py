@@ -85,3 +85,24 @@ def _locked_row(session, key, now):
 def forget_account(session, username):
     """The account's failures are forgotten (a successful login, an administrator's unlock)."""
     session.execute(delete(LoginFailure).where(LoginFailure.key == account_key(username)))
+
+
+def note_action(session, keys, limit, minutes, now=None):
+    """Count one more action (an upload, an application...) under each of `keys` ("upload:candidat:3",
+    "upload:address:10.0.0.1") in a window of `minutes` opened by the first one; whether it is allowed.
+
+    When one key already counted `limit` actions in its window, the action is refused (False) and
+    nothing is counted. Kept in the failed logins' table (its `locked_until` holds the window's end),
+    under keys that never lock a login. The caller commits.
+    """
+    now = now or utcnow()
+    rows = [_locked_row(session, "action:" + key[:110], now) for key in keys if key]
+    for row in rows:
+        if row.locked_until is None or as_utc(row.locked_until) <= now:
+            row.failures, row.locked_until = 0, now + timedelta(minutes=minutes)
+    if any(row.failures >= limit for row in rows):
+        return False
+    for row in rows:
+        row.failures += 1
+        row.last_at = now
+    return True

@@ -2,28 +2,27 @@
 
 An employer account is no staff account: it has no roles, and its audit name (`employeur:ID`)
 is no username. Passwords follow the staff policy (engine.accounts.passwords); failed logins and
-wrong codes are throttled like staff logins (engine.accounts.throttle), per e-mail and per address.
+wrong codes are throttled like staff logins (engine.accounts.throttle), per e-mail and per address;
+codes, logins and sessions work as for every portal account (engine.people.portal_accounts).
 No answer tells whether an address has an account: registering with one that has tells its owner by
 e-mail instead, a verification code never "works" for an account already verified, and a reset is
 asked for any address alike (only an account's owner gets a code).
 """
-import hashlib
 import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from engine import audit
 from engine.accounts import outbox, passwords, throttle
-from engine.accounts.credentials import LoginLocked
 from engine.definitions import reference
 from engine.errors import FieldError, ValidationFailed
-from engine.store.tables import EmployerAccount, EmployerSession, as_utc, utcnow
+from engine.people import portal_accounts as accounts
+from engine.store.tables import EmployerAccount, as_utc, utcnow
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_LIMITS = {"organisation": 200, "contact_name": 200, "email": 254}
+_LIMITS = {"organisation": 200, "contact_name": 200, "email": accounts.EMAIL_LENGTH}
 RESET_MINUTES = 30  # how long a password reset code works
 
 
@@ -72,14 +71,14 @@ def register_employer(uow, organisation, country, contact_name, email, password,
     that registering tells no one which addresses have accounts. One transaction, audited.
     """
     organisation, contact_name, email = organisation.strip(), contact_name.strip(), email.strip().lower()
-    _check_not_locked(uow, None, address)
+    accounts.check_not_locked(uow, None, address)
     errors = []
     for name, value in (("organisation", organisation), ("contact_name", contact_name), ("email", email)):
         if len(value) < 2:
             errors.append(FieldError(name, "required"))
         elif len(value) > _LIMITS[name]:
             errors.append(FieldError(name, "maxLength", {"limit": _LIMITS[name]}))
-    if email and len(email) <= _LIMITS["email"] and not _EMAIL.match(email):
+    if email and len(email) <= _LIMITS["email"] and not accounts.EMAIL.match(email):
         errors.append(FieldError("email", "format", {"format": "email"}))
     if country not in dict(reference.choices("countries", {})):
         errors.append(FieldError("country", "required" if not country else "enum"))
@@ -88,11 +87,11 @@ def register_employer(uow, organisation, country, contact_name, email, password,
         errors.append(FieldError("confirmation", "mismatch"))
     if errors:
         raise ValidationFailed(errors)
-    code, password_hash = _code(), passwords.hash_password(password)  # hashed either way: the same time
+    code, password_hash = accounts.new_code(), passwords.hash_password(password)  # hashed either way: the same time
     with uow:
         session = uow.session
         if address:
-            throttle.note_failure(session, "portail:" + email, address, limits)
+            throttle.note_failure(session, accounts.throttle_name(email), address, limits)
         existing = session.scalar(select(EmployerAccount).where(EmployerAccount.email == email))
         if existing is not None:
             _tell_owner(session, existing)
@@ -100,10 +99,10 @@ def register_employer(uow, organisation, country, contact_name, email, password,
             uow.commit()
             return None
         row = EmployerAccount(organisation=organisation, country=country, contact_name=contact_name, email=email,
-                              password_hash=password_hash, verification_hash=_digest(code))
+                              password_hash=password_hash, verification_hash=accounts.digest(code))
         session.add(row)
         session.flush()
-        _send_code(session, row, code)
+        accounts.send_code(session, row.email, row.contact_name, code)
         audit.record(session, "employer_registered", audit_name(row.id), name=organisation, country=country,
                      email=email)
         uow.commit()
@@ -117,35 +116,13 @@ def verify_email(uow, email, code, address=None, limits=throttle.LoginLimits()):
     (field `code`, `wrong`) for a wrong code, an unknown e-mail or an account already verified (the
     same answer for all three).
     """
-    email = email.strip().lower()
-    name = "portail:" + email
-    _check_not_locked(uow, name, address)
-    with uow:
-        session = uow.session
-        row = session.scalar(select(EmployerAccount).where(EmployerAccount.email == email))
-        given = _digest(code.strip())
-        if row is None or row.verified_at is not None or row.verification_hash is None or \
-                not secrets.compare_digest(row.verification_hash, given):
-            throttle.note_failure(session, name, address, limits)
-            uow.commit()
-            raise ValidationFailed([FieldError("code", "wrong")])
-        row.verified_at, row.verification_hash = utcnow(), None
-        throttle.forget_account(session, name)
-        audit.record(session, "employer_verified", audit_name(row.id), email=email)
-        uow.commit()
-        return _employer(row)
+    return _employer(accounts.verify_code(uow, EmployerAccount, email, code, audit_name, "employer_verified",
+                                          address, limits))
 
 
 def resend_code(uow, email):
     """Send a new verification code to an unverified account (nothing happens for any other e-mail)."""
-    with uow:
-        row = uow.session.scalar(select(EmployerAccount).where(EmployerAccount.email == email.strip().lower()))
-        if row is None or row.verified_at is not None:
-            return
-        code = _code()
-        row.verification_hash = _digest(code)
-        _send_code(uow.session, row, code)
-        uow.commit()
+    accounts.resend_code(uow, EmployerAccount, email, lambda _session, row: row.contact_name)
 
 
 def request_password_reset(uow, email, address=None, limits=throttle.LoginLimits()):
@@ -154,14 +131,14 @@ def request_password_reset(uow, email, address=None, limits=throttle.LoginLimits
     login's count: asking cannot lock the owner out); LoginLocked beyond. Audited when an account gets a code."""
     email = email.strip().lower()[:_LIMITS["email"]]
     name = "portail-reset:" + email
-    _check_not_locked(uow, name, address)
+    accounts.check_not_locked(uow, name, address)
     with uow:
         session = uow.session
         throttle.note_failure(session, name, address, limits)
         row = session.scalar(select(EmployerAccount).where(EmployerAccount.email == email))
         if row is not None:
-            code = _code()
-            row.reset_hash, row.reset_expires_at = _digest(code), utcnow() + timedelta(minutes=RESET_MINUTES)
+            code = accounts.new_code()
+            row.reset_hash, row.reset_expires_at = accounts.digest(code), utcnow() + timedelta(minutes=RESET_MINUTES)
             outbox.queue(session, row.email, "ANPE Mali — nouveau mot de passe / password reset",
                          f"Bonjour {row.contact_name},\n\nVotre code pour choisir un nouveau mot de passe sur le "
                          f"portail de l'ANPE : {code}\nIl est valable {RESET_MINUTES} minutes. Saisissez-le sur la page "
@@ -182,7 +159,7 @@ def reset_employer_password(uow, email, code, password, confirmation, address=No
     """
     email = email.strip().lower()[:_LIMITS["email"]]
     name = "portail:" + email
-    _check_not_locked(uow, name, address)
+    accounts.check_not_locked(uow, name, address)
     errors = passwords.problems(password, email.split("@")[0])
     if password != confirmation:
         errors.append(FieldError("confirmation", "mismatch"))
@@ -193,14 +170,14 @@ def reset_employer_password(uow, email, code, password, confirmation, address=No
         row = session.scalar(select(EmployerAccount).where(EmployerAccount.email == email))
         fresh = row is not None and row.reset_hash is not None and row.reset_expires_at is not None \
             and as_utc(row.reset_expires_at) > utcnow()
-        if not fresh or not secrets.compare_digest(row.reset_hash, _digest(code.strip())):
+        if not fresh or not secrets.compareaccounts.digest(row.reset_hash, accounts.digest(code.strip())):
             throttle.note_failure(session, name, address, limits)
             uow.commit()
             raise ValidationFailed([FieldError("code", "wrong")])
         row.password_hash, row.reset_hash, row.reset_expires_at = passwords.hash_password(password), None, None
         if row.verified_at is None:
             row.verified_at, row.verification_hash = utcnow(), None
-        session.execute(delete(EmployerSession).where(EmployerSession.employer_id == row.id))
+        accounts.end_all_sessions(session, "employer_id", row.id)
         throttle.forget_account(session, name)
         outbox.queue(session, row.email, "ANPE Mali — mot de passe changé / password changed",
                      f"Bonjour {row.contact_name},\n\nLe mot de passe de votre compte sur le portail de l'ANPE vient "
@@ -217,75 +194,34 @@ def authenticate_employer(uow, email, password, address=None, limits=throttle.Lo
     Raises LoginLocked while the e-mail or the address is locked. An unverified account is returned
     with `verified` False: the portal asks for its code before anything else.
     """
-    email = email.strip().lower()[:_LIMITS["email"]]
-    name = "portail:" + email
-    _check_not_locked(uow, name, address)
-    with uow:
-        session = uow.session
-        row = session.scalar(select(EmployerAccount).where(EmployerAccount.email == email))
-        ok = passwords.verify(row.password_hash if row else None, password[:passwords.MAX_LENGTH])
-        audit.record(session, "login" if ok else "login_failed", audit_name(row.id) if ok else name[:80])
-        if ok:
-            throttle.forget_account(session, name)
-        else:
-            throttle.note_failure(session, name, address, limits)
-        uow.commit()
-        return _employer(row) if ok else None
+    row = accounts.authenticate(uow, EmployerAccount, email, password, audit_name, address, limits)
+    return _employer(row) if row else None
 
 
 def open_employer_session(uow, employer_id, max_age=None):
     """Start a browser session for a verified employer; returns the token its cookie keeps (only its hash is
     stored). The employer's sessions opened more than `max_age` (a timedelta) ago are dropped."""
-    token = secrets.token_urlsafe(32)
-    with uow:
-        if max_age:
-            uow.session.execute(delete(EmployerSession).where(EmployerSession.employer_id == employer_id,
-                                                              EmployerSession.created_at < utcnow() - max_age))
-        uow.session.add(EmployerSession(token_hash=_digest(token), employer_id=employer_id))
-        uow.commit()
-    return token
+    return accounts.open_session(uow, "employer_id", employer_id, max_age)
 
 
 def signed_in_employer(uow, token):
     """The Employer of a live session token, or None (session ended, account gone or not verified)."""
-    if not token:
-        return None
     with uow:
-        row = uow.session.scalar(select(EmployerAccount).join(EmployerSession).where(
-            EmployerSession.token_hash == _digest(token), EmployerAccount.verified_at.is_not(None)))
+        row = accounts.session_account(uow.session, EmployerAccount, "employer_id", token)
         return _employer(row) if row else None
 
 
 def end_employer_session(uow, employer_id, kind="logout", token=None, **details):
     """End the session of `token` and record why: `logout`, or `session_expired` with why (`details`)."""
-    with uow:
-        if token:
-            uow.session.execute(delete(EmployerSession).where(EmployerSession.token_hash == _digest(token)))
-        audit.record(uow.session, kind, audit_name(employer_id), **details)
-        uow.commit()
-
-
-def _check_not_locked(uow, name, address):
-    keys = [throttle.account_key(name) if name else None, throttle.address_key(address)]
-    with uow:
-        until = throttle.locked_until(uow.session, keys)
-    if until:
-        raise LoginLocked("too many failed attempts", until=until)
-
-
-def _send_code(session, row, code):
-    outbox.queue(session, row.email, "ANPE Mali — code de vérification / verification code",
-                 f"Bonjour {row.contact_name},\n\nVotre code de vérification pour le portail de l'ANPE : {code}\n"
-                 f"Saisissez-le sur la page « Vérifier mon adresse ».\n\n"
-                 f"Your verification code for the ANPE portal: {code}\n")
+    accounts.end_session(uow, audit_name(employer_id), kind, token, **details)
 
 
 def _tell_owner(session, row):
     """Tell an account's owner that someone registered again with their address (and how to get in)."""
     code_line = ""
     if row.verified_at is None:
-        code = _code()
-        row.verification_hash = _digest(code)
+        code = accounts.new_code()
+        row.verification_hash = accounts.digest(code)
         code_line = f"Votre adresse n'est pas encore vérifiée ; votre code de vérification : {code}\n"
     outbox.queue(session, row.email, "ANPE Mali — votre compte employeur / your employer account",
                  f"Bonjour {row.contact_name},\n\nQuelqu'un, peut-être vous, a voulu créer un compte sur le portail de "
@@ -294,14 +230,6 @@ def _tell_owner(session, row):
                  f"{code_line}\nSomeone, perhaps you, tried to register on the ANPE portal with this address. It "
                  f"already has an account: log in, or choose a new password with \"Mot de passe oublié\". If it was "
                  f"not you, ignore this message: nothing changed.\n")
-
-
-def _code():
-    return f"{secrets.randbelow(1_000_000):06d}"
-
-
-def _digest(code):
-    return hashlib.sha256(code.encode("utf-8")).hexdigest()
 
 
 def _employer(row):

@@ -33,19 +33,20 @@ from engine.store.tables import (
 )
 
 SCHEMA = json.loads((Path(__file__).parent / "person.schema.json").read_text(encoding="utf-8"))
-_COLUMNS = {"nom": "last_name", "prenoms": "first_names", "sexe": "sex", "region": "region",
+COLUMNS = {"nom": "last_name", "prenoms": "first_names", "sexe": "sex", "region": "region",
             "telephone": "phone", "email": "email", "adresse": "address", "niveau_etudes": "education",
             "metier": "occupation"}
-# Kept in `details`: the languages, the ISCO code of the occupation exercised and those sought, the skills.
-_DETAILS = ("profession", "metiers_recherches", "competences")
+# Kept in `details`: the languages, the ISCO code of the occupation exercised and those sought, the skills,
+# the highest diploma.
+DETAILS = ("profession", "metiers_recherches", "competences", "diplome")
 # When a person can take up a post, soonest first (the registry's filter reads "at the latest").
 AVAILABILITY = tuple(option["const"] for option in SCHEMA["properties"]["disponibilite"]["oneOf"])
 
 
-def person_form(uow):
-    """The registration form's schema, choices filled in."""
+def person_form(uow, labelled=True):
+    """The registration form's schema, choices filled in (labelled for a page, or by their codes only)."""
     with uow:
-        return expand(SCHEMA, _choices(uow.session))
+        return expand(SCHEMA, _choices(uow.session), labelled=labelled)
 
 
 def register_person(uow, actor, data, other_than=()):
@@ -64,20 +65,11 @@ def register_person(uow, actor, data, other_than=()):
     with uow:
         session = uow.session
         validate(expand(SCHEMA, _choices(session), labelled=False), data)
-        phone, born = _checked_identity(data)
+        phone, born = checked_identity(data)
         alike = identity.same_persons(session, data["nom"], data["prenoms"], born, phone)
         if alike and not {p.id for p in alike} <= set(other_than):
             raise identity.PossibleDuplicate([_alike_dict(actor, p, data, born, phone) for p in alike])
-        details = {key: data[key] for key in _DETAILS if key in data} | {"langues": data.get("langues", [])}
-        person = Person(**{column: data.get(key) for key, column in _COLUMNS.items()}, birth_date=born,
-                        details=details, disability=bool(data.get("handicap")),
-                        experience_years=data.get("annees_experience"), availability=data.get("disponibilite"),
-                        consent_at=utcnow(), consent_purpose=data.get("finalite") or SCHEMA["properties"]["finalite"]["default"],
-                        created_by=actor.username)
-        person.phone = phone
-        session.add(person)
-        session.flush()
-        words.index_person(session, person)
+        person = new_person(session, data, phone, born, actor.username)
         extra = {"other_than": [p.id for p in alike]} if alike else {}
         audit.record(session, "person_registered", actor.username, person_id=person.id, region=person.region,
                      consent_purpose=person.consent_purpose, **extra)
@@ -85,11 +77,28 @@ def register_person(uow, actor, data, other_than=()):
         return person.id
 
 
+def new_person(session, data, phone, born, created_by, awaiting_confirmation=False):
+    """Add the Person of registration `data` (validated; `phone` and `born` checked by `checked_identity`),
+    with the consent given now for the purpose it names; flushed, not audited (the caller records who)."""
+    details = {key: data[key] for key in DETAILS if key in data} | {"langues": data.get("langues", [])}
+    person = Person(**{column: data.get(key) for key, column in COLUMNS.items()}, birth_date=born,
+                    details=details, disability=bool(data.get("handicap")),
+                    experience_years=data.get("annees_experience"), availability=data.get("disponibilite"),
+                    consent_at=utcnow(),
+                    consent_purpose=data.get("finalite") or SCHEMA["properties"]["finalite"]["default"],
+                    created_by=created_by, awaiting_confirmation=awaiting_confirmation)
+    person.phone = phone
+    session.add(person)
+    session.flush()
+    words.index_person(session, person)
+    return person
+
+
 def _choices(session):
     return Choices(regions=regions(session), occupations=occupations.choices(session))
 
 
-def _checked_identity(data):
+def checked_identity(data):
     """The registration's telephone number, normalised, and birth date; both refusals at once."""
     errors, phone, born = [], None, None
     if data.get("telephone"):
@@ -195,7 +204,9 @@ def person_choices(session, only=None, region=None):
         query = select(Person).where(Person.erased_at.is_(None))
         if ids is not None:
             query = query.where(Person.id.in_(ids))
-        elif of_region:
+        else:  # a person registered on the portal is chosen for nothing before a counsellor confirms them
+            query = query.where(Person.awaiting_confirmation.is_(False))
+        if ids is None and of_region:
             query = query.where(Person.region == of_region)
         if only is not None:
             query = query.where(Person.id.in_(only))
@@ -218,6 +229,8 @@ def person_dict(person, brief=False):
                       annees_experience=person.experience_years, disponibilite=person.availability,
                       competences=(person.details or {}).get("competences"),
                       sms_refuse=bool((person.details or {}).get("sms_refuse")),
+                      diplome=(person.details or {}).get("diplome"),
+                      a_confirmer=person.awaiting_confirmation,
                       consentement={"date": as_utc(person.consent_at).isoformat() if person.consent_at else None,
                                     "finalite": person.consent_purpose},
                       inscrit_par=person.created_by, inscrit_le=as_utc(person.created_at).isoformat())

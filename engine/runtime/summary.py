@@ -54,3 +54,8 @@ def _text(prop, value):
         return ", ".join(_text(prop.get("items", {}), item) for item in value)
     titles = {choice.get("const"): choice.get("title") for choice in prop.get("oneOf", [])}
     return str(titles.get(value, value))
+
+
+def fields_summary(schema, data, value_text=None):
+    """[(label, text)] of `data`'s fields that the (expanded) form `schema` names, in its order."""
+    return _fields(schema, data, value_text or _text)

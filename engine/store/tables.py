@@ -3,7 +3,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime, timezone
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 _REPLAYED_NOW = ContextVar("replayed_now", default=None)
@@ -278,6 +278,9 @@ class Person(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by: Mapped[str] = mapped_column(String(80))
     erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Registered by the person themself on the portal: a counsellor of the region checks their identity at the
+    # directorate and confirms the file (or merges it into the file of the same person) before any preselection.
+    awaiting_confirmation: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Offer(Base):
@@ -488,7 +491,8 @@ class HeldSubmission(Base):
 
 
 class LoginFailure(Base):
-    """Recent failed logins of one account name (`account:NAME`) or one client address (`address:IP`)."""
+    """Recent failed logins of one account name (`account:NAME`) or one client address (`address:IP`), and the
+    portal's actions counted in a window (`action:KEY`, see throttle.note_action)."""
 
     __tablename__ = "login_failures"
     key: Mapped[str] = mapped_column(String(120), primary_key=True)
@@ -562,14 +566,66 @@ class EmployerAccount(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class EmployerSession(Base):
-    """A signed-in employer's browser session on the portal: its cookie holds the token whose hash is kept
-    here, so deleting the row (logout, expiry) ends it whatever the cookie says."""
+class PortalSession(Base):
+    """A signed-in browser session on the public portal, an employer's or a candidate's (one of the two
+    owners is set): its cookie holds the token whose hash is kept here, so deleting the row (logout,
+    expiry) ends it whatever the cookie says."""
 
-    __tablename__ = "employer_sessions"
+    __tablename__ = "portal_sessions"
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    employer_id: Mapped[int] = mapped_column(ForeignKey("employer_accounts.id", ondelete="CASCADE"), index=True)
+    employer_id: Mapped[int | None] = mapped_column(ForeignKey("employer_accounts.id", ondelete="CASCADE"),
+                                                    index=True)
+    candidate_id: Mapped[int | None] = mapped_column(ForeignKey("candidate_accounts.id", ondelete="CASCADE"),
+                                                     index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CandidateAccount(Base):
+    """A candidate's account on the public portal (`/portail/candidats`), tied to their personal file.
+
+    Like an employer's, it opens no staff page; its e-mail is verified by a code (only its hash is kept)."""
+
+    __tablename__ = "candidate_accounts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), unique=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # kept in lower case
+    password_hash: Mapped[str] = mapped_column(String(255))
+    verification_hash: Mapped[str | None] = mapped_column(String(64))
+    verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CandidateDocument(Base):
+    """A CV or another document of a person, uploaded on the portal; the file itself is kept in the
+    documents folder (outside the web root) under `stored_name`, never under the name it came with."""
+
+    __tablename__ = "candidate_documents"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    filename: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    uploaded_by: Mapped[str] = mapped_column(String(80))
+
+
+class PortalApplication(Base):
+    """A candidate's application on the portal to a displayed offer: it waits for the person's identity to be
+    confirmed (`attente_identite`), then joins the collection of candidatures of the offer's preselection in
+    the person's region (`transmise`), or finds it closed (`close`)."""
+
+    __tablename__ = "portal_applications"
+    __table_args__ = (UniqueConstraint("person_id", "offer_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), index=True)
+    region: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class OfferDeposit(Base):

@@ -1,0 +1,159 @@
+"""What the public portal's accounts share, an employer's or a candidate's: e-mail codes, throttled
+attempts and server-side sessions.
+
+An account's e-mail is verified by a six-digit code sent through the outbox (only its hash is kept);
+failed logins, wrong codes and registrations count against the e-mail and the client address like
+staff logins (engine.accounts.throttle, under the name `portail:EMAIL`); a signed-in browser keeps a
+token whose hash is a `portal_sessions` row, so deleting the row ends the session whatever the cookie says.
+"""
+import hashlib
+import re
+import secrets
+
+from sqlalchemy import delete, select
+
+from engine import audit
+from engine.accounts import outbox, passwords, throttle
+from engine.accounts.credentials import LoginLocked
+from engine.errors import FieldError, ValidationFailed
+from engine.store.tables import PortalSession, utcnow
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL_LENGTH = 254
+
+
+def throttle_name(email):
+    """The name a portal account's attempts are counted under (never a staff username: those have no colon)."""
+    return "portail:" + email
+
+
+def check_not_locked(uow, name, address):
+    """Raise LoginLocked while the account name (if any) or the client address is locked."""
+    keys = [throttle.account_key(name) if name else None, throttle.address_key(address)]
+    with uow:
+        until = throttle.locked_until(uow.session, keys)
+    if until:
+        raise LoginLocked("too many failed attempts", until=until)
+
+
+def email_problems(email):
+    """FieldErrors of a typed e-mail (already stripped and in lower case)."""
+    if len(email) < 2:
+        return [FieldError("email", "required")]
+    if len(email) > EMAIL_LENGTH:
+        return [FieldError("email", "maxLength", {"limit": EMAIL_LENGTH})]
+    return [] if EMAIL.match(email) else [FieldError("email", "format", {"format": "email"})]
+
+
+def new_code():
+    return f"{secrets.randbelow(1_000_000):06d}"
+
+
+def digest(text):
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def send_code(session, email, name, code):
+    """Queue the e-mail carrying a verification code (in the caller's transaction)."""
+    outbox.queue(session, email, "ANPE Mali — code de vérification / verification code",
+                 f"Bonjour {name},\n\nVotre code de vérification pour le portail de l'ANPE : {code}\n"
+                 f"Saisissez-le sur la page « Vérifier mon adresse ».\n\n"
+                 f"Your verification code for the ANPE portal: {code}\n")
+
+
+def verify_code(uow, model, email, code, audit_name, kind, address=None, limits=throttle.LoginLimits()):
+    """Mark the `model` account (EmployerAccount, CandidateAccount) of `email` verified when `code` is the one
+    sent; returns its row (detached after the commit: read its columns only).
+
+    Raises LoginLocked after too many wrong codes (counted like failed logins), ValidationFailed
+    (field `code`, `wrong`) for a wrong code, an unknown e-mail or an account already verified (the same
+    answer for all three: a code tells nothing of which addresses have accounts). Audited as `kind` by
+    `audit_name(row.id)`.
+    """
+    email = email.strip().lower()[:EMAIL_LENGTH]
+    name = throttle_name(email)
+    check_not_locked(uow, name, address)
+    with uow:
+        session = uow.session
+        row = session.scalar(select(model).where(model.email == email))
+        given = digest(code.strip())
+        if row is None or row.verified_at is not None or row.verification_hash is None or \
+                not secrets.compare_digest(row.verification_hash, given):
+            throttle.note_failure(session, name, address, limits)
+            uow.commit()
+            raise ValidationFailed([FieldError("code", "wrong")])
+        row.verified_at, row.verification_hash = utcnow(), None
+        throttle.forget_account(session, name)
+        audit.record(session, kind, audit_name(row.id), email=email)
+        uow.commit()
+        return row
+
+
+def resend_code(uow, model, email, name_of):
+    """Send a new code to an unverified `model` account of `email` (nothing happens for any other e-mail);
+    `name_of(session, row)` is the name the e-mail greets."""
+    with uow:
+        row = uow.session.scalar(select(model).where(model.email == email.strip().lower()[:EMAIL_LENGTH]))
+        if row is None or row.verified_at is not None:
+            return
+        code = new_code()
+        row.verification_hash = digest(code)
+        send_code(uow.session, row.email, name_of(uow.session, row), code)
+        uow.commit()
+
+
+def authenticate(uow, model, email, password, audit_name, address=None, limits=throttle.LoginLimits()):
+    """The `model` account row of an e-mail and password, or None (audited either way, throttled like staff
+    logins). Raises LoginLocked while the e-mail or the address is locked."""
+    email = email.strip().lower()[:EMAIL_LENGTH]
+    name = throttle_name(email)
+    check_not_locked(uow, name, address)
+    with uow:
+        session = uow.session
+        row = session.scalar(select(model).where(model.email == email))
+        ok = passwords.verify(row.password_hash if row else None, password[:passwords.MAX_LENGTH])
+        audit.record(session, "login" if ok else "login_failed", audit_name(row.id) if ok else name[:80])
+        if ok:
+            throttle.forget_account(session, name)
+        else:
+            throttle.note_failure(session, name, address, limits)
+        uow.commit()
+        return row if ok else None
+
+
+def open_session(uow, owner, owner_id, max_age=None):
+    """Start a browser session for the account `owner_id` (`owner`: "employer_id" or "candidate_id");
+    returns the token its cookie keeps (only its hash is stored). The account's sessions opened more
+    than `max_age` (a timedelta) ago are dropped."""
+    token = secrets.token_urlsafe(32)
+    column = getattr(PortalSession, owner)
+    with uow:
+        if max_age:
+            uow.session.execute(delete(PortalSession).where(column == owner_id,
+                                                            PortalSession.created_at < utcnow() - max_age))
+        uow.session.add(PortalSession(token_hash=digest(token), **{owner: owner_id}))
+        uow.commit()
+    return token
+
+
+def session_account(session, model, owner, token):
+    """The verified `model` account row a live session token belongs to, or None."""
+    if not token:
+        return None
+    return session.scalar(select(model).join(PortalSession, getattr(PortalSession, owner) == model.id).where(
+        PortalSession.token_hash == digest(token), model.verified_at.is_not(None)))
+
+
+def end_all_sessions(session, owner, owner_id):
+    """End every session of the account `owner_id` (`owner`: "employer_id" or "candidate_id"); the caller
+    commits (a password changed)."""
+    session.execute(delete(PortalSession).where(getattr(PortalSession, owner) == owner_id))
+
+
+def end_session(uow, actor, kind="logout", token=None, **details):
+    """End the session of `token` and record why (as `actor`): `logout`, or `session_expired` with why."""
+    with uow:
+        if token:
+            uow.session.execute(delete(PortalSession).where(PortalSession.token_hash == digest(token)))
+        audit.record(uow.session, kind, actor, **details)
+        uow.commit()

@@ -142,7 +142,7 @@ def app(deployed, database_url, tmp_path):
     """The web app on the test database, with the bundled diagrams deployed."""
     from web import create_app
     return create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
-                       "WTF_CSRF_ENABLED": True})
+                       "WTF_CSRF_ENABLED": True, "DOCUMENTS_DIR": str(tmp_path / "documents")})
 
 
 @pytest.fixture

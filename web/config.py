@@ -20,6 +20,9 @@ def from_environment(instance_path):
         "WTF_CSRF_TIME_LIMIT": None,
         # No request body larger than this (diagrams, forms and uploads included): 413 beyond.
         "MAX_CONTENT_LENGTH": int(os.environ.get("DJOLIBA_MAX_REQUEST_MB", "20")) * 1024 * 1024,
+        # Candidates' CVs and documents: kept here, outside the web root, and at most this size each.
+        "DOCUMENTS_DIR": os.environ.get("DJOLIBA_DOCUMENTS_DIR", str(instance / "documents")),
+        "UPLOAD_MAX_BYTES": int(float(os.environ.get("DJOLIBA_UPLOAD_MAX_MB", "2")) * 1024 * 1024),
         "LOGIN_ATTEMPTS": int(os.environ.get("DJOLIBA_LOGIN_ATTEMPTS", "5")),
         "LOCKOUT_MINUTES": int(os.environ.get("DJOLIBA_LOCKOUT_MINUTES", "15")),
         # How many reverse proxies in front set X-Forwarded-For (the client address failed logins are counted by).

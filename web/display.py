@@ -45,7 +45,11 @@ DETAILS = {"via": _l("consulté depuis"), "to": _l("vers"), "from": _l("depuis")
            "notification": _l("objet"), "channel": _l("canal"), "channels": _l("canaux"),
            "delayed_until": _l("pas avant"), "delivered_by": _l("envoyé par"), "attempts": _l("essais"),
            "given_up": _l("plus d'essai automatique"), "error": _l("erreur"), "employer_id": _l("employeur n°"),
-           "sms_refused": _l("refuse les SMS"), "outbox_id": _l("message n°")}
+           "sms_refused": _l("refuse les SMS"), "outbox_id": _l("message n°"),
+           "application_id": _l("candidature en ligne n°"), "document_id": _l("document n°"),
+           "document_kind": _l("type de document"), "media_type": _l("type de fichier"),
+           "merged_id": _l("fiche en double fusionnée, n°"), "mode": _l("mode d'identification"),
+           "self_registered": _l("inscrite par elle-même sur le portail")}
 # Words for the values of some details: a letter's type, a person's kind of file.
 NOTIFICATIONS = {"convocation_tests": _l("convocation aux tests"),
                  "convocation_rencontre": _l("convocation à la rencontre avec l'employeur"),
@@ -67,7 +71,10 @@ DETAIL_VALUES = {"type": {"message": _l("message"), "signal": _l("signal")},
                                   "simulation": _l("simulation (rien n'est envoyé)")},
                  "reason": {"no_contact": _l("ni téléphone ni adresse électronique"),
                             "sms_refused": _l("refuse les SMS et n'a pas d'adresse électronique"),
-                            "no_person": _l("personne absente du registre")}}
+                            "no_person": _l("personne absente du registre")},
+                 "document_kind": {"cv": _l("CV"), "diplome": _l("Diplôme"), "identite": _l("Pièce d'identité"),
+                                   "attestation": _l("Attestation de travail"), "autre": _l("Autre document")},
+                 "mode": {"appel_candidature": _l("appel à candidatures")}}
 
 
 def yes_no(value):

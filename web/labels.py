@@ -5,7 +5,7 @@ from flask import g
 from flask_babel import lazy_gettext as _l
 
 from engine.accounts import users
-from engine.people import employers_portal
+from engine.people import candidates_portal, employers_portal
 from web.display import READ_VIA
 from web.store import uow
 
@@ -64,7 +64,14 @@ AUDIT_EVENTS = {"file_read": _l("dossier consulté"), "login": _l("connexion"), 
                 "sms_preference_changed": _l("choix de recevoir les SMS modifié"),
                 "employer_registration_repeated": _l("inscription au portail avec l'adresse d'un compte existant"),
                 "employer_reset_requested": _l("code de nouveau mot de passe envoyé à un employeur"),
-                "employer_password_reset": _l("mot de passe d'un compte employeur changé par code")}
+                "employer_password_reset": _l("mot de passe d'un compte employeur changé par code"),
+                "candidate_verified": _l("adresse d'un compte candidat vérifiée"),
+                "document_added": _l("document déposé sur le portail"),
+                "document_read": _l("document d'une personne consulté"),
+                "application_received": _l("candidature reçue sur le portail"),
+                "application_joined": _l("candidature en ligne ajoutée au recueil"),
+                "person_confirmed": _l("identité d'une personne inscrite en ligne confirmée"),
+                "person_merged": _l("doublon inscrit en ligne fusionné")}
 EVENTS.update(AUDIT_EVENTS)
 # Codes the engine's records write for stages, causes and statuses (a person's activity, the statistics).
 RECORD_WORDS = {
@@ -101,8 +108,11 @@ def region_name(code):
 
 def actor_name(actor):
     """Who did something in a file's history: an employer of the portal (`employeur:ID`) by its organisation's
-    name (read once per request), anyone else by their audit name."""
+    name (read once per request), a candidate of the portal (`candidat:ID`) as such (their name is their
+    file's, which the reader may not read), anyone else by their audit name."""
     names = g.setdefault("actor_names", {})
+    if candidates_portal.account_of_audit_name(actor) is not None:
+        return str(_l("un candidat, sur le portail"))
     if actor not in names:
         names[actor] = employers_portal.organisation_of(uow(), actor) or actor
     return names[actor]

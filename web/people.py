@@ -1,7 +1,7 @@
 """The registry of persons: counsellors register candidates and migrants, and read their files."""
 import json
 
-from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
@@ -11,12 +11,15 @@ from engine.definitions import reference
 from engine.accounts import held
 from engine.errors import ValidationFailed
 from engine.people import notices
+from engine.people import documents
 from engine.people.sessions import sessions_attended
+from engine.runtime import online_applications
 from web import downloads
 from web import held as held_forms
 from web.auth import login_required
 from web.errors import message
 from web.form_text import text as form_text
+from web.portal_candidates import KIND_WORDS, document_response
 from web.formfields import choice_for, data_from_form, error_summary, errors_by_field, fields_for
 from web.store import uow
 
@@ -97,6 +100,7 @@ def _confirmed_other_than(form):
 def show(person_id):
     person = people.get_person(uow(), g.actor, person_id)
     return render_template("people/show.html", person=person, form=people.person_form(uow())["properties"],
+                           documents=documents.documents_of(uow(), person_id), kind_words=KIND_WORDS,
                            activity=people.person_activity(uow(), g.actor, person_id),
                            sessions=sessions_attended(uow(), g.actor, person_id))
 
@@ -119,3 +123,44 @@ def export(person_id):
     name = f"personne-{person_id}.json"
     return Response(text, mimetype="application/json",
                     headers={"Content-Disposition": downloads.disposition(name)})
+
+
+@bp.get("/a-confirmer")
+@login_required
+def awaiting():
+    """The persons who registered themselves on the portal, for a counsellor of their region (or DCIM) to check
+    their identity papers and confirm them, or merge them into the file already held."""
+    return render_template("people/awaiting.html", persons=online_applications.awaiting_persons(uow(), g.actor))
+
+
+@bp.post("/<int:person_id>/confirmer")
+@login_required
+def confirm(person_id):
+    online_applications.confirm_person(uow(), g.actor, person_id)
+    flash(_("Identité confirmée : ses candidatures en ligne rejoignent le recueil de votre direction."), "success")
+    return redirect(url_for("people.awaiting"))
+
+
+@bp.post("/<int:person_id>/fusionner")
+@login_required
+def merge(person_id):
+    into = request.form.get("into", "").strip().removeprefix("n°").strip()
+    try:
+        online_applications.merge_person(uow(), g.actor, person_id, int(into) if into.isdigit() and len(into) < 12 else 0)
+    except ValidationFailed:
+        flash(_("Fusion impossible : indiquez le numéro d'une personne confirmée de votre région, sans compte "
+                "sur le portail."), "error")
+        return render_template("people/awaiting.html", typed_into={person_id: into},
+                               persons=online_applications.awaiting_persons(uow(), g.actor)), 422
+    flash(_("Doublon fusionné : le compte, les documents et les candidatures sont rattachés à la personne n° "
+            "%(id)s.", id=into), "success")
+    return redirect(url_for("people.show", person_id=int(into)))
+
+
+@bp.get("/<int:person_id>/documents/<int:document_id>")
+@login_required
+def document(person_id, document_id):
+    """A document the person uploaded on the portal, for those who may read the person's file (the read is
+    recorded)."""
+    found = documents.read_document(uow(), current_app.config["DOCUMENTS_DIR"], g.actor, person_id, document_id)
+    return document_response(*found)

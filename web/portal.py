@@ -34,30 +34,55 @@ _ACCOUNT_LABELS = {"organisation": _l("Raison sociale de l'employeur"), "country
                    "password": _l("Mot de passe"), "confirmation": _l("Le même mot de passe, à nouveau")}
 _RESET_LABELS = {"email": _l("Adresse électronique"), "code": _l("Code reçu par courriel"),
                  "password": _l("Nouveau mot de passe"), "confirmation": _l("Le même mot de passe, à nouveau")}
-_SESSION_KEYS = ("employer_id", "employer_token", "employer_since", "employer_seen")
 
 
 @bp.before_request
 def load_employer():
     """g.employer from the session's own keys, ending an idle or too old session."""
-    g.employer = None
-    employer_id = session.get("employer_id")
-    if not employer_id:
-        return
+    g.employer = signed_in_account("employer", employers.signed_in_employer, employers.end_employer_session)
+
+
+def signed_in_account(prefix, signed_in, end_session):
+    """The portal account of the session keys `PREFIX_id`, `_token`, `_since` and `_seen` (an employer's, a
+    candidate's), or None; an idle or too old session is ended (`end_session(uow, id, kind, token, **why)`)
+    and one ended server-side is forgotten. `signed_in(uow, token)` reads the account of a live token."""
+    account_id = session.get(prefix + "_id")
+    if not account_id:
+        return None
     now = datetime.now(timezone.utc).timestamp()
     config = current_app.config
-    too_old = now - session.get("employer_since", 0) > config["PERMANENT_SESSION_LIFETIME"].total_seconds()
-    if too_old or now - session.get("employer_seen", 0) > config["IDLE_TIMEOUT"].total_seconds():
-        employers.end_employer_session(uow(), employer_id, "session_expired", token=session.get("employer_token"),
-                                       reason="absolute" if too_old else "idle")
-        _forget_employer()
+    too_old = now - session.get(prefix + "_since", 0) > config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+    if too_old or now - session.get(prefix + "_seen", 0) > config["IDLE_TIMEOUT"].total_seconds():
+        end_session(uow(), account_id, "session_expired", token=session.get(prefix + "_token"),
+                    reason="absolute" if too_old else "idle")
+        forget_account(prefix)
         flash(_("Votre session a expiré : reconnectez-vous."), "info")
-        return
-    g.employer = employers.signed_in_employer(uow(), session.get("employer_token"))
-    if g.employer is None:  # ended server-side (logout elsewhere with this cookie), or the account is gone
-        _forget_employer()
-        return
-    session["employer_seen"] = now
+        return None
+    account = signed_in(uow(), session.get(prefix + "_token"))
+    if account is None:  # ended server-side (logout elsewhere with this cookie), or the account is gone
+        forget_account(prefix)
+        return None
+    session[prefix + "_seen"] = now
+    return account
+
+
+def start_session(prefix, account_id, open_session):
+    """A new portal session for `account_id` under the keys `PREFIX_*`; any other session in this browser
+    (staff, another portal account) ends: they never mix. The language chosen stays."""
+    lang = session.get("lang")
+    session.clear()
+    session.permanent = True
+    now = datetime.now(timezone.utc).timestamp()
+    token = open_session(uow(), account_id, max_age=current_app.config["PERMANENT_SESSION_LIFETIME"])
+    session.update({prefix + "_id": account_id, prefix + "_token": token, prefix + "_since": now,
+                    prefix + "_seen": now})
+    if lang:
+        session["lang"] = lang
+
+
+def forget_account(prefix):
+    for key in ("_id", "_token", "_since", "_seen"):
+        session.pop(prefix + key, None)
 
 
 def employer_required(view):
@@ -85,10 +110,10 @@ def register():
                                                    request.form.get("confirmation", ""), address=request.remote_addr,
                                                    limits=login_limits())
         except LoginLocked as locked:
-            return _locked(locked, "portal/register.html", typed=typed, errors={}, labels=_ACCOUNT_LABELS,
-                           countries=_countries())
+            return locked_answer(locked, "portal/register.html", typed=typed, errors={}, labels=_ACCOUNT_LABELS,
+                                 countries=countries())
         except ValidationFailed as failed:
-            errors = _account_errors(failed)
+            errors = account_errors(failed)
         else:
             # The same answer when the address already had an account (`employer` None): its owner gets an e-mail.
             email = employer.email if employer else typed["email"].strip().lower()
@@ -98,7 +123,7 @@ def register():
             return redirect(url_for("portal.verify"))
     error_items = [(name, label, " ".join(errors[name])) for name, label in _ACCOUNT_LABELS.items() if name in errors]
     return render_template("portal/register.html", typed=typed, errors=errors, labels=_ACCOUNT_LABELS,
-                           error_items=error_items, countries=_countries()), 422 if errors else 200
+                           error_items=error_items, countries=countries()), 422 if errors else 200
 
 
 @bp.route("/verification", methods=("GET", "POST"))
@@ -109,7 +134,7 @@ def verify():
             employers.verify_email(uow(), email, request.form.get("code", ""), address=request.remote_addr,
                                    limits=login_limits())
         except LoginLocked as locked:
-            return _locked(locked, "portal/verify.html", email=email, errors={})
+            return locked_answer(locked, "portal/verify.html", email=email, errors={})
         except ValidationFailed:
             errors = {"code": [_("Ce code n'est pas celui envoyé à cette adresse : vérifiez-le, ou demandez-en "
                                  "un nouveau.")]}
@@ -138,7 +163,7 @@ def login():
         employer = employers.authenticate_employer(uow(), email, request.form.get("password", ""),
                                                    address=request.remote_addr, limits=login_limits())
     except LoginLocked as locked:
-        return _locked(locked, "portal/login.html", email=email)
+        return locked_answer(locked, "portal/login.html", email=email)
     if employer is None:
         flash(_("Adresse électronique ou mot de passe incorrect."), "error")
         return render_template("portal/login.html", email=email), 401
@@ -146,15 +171,7 @@ def login():
         session["employer_pending"] = employer.email
         flash(_("Vérifiez d'abord votre adresse avec le code qui vous a été envoyé."), "info")
         return redirect(url_for("portal.verify"))
-    lang = session.get("lang")
-    session.clear()  # a staff session in this browser ends: the two never mix
-    session.permanent = True
-    now = datetime.now(timezone.utc).timestamp()
-    token = employers.open_employer_session(uow(), employer.id,
-                                            max_age=current_app.config["PERMANENT_SESSION_LIFETIME"])
-    session.update(employer_id=employer.id, employer_token=token, employer_since=now, employer_seen=now)
-    if lang:
-        session["lang"] = lang
+    start_session("employer", employer.id, employers.open_employer_session)
     return redirect(url_for("portal.offers"))
 
 
@@ -169,7 +186,7 @@ def forgot():
     try:
         employers.request_password_reset(uow(), email, address=request.remote_addr, limits=login_limits())
     except LoginLocked as locked:
-        return _locked(locked, "portal/forgot.html", email=email, errors={})
+        return locked_answer(locked, "portal/forgot.html", email=email, errors={})
     session["employer_reset"] = email
     flash(_("Si un compte a l'adresse %(email)s, un code vient de lui être envoyé : il est valable %(minutes)d "
             "minutes.", email=email, minutes=employers.RESET_MINUTES), "info")
@@ -185,9 +202,9 @@ def reset():
                                               request.form.get("password", ""), request.form.get("confirmation", ""),
                                               address=request.remote_addr, limits=login_limits())
         except LoginLocked as locked:
-            return _locked(locked, "portal/reset.html", email=email, errors={}, labels=_ACCOUNT_LABELS)
+            return locked_answer(locked, "portal/reset.html", email=email, errors={}, labels=_ACCOUNT_LABELS)
         except ValidationFailed as failed:
-            errors = _account_errors(failed)
+            errors = account_errors(failed)
             if "code" in errors:
                 errors["code"] = [_("Ce code n'est pas le bon, ou il a expiré : vérifiez-le, ou demandez-en un "
                                     "nouveau.")]
@@ -204,7 +221,7 @@ def reset():
 def logout():
     if session.get("employer_id"):
         employers.end_employer_session(uow(), session["employer_id"], token=session.get("employer_token"))
-    _forget_employer()
+    forget_account("employer")
     return redirect(url_for("portal.index"))
 
 
@@ -237,13 +254,13 @@ def deposit():
     return redirect(url_for("portal.offers"))
 
 
-def _countries():
+def countries():
     """(code, name) of every country, named and sorted in the reader's language."""
     return sorted(((code, country(code)) for code, _name in reference.choices("countries", {})),
                   key=lambda pair: fold(pair[1]))
 
 
-def _account_errors(failed):
+def account_errors(failed):
     texts = {"enum": _("Choisissez un pays de la liste."), "required": _("Ce champ est obligatoire."),
              "format": _("Saisissez une adresse électronique valide.")}
     errors = {}
@@ -257,12 +274,7 @@ def _account_errors(failed):
     return errors
 
 
-def _locked(locked, template, **values):
+def locked_answer(locked, template, **values):
     minutes = max(1, math.ceil((locked.params["until"] - datetime.now(timezone.utc)).total_seconds() / 60))
     flash(_("Trop d'essais manqués : réessayez dans %(minutes)d minute(s).", minutes=minutes), "error")
     return render_template(template, **values), 429, {"Retry-After": str(minutes * 60)}
-
-
-def _forget_employer():
-    for key in _SESSION_KEYS:
-        session.pop(key, None)

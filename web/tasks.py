@@ -8,7 +8,7 @@ from werkzeug.datastructures import MultiDict
 from engine.accounts import held
 from engine.accounts.access import can_work
 from engine.errors import Conflict, ValidationFailed
-from engine.runtime import tasks
+from engine.runtime import online_applications, tasks
 from web.auth import login_required
 from web.display import data_rows, value_text
 from web.errors import message
@@ -25,7 +25,8 @@ def inbox():
     mine = request.args.get("mine") == "1"
     page = request.args.get("page", "1")
     inbox = tasks.inbox_page(uow(), g.actor, mine=mine, page=int(page) if page.isdigit() and len(page) < 7 else 1)
-    return render_template("inbox.html", inbox=inbox, tasks=inbox["tasks"], mine=mine)
+    return render_template("inbox.html", inbox=inbox, tasks=inbox["tasks"], mine=mine,
+                           awaiting=online_applications.awaiting_count(uow(), g.actor))
 
 
 @bp.get("/tasks/<task_id>")

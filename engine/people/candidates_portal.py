@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from engine import audit
 from engine.accounts import passwords, throttle
-from engine.definitions.forms import validate
+from engine.definitions.forms import N_, validate
 from engine.errors import FieldError, ValidationFailed
 from engine.people import portal_accounts as accounts
 from engine.people import registry
@@ -26,14 +26,16 @@ from engine.store.tables import CandidateAccount, Person
 PROFILE_FIELDS = ("nom", "prenoms", "sexe", "date_naissance", "region", "telephone", "adresse", "niveau_etudes",
                   "diplome", "profession", "metier", "metiers_recherches", "annees_experience", "competences",
                   "disponibilite", "langues", "handicap", "consentement")
-_CONSENT = {"title": "J'accepte que l'ANPE traite mes données personnelles",
-            "description": "Obligatoire (loi n°2013-015) : vos données servent à votre placement à l'international "
-                           "et à votre accompagnement par l'ANPE, et à rien d'autre. Vous pouvez demander à les lire, "
-                           "les corriger ou les effacer auprès de votre direction régionale."}
-_WORDS = {"nom": "Votre nom", "prenoms": "Vos prénoms", "sexe": "Sexe", "date_naissance": "Votre date de naissance",
-          "region": "Direction régionale où vous présenterez vos papiers d'identité",
-          "telephone": "Votre téléphone", "adresse": "Votre adresse", "metier": "Votre métier, en vos mots",
-          "profession": "Votre métier (CITP-08)", "handicap": "Je suis en situation de handicap"}
+_CONSENT = {"title": N_("J'accepte que l'ANPE traite mes données personnelles"),
+            "description": N_("Obligatoire (loi n°2013-015) : vos données servent à votre placement à "
+                              "l'international et à votre accompagnement par l'ANPE, et à rien d'autre. Vous "
+                              "pouvez demander à les lire, les corriger ou les effacer auprès de votre direction "
+                              "régionale.")}
+_WORDS = {"nom": N_("Votre nom"), "prenoms": N_("Vos prénoms"), "date_naissance": N_("Votre date de naissance"),
+          "region": N_("Direction régionale où vous présenterez vos papiers d'identité"),
+          "telephone": N_("Votre téléphone"), "adresse": N_("Votre adresse"),
+          "metier": N_("Votre métier, en vos mots"), "profession": N_("Votre métier (CITP-08)"),
+          "handicap": N_("Je suis en situation de handicap")}
 
 
 @dataclass(frozen=True)

@@ -135,3 +135,5 @@ def test_the_candidates_pages_are_light_and_in_english_too(app, deployed, client
     token = csrf_token(client.get("/portail/candidats/").get_data(as_text=True))
     client.post("/lang/en", data={"csrf_token": token, "next": "/portail/candidats/"})
     assert "Work abroad with ANPE" in client.get("/portail/candidats/").get_data(as_text=True)
+    form = client.get("/portail/candidats/inscription").get_data(as_text=True)
+    assert "I agree that ANPE processes my personal data" in form and "Highest diploma" in form

@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CATALOG = "web/translations/en/LC_MESSAGES/messages.po"
 FORM_EXTRACTOR = "web.form_text:extract_form"
 # Python modules holding form texts of their own, marked N_ (data fields no form types in, the portal's hints).
-FORM_MODULES = ("engine/runtime/vocabulary.py", "engine/runtime/offer_deposits.py")
+FORM_MODULES = ("engine/runtime/vocabulary.py", "engine/runtime/offer_deposits.py",
+                "engine/people/candidates_portal.py")
 HOW = (f"For each text below, add its English to {CATALOG} (the French as msgid, the English as msgstr, "
        "at the end of the file is fine), then run `make -s web/translations/en/LC_MESSAGES/messages.mo`. "
        "Keep the words the catalog already uses (README, \"Translating a form\").")

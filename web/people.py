@@ -146,7 +146,8 @@ def confirm(person_id):
 def merge(person_id):
     into = request.form.get("into", "").strip().removeprefix("n°").strip()
     try:
-        online_applications.merge_person(uow(), g.actor, person_id, int(into) if into.isdigit() and len(into) < 12 else 0)
+        online_applications.merge_person(uow(), g.actor, person_id,
+                                         int(into) if into.isdigit() and len(into) < 12 else 0)
     except ValidationFailed:
         flash(_("Fusion impossible : indiquez le numéro d'une personne confirmée de votre région, sans compte "
                 "sur le portail."), "error")

@@ -20,6 +20,7 @@ from web import downloads
 from web.auth import login_limits
 from web.display import value_text
 from web.labels import region_name
+from web.form_text import text as form_text
 from web.formfields import data_from_form, error_summary, errors_by_field, fields_for
 from web.portal import account_errors, forget_account, locked_answer, signed_in_account, start_session
 from web.store import uow
@@ -198,7 +199,8 @@ def offers():
 
 @bp.get("/offres/<int:offer_id>")
 def offer(offer_id, problem=None, status=200):
-    shown = _with_regions(applications.displayed_offer(uow(), offer_id, value_text=value_text))
+    shown = _with_regions(applications.displayed_offer(uow(), offer_id, value_text=value_text,
+                                                            title_text=form_text))
     applied = g.candidate is not None and any(a["offer_id"] == offer_id
                                               for a in applications.my_applications(uow(), g.candidate))
     return render_template("portal/candidates/offer.html", offer=shown, applied=applied, problem=problem), status

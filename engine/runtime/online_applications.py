@@ -56,9 +56,10 @@ def displayed_offers(uow):
         return [_brief(offer, regions) for offer, regions in _displayed(uow.session)]
 
 
-def displayed_offer(uow, offer_id, value_text=None):
+def displayed_offer(uow, offer_id, value_text=None, title_text=None):
     """One displayed offer: `displayed_offers`' dict with `fields` [(label, text)] of CANDIDATE_FIELDS, labelled
-    from the offer's recording form. NotFound for any other file (not displayed, not collected, not an offer)."""
+    from the offer's recording form (`value_text`, `title_text`: see summary.file_summary). NotFound for any
+    other file (not displayed, not collected, not an offer)."""
     with uow:
         session = uow.session
         found = dict(_displayed(session, offer_id))
@@ -69,7 +70,8 @@ def displayed_offer(uow, offer_id, value_text=None):
         public = {**schema, "properties": {k: v for k, v in schema.get("properties", {}).items()
                                            if k in CANDIDATE_FIELDS}}
         expanded = forms.expand(public, forms.Choices())
-        return {**_brief(offer, found[offer]), "fields": fields_summary(expanded, offer.data or {}, value_text)}
+        fields = fields_summary(expanded, offer.data or {}, value_text, title_text)
+        return {**_brief(offer, found[offer]), "fields": fields}
 
 
 def _displayed(session, offer_id=None):
@@ -83,7 +85,8 @@ def _displayed(session, offer_id=None):
     for root_id, region in session.execute(query):
         regions.setdefault(root_id, set()).add(region)
     offers = session.scalars(select(Instance).where(Instance.id.in_(regions))).all() if regions else []
-    shown = [o for o in offers if o.process_key == "offre_internationale" and (o.data or {}).get("diffusion") == "affichage"]
+    shown = [o for o in offers
+             if o.process_key == "offre_internationale" and (o.data or {}).get("diffusion") == "affichage"]
     return [(o, sorted(r for r in regions[o.id] if r)) for o in sorted(shown, key=lambda o: o.id, reverse=True)]
 
 
@@ -164,14 +167,16 @@ def my_applications(uow, candidate):
     candidature's stage, `inscrit` to `parti`)."""
     with uow:
         session = uow.session
-        rows = session.execute(select(PortalApplication, Instance).join(Instance, Instance.id == PortalApplication.offer_id)
+        rows = session.execute(select(PortalApplication, Instance)
+                               .join(Instance, Instance.id == PortalApplication.offer_id)
                                .where(PortalApplication.person_id == candidate.person_id)
                                .order_by(PortalApplication.id.desc())).all()
         stages = dict(session.execute(select(Candidature.offer_id, Candidature.stage).where(
             Candidature.person_id == candidate.person_id)).all())
         return [{"offer_id": offer.id, "reference": offer.business_key,
-                 "title": (offer.data or {}).get("intitule_poste"), "country": (offer.data or {}).get("lieu_travail_pays"),
-                 "applied_at": application.created_at, "stage": stages.get(offer.id, application.status)}
+                 "title": (offer.data or {}).get("intitule_poste"),
+                 "country": (offer.data or {}).get("lieu_travail_pays"), "applied_at": application.created_at,
+                 "stage": stages.get(offer.id, application.status)}
                 for application, offer in rows]
 
 

@@ -56,6 +56,7 @@ def _text(prop, value):
     return str(titles.get(value, value))
 
 
-def fields_summary(schema, data, value_text=None):
-    """[(label, text)] of `data`'s fields that the (expanded) form `schema` names, in its order."""
-    return _fields(schema, data, value_text or _text)
+def fields_summary(schema, data, value_text=None, title_text=None):
+    """[(label, text)] of `data`'s fields that the (expanded) form `schema` names, in its order (`value_text`
+    and `title_text` as for `file_summary`)."""
+    return _fields(schema, data, value_text or _text, title_text or str)

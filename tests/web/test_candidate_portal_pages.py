@@ -96,7 +96,8 @@ def test_a_candidate_registers_uploads_a_cv_applies_and_kayes_confirms(app, depl
     inbox = kayes.get("/").get_data(as_text=True)
     task_id = re.search(r'/tasks/([^"]+)">Recueillir', inbox).group(1)
     task = kayes.get(f"/tasks/{task_id}").get_data(as_text=True)
-    assert re.search(rf'value="{person_id}"[^>]*checked', task) and re.search(r'value="appel_candidature"[^>]*checked', task)
+    assert re.search(rf'value="{person_id}"[^>]*checked', task)
+    assert re.search(r'value="appel_candidature"[^>]*checked', task)
     space = client.get("/portail/candidats/espace").get_data(as_text=True)
     assert "transmise à la direction régionale" in space
 
@@ -105,7 +106,8 @@ def test_a_candidate_reads_no_other_candidates_document(app, deployed, client):
     _registered_and_signed_in(app, client, "moussa@example.ml", nom="Keïta", prenoms="Moussa", sexe="M",
                               telephone="66 00 11 22")
     _upload(client, "cv.pdf", PDF)
-    [link] = re.findall(r'/portail/candidats/documents/(\d+)', client.get("/portail/candidats/espace").get_data(as_text=True))
+    space = client.get("/portail/candidats/espace").get_data(as_text=True)
+    [link] = re.findall(r'/portail/candidats/documents/(\d+)', space)
     other = app.test_client()
     _registered_and_signed_in(app, other, "fanta@example.ml", nom="Diallo", prenoms="Fanta", telephone="66 00 11 33")
     assert other.get(f"/portail/candidats/documents/{link}").status_code == 404

@@ -46,7 +46,8 @@ DETAILS = {"via": _l("consulté depuis"), "to": _l("vers"), "from": _l("depuis")
            "delayed_until": _l("pas avant"), "delivered_by": _l("envoyé par"), "attempts": _l("essais"),
            "given_up": _l("plus d'essai automatique"), "error": _l("erreur"), "employer_id": _l("employeur n°"),
            "sms_refused": _l("refuse les SMS"), "outbox_id": _l("message n°"),
-           "application_id": _l("candidature en ligne n°"), "document_id": _l("document n°"),
+           "application_id": _l("candidature en ligne n°"), "account_id": _l("compte candidat n°"),
+           "document_id": _l("document n°"),
            "document_kind": _l("type de document"), "media_type": _l("type de fichier"),
            "merged_id": _l("fiche en double fusionnée, n°"), "mode": _l("mode d'identification"),
            "self_registered": _l("inscrite par elle-même sur le portail")}

@@ -92,13 +92,14 @@ def register():
                                          if name in errors]
         return render_template("portal/candidates/register.html", fields=fields, typed=typed, errors=errors,
                                error_items=items), 422
-    return _registered(candidate.email)
+    # The same answer when the address already had an account (`candidate` None): its owner gets an e-mail.
+    return _registered(candidate.email if candidate else typed["email"].strip().lower())
 
 
 def _registered(email):
     session["candidate_pending"] = email
-    flash(_("Votre inscription est enregistrée. Un code de vérification vient d'être envoyé à %(email)s : "
-            "saisissez-le ci-dessous.", email=email), "success")
+    flash(_("Votre demande est enregistrée. Un message vient d'être envoyé à %(email)s : saisissez "
+            "ci-dessous le code qu'il contient.", email=email), "success")
     return redirect(url_for("candidates.verify"))
 
 

@@ -11,10 +11,10 @@ are audited as `candidat:ID` (the account's id). Accounts, codes, throttling and
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from engine import audit
-from engine.accounts import passwords, throttle
+from engine.accounts import outbox, passwords, throttle
 from engine.definitions.forms import N_, validate
 from engine.errors import FieldError, ValidationFailed
 from engine.people import portal_accounts as accounts
@@ -78,11 +78,13 @@ def register_candidate(uow, data, email, password, confirmation, address=None, l
     """Register the person of `data` (PROFILE_FIELDS, validated by the registry's form) awaiting confirmation,
     with an unverified account for `email`, and queue the e-mail with its code.
 
-    Raises ValidationFailed (the form's problems, the e-mail's, `taken`, the password policy's,
-    `mismatch`), or LoginLocked when the client `address` is blocked (each registration counts against
-    it like a failed login). A person who looks already registered is registered all the same, awaiting
-    confirmation: the counsellor sees the likeness and merges (a candidate is told nothing of other files).
-    One transaction, audited (`person_registered` by the account). Returns the Candidate.
+    Raises ValidationFailed (the form's problems, the e-mail's, the password policy's, `mismatch`), or
+    LoginLocked when the client `address` is blocked (each registration counts against it like a failed
+    login). A person who looks already registered is registered all the same, awaiting confirmation: the
+    counsellor sees the likeness and merges (a candidate is told nothing of other files). One transaction,
+    audited (`person_registered` by the account). Returns the Candidate; for an e-mail that already has an
+    account, None, and nothing changes but an e-mail to its owner (`candidate_registration_repeated`): the
+    caller answers as for a new account, so that registering tells no one which addresses have accounts.
     """
     email = email.strip().lower()
     accounts.check_not_locked(uow, None, address)
@@ -100,18 +102,22 @@ def register_candidate(uow, data, email, password, confirmation, address=None, l
     errors += passwords.problems(password, email.split("@")[0])
     if password != confirmation:
         errors.append(FieldError("confirmation", "mismatch"))
-    code = accounts.new_code()
+    if errors:
+        raise ValidationFailed(errors)
+    code, password_hash = accounts.new_code(), passwords.hash_password(password)  # hashed either way: same time
     with uow:
         session = uow.session
-        if not errors and session.scalar(select(func.count()).where(CandidateAccount.email == email)):
-            errors.append(FieldError("email", "taken"))
-        if errors:
-            raise ValidationFailed(errors)
         if address:
             throttle.note_failure(session, accounts.throttle_name(email), address, limits)
+        existing = session.scalar(select(CandidateAccount).where(CandidateAccount.email == email))
+        if existing is not None:
+            _tell_owner(session, existing)
+            audit.record(session, "candidate_registration_repeated", "portail", account_id=existing.id)
+            uow.commit()
+            return None
         person = registry.new_person(session, {**data, "email": email}, phone, born, "portail",
                                      awaiting_confirmation=True)
-        row = CandidateAccount(person_id=person.id, email=email, password_hash=passwords.hash_password(password),
+        row = CandidateAccount(person_id=person.id, email=email, password_hash=password_hash,
                                verification_hash=accounts.digest(code))
         session.add(row)
         session.flush()
@@ -121,6 +127,21 @@ def register_candidate(uow, data, email, password, confirmation, address=None, l
                      consent_purpose=person.consent_purpose, self_registered=True)
         uow.commit()
         return _candidate(row, person)
+
+
+def _tell_owner(session, row):
+    """Tell an account's owner that someone registered again with their address (and how to get in)."""
+    code_line = ""
+    if row.verified_at is None:
+        code = accounts.new_code()
+        row.verification_hash = accounts.digest(code)
+        code_line = f"Votre adresse n'est pas encore vérifiée ; votre code de vérification : {code}\n"
+    outbox.queue(session, row.email, "ANPE Mali — votre compte candidat / your candidate account",
+                 f"Bonjour,\n\nQuelqu'un, peut-être vous, a voulu s'inscrire sur le portail des candidats de l'ANPE "
+                 f"avec cette adresse. Elle a déjà un compte : connectez-vous. Si ce n'est pas vous, ignorez ce "
+                 f"message : rien n'a changé.\n{code_line}\nSomeone, perhaps you, tried to register on the ANPE "
+                 f"candidates' portal with this address. It already has an account: sign in. If it was not you, "
+                 f"ignore this message: nothing changed.\n")
 
 
 def _plain_form(uow):

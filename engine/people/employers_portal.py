@@ -170,7 +170,7 @@ def reset_employer_password(uow, email, code, password, confirmation, address=No
         row = session.scalar(select(EmployerAccount).where(EmployerAccount.email == email))
         fresh = row is not None and row.reset_hash is not None and row.reset_expires_at is not None \
             and as_utc(row.reset_expires_at) > utcnow()
-        if not fresh or not secrets.compareaccounts.digest(row.reset_hash, accounts.digest(code.strip())):
+        if not fresh or not secrets.compare_digest(row.reset_hash, accounts.digest(code.strip())):
             throttle.note_failure(session, name, address, limits)
             uow.commit()
             raise ValidationFailed([FieldError("code", "wrong")])

@@ -36,7 +36,7 @@ def test_register_upload_apply_and_kayes_confirms(app, server, tmp_path):  # noq
         page.fill("#field-telephone", "76 12 34 99")
         page.fill("#field-diplome", "CAP d'agriculture, 2015")
         page.fill("#field-profession", "9211")
-        page.fill("#field-experience_annees", "4")
+        page.fill("#field-annees_experience", "4")
         page.fill("#field-langues-1", "Bambara")
         page.fill("#email", EMAIL)
         page.fill("#password", PASSWORD)

@@ -17,7 +17,7 @@ PASSWORD = "maconnerie-de-kayes-2026"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PROFILE = {"nom": "Traoré", "prenoms": "Awa", "sexe": "F", "date_naissance": "1996-04-12", "region": "kayes",
            "telephone": "76 12 34 99", "niveau_etudes": "secondaire", "diplome": "CAP d'agriculture, 2015",
-           "profession": "9211", "experience_annees": "4", "langues": "fra", "consentement": "true"}
+           "profession": "9211", "annees_experience": "4", "langues": "fra", "consentement": "true"}
 
 
 def _post(client, path, data, page=None, **kwargs):

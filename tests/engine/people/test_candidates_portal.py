@@ -151,3 +151,15 @@ def test_too_many_applications_or_uploads_are_refused(demo, tmp_path):
     assert applied.value.errors[0].code == "too_many_applications"
     with pytest.raises(NotFound):
         applications.confirm_person(uow, DCIM, 10 ** 9)
+
+
+def test_registering_again_with_an_address_tells_its_owner_and_registers_no_one(demo):
+    uow = demo
+    registered(uow, "double@example.ml", nom="Sangaré", prenoms="Oumou", telephone="79 11 22 33")
+    again = candidates.register_candidate(uow, profile(nom="Autre", prenoms="Quelqu'un", telephone="79 44 55 66"),
+                                          "double@example.ml", PASSWORD, PASSWORD, address="10.0.0.8")
+    assert again is None
+    told = outbox.messages(uow)[0]
+    assert told["recipient"] == "double@example.ml" and "déjà un compte" in told["body"]
+    with uow:
+        assert uow.session.scalars(select(Person).where(Person.last_name == "Autre")).all() == []

@@ -52,7 +52,7 @@ DETAILS = {"via": _l("consulté depuis"), "to": _l("vers"), "from": _l("depuis")
            "merged_id": _l("fiche en double fusionnée, n°"), "mode": _l("mode d'identification"),
            "self_registered": _l("inscrite par elle-même sur le portail")}
 # Words for the values of some details: a letter's type, a person's kind of file.
-NOTIFICATIONS = {"convocation_tests": _l("convocation aux tests"),
+NOTIFICATIONS = {"candidature_enregistree": _l("candidature enregistrée"), "convocation_tests": _l("convocation aux tests"),
                  "convocation_rencontre": _l("convocation à la rencontre avec l'employeur"),
                  "convocation_depart": _l("convocation pour préparer le départ"),
                  "selection_retenu": _l("retenu par l'employeur"),

@@ -7,6 +7,8 @@ the day before (sent by the scheduler at `REMINDER_HOUR` UTC, Bamako's time) whe
 Nothing is sent here: a gateway that is down delays the messages, never the step.
 
 The steps (manual §7.5–7.8):
+- preselection `recueillir_candidatures`: each candidate whose candidature the directorate registered is told so,
+  with the closing date;
 - preselection `preparer_tests`: the newly preselected candidates are convened to the tests;
 - final selection `planifier_rencontre`: the candidates the employer wants to meet are convened, and the
   employer (an offer deposited on the portal) is told the date and place by e-mail;
@@ -140,6 +142,20 @@ def _tests(session, instance, data):
                    _day(data["date_tests"]), reminder)]
 
 
+def _registered(session, instance, data):
+    persons = _persons(data.get("candidats_inscrits_region")) if data.get("candidatures_recues") else []
+    if not persons:
+        return []
+    offer = _offer_words(data, instance)
+    closing = day_text(data.get("date_cloture_candidatures"))
+    sms = (f"ANPE Mali : votre candidature pour {offer} est enregistrée. Les candidatures sont closes le {closing} ; "
+           f"votre direction régionale vous dira la suite (entretien, tests). Services gratuits.")
+    email = _email(f"Votre candidature pour {offer} est enregistrée par votre direction régionale.\n\n"
+                   f"Clôture des candidatures : {closing}\nLa direction régionale vous informera de la suite : "
+                   f"entretien de présélection, tests.")
+    return [Notice(persons, "candidature_enregistree", "Votre candidature est enregistrée", sms, email)]
+
+
 def _meeting(session, instance, data):
     persons = _persons(data.get("candidats_convoques"))
     if not data.get("rencontre_prevue") or not persons:
@@ -253,7 +269,7 @@ def _titles(instance, form, name, codes):
     return [choices.get(code) or str(code).replace("_", " ") for code in (codes or [])]
 
 
-RULES = {("preselection", "preparer_tests"): _tests, ("selection_finale", "planifier_rencontre"): _meeting,
+RULES = {("preselection", "recueillir_candidatures"): _registered, ("preselection", "preparer_tests"): _tests, ("selection_finale", "planifier_rencontre"): _meeting,
          ("selection_finale", "enregistrer_selection"): _selection, ("aide_au_depart", "planifier_depart"): _departure,
          ("offre_internationale", "verifier_employeur"): _employer_checked,
          ("offre_internationale", "negocier_offre"): _employer_negotiated,

@@ -254,3 +254,16 @@ def test_the_scheduler_and_the_outbox_command_send_sms_through_the_configured_ga
     assert cli.main(["outbox", "--all"]) == 0
     printed = capsys.readouterr().out
     assert "1 envoyé(s)" in printed and printed.count("simulé, rien n'est parti") == 3
+
+
+def test_a_candidature_registered_by_the_directorate_is_told_to_the_candidate_with_the_closing_date(deployed):
+    import preselection_data
+    from preselection_flow import preselection_of, register_candidates
+    persons = register_candidates(deployed, "kayes", 2)
+    _reachable(deployed, persons)
+    _offer, preselection = preselection_of(deployed, "OFF-2026-0310", "kayes")
+    complete(deployed, KAYES, preselection["id"], "recueillir_candidatures",
+             preselection_data.recueillir(persons, cloture="2026-12-20"))
+    sms = _rows(deployed, channel="sms", kind="candidature_enregistree")
+    assert sorted(m["person_id"] for m in sms) == sorted(persons)
+    assert "est enregistrée" in sms[0]["body"] and "dimanche 20 décembre 2026" in sms[0]["body"]

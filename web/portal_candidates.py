@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from engine.accounts.credentials import LoginLocked
 from engine.errors import ValidationFailed
 from engine.people import candidates_portal as candidates
-from engine.people import documents
+from engine.people import documents, notices
 from engine.runtime import online_applications as applications
 from web import downloads
 from web.auth import login_limits
@@ -169,6 +169,17 @@ def space(upload_errors=None, status=200):
                            applications=applications.my_applications(uow(), g.candidate),
                            stage_words=STAGE_WORDS, kind_words=KIND_WORDS, upload_errors=upload_errors or [],
                            max_mb=_max_bytes() / 1024 / 1024), status
+
+
+@bp.post("/sms")
+@candidate_required
+def sms_preference():
+    """The candidate refuses SMS, or accepts them again (e-mails still come)."""
+    refused = notices.set_own_sms_refused(uow(), g.candidate.person_id, request.form.get("sms_refuse") == "oui",
+                                          g.candidate.audit_name)
+    flash(_("Vous ne recevrez plus de SMS de l'ANPE ; les courriels continuent.") if refused else
+          _("Vous recevrez de nouveau les SMS de l'ANPE."), "success")
+    return redirect(url_for("candidates.space") + "#sms")
 
 
 @bp.post("/documents")

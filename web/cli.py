@@ -21,7 +21,8 @@ BUNDLED_BPMN = ROOT / "bpmn"
 def _settings():
     instance = os.environ.get("DJOLIBA_INSTANCE", str(Path.cwd() / "instance"))
     return {"url": config.database_url(instance),
-            "forms": os.environ.get("DJOLIBA_FORMS_DIR", str(ROOT / "forms"))}
+            "forms": os.environ.get("DJOLIBA_FORMS_DIR", str(ROOT / "forms")),
+            "documents": os.environ.get("DJOLIBA_DOCUMENTS_DIR", str(Path(instance) / "documents"))}
 
 
 def _uow(url):
@@ -220,7 +221,8 @@ def cmd_retention(args):
     from engine.store.tables import utcnow
     years = {kind: value for kind, value in (("candidat", args.candidate_years), ("migrant", args.migrant_years))
              if value is not None}
-    erased = people.apply_retention(_uow(_settings()["url"]), utcnow(), years)
+    settings = _settings()
+    erased = people.apply_retention(_uow(settings["url"]), utcnow(), years, documents_dir=settings["documents"])
     print(f"{len(erased)} personne(s) pseudonymisée(s) / person(s) pseudonymised"
           + (f": {', '.join(map(str, erased))}" if erased else ""))
     return 0
@@ -313,8 +315,9 @@ def cmd_scheduler(args):
     from engine.runtime import scheduler
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     from engine.accounts import gateways
-    scheduler.run(_settings()["url"], mailer=_mailer(), poll_seconds=args.poll,
-                  gateways=gateways.from_settings(os.environ))
+    settings = _settings()
+    scheduler.run(settings["url"], mailer=_mailer(), poll_seconds=args.poll,
+                  gateways=gateways.from_settings(os.environ), documents_dir=settings["documents"])
     return 0
 
 

@@ -7,7 +7,7 @@ import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from engine import audit
 from engine.accounts.regions import regions
@@ -19,12 +19,15 @@ from engine.people import erasure, identity, words
 from engine.people.regional import own_region_only
 from engine.store.tables import (
     AuditEvent,
+    CandidateAccount,
+    CandidateDocument,
     CandidateService,
     Candidature,
     Departure,
     Instance,
     Offer,
     Person,
+    PortalApplication,
     Reintegration,
     ReturnRecord,
     SessionAttendance,
@@ -259,7 +262,8 @@ def export_person(uow, actor, person_id):
         result = {"personne": person_dict(person) | {"efface_le": _iso(person.erased_at)},
                   **{name: [_row_dict(row) for row in rows] for name, rows in records.items()},
                   "dossiers": _files_of(session, person_id, records),
-                  "historique": [_event_dict(e) for e in _events_of(session, person_id)]}
+                  "historique": [_event_dict(e) for e in _events_of(session, person_id)],
+                  **_portal_records(session, person_id)}
         for candidature, offer in zip(result["candidatures"], records["candidatures"]):
             offer_row = session.get(Offer, offer.offer_id)
             candidature["offre_reference"] = offer_row.reference if offer_row else None
@@ -324,6 +328,22 @@ def _row_dict(row):
     return {column.key: _iso(getattr(row, column.key)) for column in row.__table__.columns}
 
 
+def _portal_records(session, person_id):
+    """What the public portal holds of a person: their account (without its password), the documents they
+    uploaded (what they are, not their content) and their online applications."""
+    account = session.scalar(select(CandidateAccount).where(CandidateAccount.person_id == person_id))
+    documents = session.scalars(select(CandidateDocument).where(CandidateDocument.person_id == person_id)
+                                .order_by(CandidateDocument.id))
+    applications = session.scalars(select(PortalApplication).where(PortalApplication.person_id == person_id)
+                                   .order_by(PortalApplication.id))
+    return {"compte_portail": {"email": account.email, "cree_le": _iso(account.created_at),
+                               "verifie_le": _iso(account.verified_at)} if account else None,
+            "documents_deposes": [{"id": d.id, "type": d.kind, "fichier": d.filename, "format": d.media_type,
+                                   "taille": d.size, "depose_le": _iso(d.uploaded_at)} for d in documents],
+            "candidatures_en_ligne": [{"offre": a.offer_id, "region": a.region, "statut": a.status,
+                                       "le": _iso(a.created_at)} for a in applications]}
+
+
 def _iso(value):
     if isinstance(value, datetime):
         return as_utc(value).isoformat()
@@ -335,7 +355,7 @@ def _iso(value):
 RETENTION_YEARS = {"candidat": 5, "migrant": 10}
 
 
-def apply_retention(uow, now, years=None, actor="retention"):
+def apply_retention(uow, now, years=None, actor="retention", documents_dir=None):
     """Pseudonymise the persons whose retention period has passed; returns their ids.
 
     `years` maps a kind of file ("candidat", "migrant") to the years kept after
@@ -346,7 +366,9 @@ def apply_retention(uow, now, years=None, actor="retention"):
     still open is kept. Each erasure is recorded as `person_erased`; erased
     persons are skipped, so a second run changes nothing. The closed files
     naming them lose their personal fields, in their data, state and audit
-    events (`engine.people.erasure`). One transaction.
+    events (`engine.people.erasure`). Their portal account (e-mail, password)
+    and the documents they uploaded are deleted, the files too when
+    `documents_dir` (the documents folder) is given. One transaction.
     """
     years = {**RETENTION_YEARS, **(years or {})}
     erased = []
@@ -370,8 +392,21 @@ def apply_retention(uow, now, years=None, actor="retention"):
                          file_kind=kind, years=years[kind])
             erased.append(person.id)
         erasure.erase_files(session, erased, _person_ids, actor)
+        _drop_portal_traces(session, erased, documents_dir)
         uow.commit()
     return erased
+
+
+def _drop_portal_traces(session, person_ids, documents_dir):
+    """Delete the portal accounts and uploaded documents (rows, and files in `documents_dir` if given) of the
+    persons `person_ids`."""
+    if not person_ids:
+        return
+    for document in session.scalars(select(CandidateDocument).where(CandidateDocument.person_id.in_(person_ids))):
+        if documents_dir:
+            (Path(documents_dir) / document.stored_name).unlink(missing_ok=True)
+        session.delete(document)
+    session.execute(delete(CandidateAccount).where(CandidateAccount.person_id.in_(person_ids)))
 
 
 def _last_activity(person, records):

@@ -75,9 +75,10 @@ def plan(scheduler, database_url, horizon):
                           id=f"timer-{timer_id}", replace_existing=True)
 
 
-def build(database_url, mailer=None, poll_seconds=30, gateways=None):
+def build(database_url, mailer=None, poll_seconds=30, gateways=None, documents_dir=None):
     """A configured, not yet started BlockingScheduler; `mailer` sends the staff's reminders, `gateways`
-    ({"email": ..., "sms": ...}, see `accounts.gateways`) the outbox's messages (the mailer's e-mails if not given).
+    ({"email": ..., "sms": ...}, see `accounts.gateways`) the outbox's messages (the mailer's e-mails if not given);
+    retention deletes the uploaded files of the persons it pseudonymises from `documents_dir`.
 
     APScheduler's own log says "running job plan" and "executed successfully" at every poll and
     "added job" at every planning: kept at warnings, so that the log shows what fired (ours, above) and
@@ -95,7 +96,7 @@ def build(database_url, mailer=None, poll_seconds=30, gateways=None):
                       args=[scheduler, database_url, timedelta(seconds=2 * poll_seconds)],
                       next_run_time=utcnow())
     scheduler.add_job(apply_retention, "interval", hours=24, jobstore="local", id="retention",
-                      args=[database_url], next_run_time=utcnow())
+                      args=[database_url, documents_dir], next_run_time=utcnow())
     if _GATEWAYS[database_url]:  # a channel without a gateway keeps its messages for an administrator
         scheduler.add_job(send_outbox, "interval", seconds=poll_seconds, jobstore="local", id="outbox",
                           args=[database_url], next_run_time=utcnow())
@@ -109,16 +110,16 @@ def send_outbox(database_url):
         LOG.info("outbox: %s message(s) sent", sent)
 
 
-def apply_retention(database_url):
-    """Once a day: pseudonymise the persons whose retention period has passed."""
-    erased = people.apply_retention(_uow(database_url), utcnow())
+def apply_retention(database_url, documents_dir=None):
+    """Once a day: pseudonymise the persons whose retention period has passed (their uploaded documents go)."""
+    erased = people.apply_retention(_uow(database_url), utcnow(), documents_dir=documents_dir)
     if erased:
         LOG.info("retention: %s person(s) pseudonymised", len(erased))
 
 
-def run(database_url, mailer=None, poll_seconds=30, gateways=None):
+def run(database_url, mailer=None, poll_seconds=30, gateways=None, documents_dir=None):
     """Run the scheduler until interrupted."""
-    scheduler = build(database_url, mailer, poll_seconds, gateways)
+    scheduler = build(database_url, mailer, poll_seconds, gateways, documents_dir)
     LOG.info("scheduler started, polling every %s s", poll_seconds)
     try:
         scheduler.start()

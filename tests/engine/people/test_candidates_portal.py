@@ -2,6 +2,7 @@
 documents checked by their content, apply to a displayed offer; a counsellor of their region confirms
 them (the application joins the open collection of the offer's preselection) or merges a duplicate."""
 import re
+from datetime import timedelta
 from uuid import UUID
 
 import pytest
@@ -12,9 +13,9 @@ from engine.accounts import outbox
 from engine.definitions.workflows import load_workflow
 from engine.errors import Hidden, NotFound, ValidationFailed
 from engine.people import candidates_portal as candidates
-from engine.people import documents
+from engine.people import apply_retention, documents, export_person
 from engine.runtime import online_applications as applications
-from engine.store.tables import Instance, Person, TaskRow
+from engine.store.tables import Instance, Person, TaskRow, utcnow
 
 PASSWORD = "maconnerie-de-kayes-2026"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -163,3 +164,19 @@ def test_registering_again_with_an_address_tells_its_owner_and_registers_no_one(
     assert told["recipient"] == "double@example.ml" and "déjà un compte" in told["body"]
     with uow:
         assert uow.session.scalars(select(Person).where(Person.last_name == "Autre")).all() == []
+
+
+def test_the_export_names_the_portal_records_and_retention_deletes_them_with_the_files(demo, tmp_path):
+    uow = demo
+    candidate = registered(uow, "retention@example.ml", nom="Diarra", prenoms="Bintou", telephone="78 00 00 01")
+    documents.add_document(uow, tmp_path, candidate.person_id, candidate.audit_name, "cv", "cv.pdf", PDF)
+    exported = export_person(uow, DCIM, candidate.person_id)
+    assert exported["compte_portail"]["email"] == "retention@example.ml"
+    assert [d["fichier"] for d in exported["documents_deposes"]] == ["cv.pdf"]
+    assert "password_hash" not in str(exported) and "stored_name" not in str(exported)
+
+    later = utcnow() + timedelta(days=1)
+    erased = apply_retention(uow, later, {"candidat": 0, "migrant": 0}, documents_dir=tmp_path)
+    assert candidate.person_id in erased
+    assert list(tmp_path.iterdir()) == [] and documents.documents_of(uow, candidate.person_id) == []
+    assert candidates.authenticate_candidate(uow, "retention@example.ml", PASSWORD) is None

@@ -19,7 +19,7 @@ from engine.accounts import throttle
 from engine.accounts.roles import CENTRAL_ROLES, REGIONAL_ROLES
 from engine.definitions import forms
 from engine.definitions.workflows import load_workflow
-from engine.errors import FieldError, Forbidden, NotFound, ValidationFailed
+from engine.errors import FieldError, Forbidden, Hidden, NotFound, ValidationFailed
 from engine.people import identity
 from engine.people.registry import can_read_person, label, readable_person
 from engine.runtime.spawn import run_step
@@ -240,7 +240,8 @@ def merge_person(uow, actor, person_id, into_id):
     """The person registered on the portal `person_id` is `into_id`, already registered: the account, documents
     and applications move to `into_id`, whose file is kept, and the portal's duplicate file is deleted.
     Audited `person_merged`. Raises as `confirm_person`, and ValidationFailed `merge_target` (the same
-    person, or one awaiting confirmation, or an erased one)."""
+    person, one awaiting confirmation, an erased one, or one the actor may not read, said alike) or
+    `has_account` (the kept person has a portal account already)."""
     _check_confirmer(actor)
     with uow, first_writer_wins("a preselection moved on meanwhile: merge again"):
         session = uow.session
@@ -249,7 +250,7 @@ def merge_person(uow, actor, person_id, into_id):
             raise ValidationFailed([FieldError("", "not_awaiting")])
         try:
             kept = readable_person(session, actor, into_id)
-        except NotFound:
+        except (NotFound, Hidden):  # another region's person answers like one that does not exist
             kept = None
         if kept is None or kept.id == person.id or kept.awaiting_confirmation or kept.erased_at is not None:
             raise ValidationFailed([FieldError("into", "merge_target", {"id": into_id})])

@@ -127,6 +127,11 @@ def test_a_duplicate_is_merged_into_the_existing_file_and_its_application_joins(
     assert existing.id in [p["id"] for p in waiting["alike"]]
     with pytest.raises(ValidationFailed):
         applications.merge_person(uow, KAYES, candidate.person_id, candidate.person_id)
+    with uow:
+        bamako_person = uow.session.scalars(select(Person.id).where(Person.region == "bamako")).first()
+    with pytest.raises(ValidationFailed) as elsewhere:  # another region's person: not said to exist
+        applications.merge_person(uow, KAYES, candidate.person_id, bamako_person)
+    assert elsewhere.value.errors[0].code == "merge_target"
     applications.merge_person(uow, KAYES, candidate.person_id, existing.id)
     with uow:
         assert uow.session.get(Person, candidate.person_id) is None

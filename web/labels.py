@@ -6,7 +6,9 @@ from flask_babel import lazy_gettext as _l
 
 from engine.accounts import users
 from engine.people import candidates_portal, employers_portal
+from engine.runtime import vocabulary
 from web.display import READ_VIA
+from web.form_text import text as form_text
 from web.store import uow
 
 STATUSES = {"running": _l("en cours"), "waiting": _l("en attente"), "completed": _l("terminé"),
@@ -94,10 +96,17 @@ RECORD_WORDS = {
 
 
 def record_word(code):
-    """A stage or status a record wrote, in words; a code without words with its underscores as spaces."""
+    """A stage, status or outcome a record wrote, in words: ours, else the title of the form's choice that
+    gave it (a candidate services' outcome `pret_pour_offre`), in the reader's language; a code without
+    words with its underscores as spaces."""
     if not code:
         return "—"
-    return str(RECORD_WORDS.get(code, str(code).replace("_", " ")))
+    if code in RECORD_WORDS:
+        return str(RECORD_WORDS[code])
+    if "choice_titles" not in g:  # read once per request
+        g.choice_titles = vocabulary.choice_titles(uow())
+    title = g.choice_titles.get(str(code))
+    return form_text(title) if title else str(code).replace("_", " ")
 
 
 def region_name(code):

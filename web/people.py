@@ -44,6 +44,9 @@ def index():
                            regions=users.list_regions(uow()))
 
 
+# The numbers the list's filters take, with the words that name each one in a message.
+_NUMBERS = {"experience_min": lambda: _("Au moins … ans d'expérience"), "age_min": lambda: _("Âge minimum"),
+            "age_max": lambda: _("Âge maximum")}
 _EDUCATION = [(o["const"], o["title"]) for o in people.SCHEMA["properties"]["niveau_etudes"]["oneOf"]]
 _AVAILABILITY = [(o["const"], o["title"]) for o in people.SCHEMA["properties"]["disponibilite"]["oneOf"]]
 
@@ -52,8 +55,14 @@ def _filters(args):
     """The list's narrowing filters from the query string (engine names and values), and what was typed."""
     typed = {name: args.get(name, "").strip()[:100] for name in people.FILTERS}
     languages = [{"const": code, "title": name} for code, name in reference.choices("languages", {})]
-    ages = {name: int(typed[name]) for name in ("age_min", "age_max", "experience_min")
-            if typed[name].isdigit() and len(typed[name]) < 4}
+    ages = {name: int(typed[name]) for name in _NUMBERS if typed[name].isdigit() and len(typed[name]) < 4}
+    for name, label in _NUMBERS.items():  # a number that is not one is said, and left out of the filters
+        if typed[name] and name not in ages:
+            flash(_("« %(label)s » : %(text)s n'est pas un nombre entier (par exemple 2) ; ce filtre est ignoré.",
+                    label=label(), text=typed[name][:40]), "error")
+    if ages.get("age_min") is not None and ages.get("age_max") is not None and ages["age_min"] > ages["age_max"]:
+        flash(_("L'âge minimum (%(low)d) dépasse l'âge maximum (%(high)d) : aucune personne ne peut correspondre.",
+                low=ages["age_min"], high=ages["age_max"]), "error")
     filters = {"sexe": typed["sexe"] if typed["sexe"] in ("F", "M") else None,
                "region": typed["region"] or None, "handicap": True if typed["handicap"] == "oui" else None,
                "disponibilite": typed["disponibilite"] if typed["disponibilite"] in dict(_AVAILABILITY) else None,

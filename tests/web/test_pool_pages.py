@@ -80,8 +80,25 @@ def test_the_registry_filters_experience_availability_and_free_words(deployed, c
     soon = client.get("/personnes/?metier=711&disponibilite=immediate").get_data(as_text=True)
     assert "KEÏTA Moussa" in soon and "KONATÉ Oumar" in soon and "DIARRA Adama" not in soon
     assert client.get("/personnes/?experience_min=abc&disponibilite=x&texte=%25").status_code == 200
+    # A number that is not one is said (not silently dropped while the list looks filtered), and kept typed.
+    typo = client.get("/personnes/?metier=711&experience_min=un&age_min=x").get_data(as_text=True)
+    assert "« Au moins … ans d&#39;expérience » : un n&#39;est pas un nombre entier (par exemple 2) ; ce filtre " \
+           "est ignoré." in typo and "« Âge minimum » : x n&#39;est pas un nombre entier" in typo
+    assert 'name="experience_min" value="un"' in typo and "KONATÉ Oumar" in typo  # the filter left out, said so
+    crossed = client.get("/personnes/?age_min=40&age_max=20").get_data(as_text=True)
+    assert "L&#39;âge minimum (40) dépasse l&#39;âge maximum (20)" in crossed
+    english = client.get("/personnes/?experience_min=-1", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "“At least … years of experience”: -1 is not a whole number (for example 2); this filter is left " \
+           "out." in english
     ready = client.get("/personnes/?pret_pour_offres=oui").get_data(as_text=True)
     assert "KEÏTA Moussa" in ready and "1 personne" in ready
+    # His candidate services file's outcome reads as the form's choice, not as its code.
+    moussa = re.search(r'href="/personnes/(\d+)">KEÏTA Moussa', ready).group(1)
+    services = client.get(f"/personnes/{moussa}").get_data(as_text=True)
+    assert "<td>Prêt à postuler aux offres d&#39;emploi internationales</td>" in services
+    assert "pret pour offre" not in services
+    english = client.get(f"/personnes/{moussa}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "<td>Ready to apply for international job offers</td>" in english
     assert "Kanté" not in client.get("/personnes/?texte=maraichage").get_data(as_text=True)  # Bamako's
 
 

@@ -24,3 +24,18 @@ def test_demo_offers_are_worked_by_the_demo_accounts_and_audited(deployed):
     found = search_events(deployed, DIRECTION, EventFilter(business_key="OFF-2026-002", kind="task_claimed"))
     assert [(e["actor"], e["region"]) for e in found["events"]] == [("conseiller-kayes", "kayes")]
     assert verify(deployed).ok
+
+
+def test_demo_offers_dates_follow_the_order_of_the_work(deployed):
+    """Each demo offer was received before it was recorded, and its employer checked after it was received
+    (a manager auditing the demo reads those dates against the steps' own days)."""
+    create_demo_files(deployed)
+    offers = instances.list_instances(deployed, DIRECTION, process="offre_internationale")
+    for offer in offers:
+        read = instances.get_instance(deployed, DIRECTION, offer["id"], with_history=True)
+        data = read["data"]
+        recorded = next(e["at"][:10] for e in read["history"]
+                        if e["kind"] == "task_completed" and e["element_id"] == "enregistrer_offre")
+        assert data["date_reception_offre"] <= recorded, offer["business_key"]
+        if data.get("date_verification"):
+            assert data["date_reception_offre"] <= data["date_verification"], offer["business_key"]

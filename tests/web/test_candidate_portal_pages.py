@@ -87,6 +87,7 @@ def test_a_candidate_registers_uploads_a_cv_applies_and_kayes_confirms(app, depl
     person_id = re.search(r'action="/personnes/(\d+)/confirmer"', awaiting).group(1)
     person = kayes.get(f"/personnes/{person_id}").get_data(as_text=True)
     assert "CAP d&#39;agriculture" in person and "mon-cv.pdf" in person
+    assert "la personne elle-même, sur le portail des candidats" in person and "candidat:" not in person
     assert kayes.get(f"/personnes/{person_id}/documents/{link}").data == PDF
     bamako = app.test_client()
     login(bamako, "conseiller-bamako")

@@ -10,6 +10,8 @@ from sqlalchemy import select
 from conftest import BAMAKO, DCIM, KAYES
 
 from engine.accounts import outbox
+from engine.accounts.credentials import LoginLocked
+from engine.accounts.throttle import LoginLimits
 from engine.definitions.workflows import load_workflow
 from engine.errors import Hidden, NotFound, ValidationFailed
 from engine.people import candidates_portal as candidates
@@ -169,6 +171,18 @@ def test_registering_again_with_an_address_tells_its_owner_and_registers_no_one(
     assert told["recipient"] == "double@example.ml" and "déjà un compte" in told["body"]
     with uow:
         assert uow.session.scalars(select(Person).where(Person.last_name == "Autre")).all() == []
+
+
+def test_one_address_registers_only_so_many_candidates(demo):
+    uow = demo
+    limits = LoginLimits(address_attempts=2)
+    for number in range(2):
+        candidates.register_candidate(uow, profile(nom=f"Robot{number}", telephone=f"60 00 00 0{number}"),
+                                      f"robot{number}@example.ml", PASSWORD, PASSWORD, address="10.9.9.9",
+                                      limits=limits)
+    with pytest.raises(LoginLocked):
+        candidates.register_candidate(uow, profile(nom="Robot2", telephone="60 00 00 09"), "robot2@example.ml",
+                                      PASSWORD, PASSWORD, address="10.9.9.9", limits=limits)
 
 
 def test_the_export_names_the_portal_records_and_retention_deletes_them_with_the_files(demo, tmp_path):

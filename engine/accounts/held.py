@@ -54,6 +54,24 @@ def hold_submission(uow, username, form_key, fields, keep=KEEP):
     return True
 
 
+def add_to_held(session, username, form_key, added, replaced):
+    """In the form held for `username` on `form_key`, if one is, tick the values `added` ({name: [values]})
+    besides those held, and set the fields `replaced` ({name: value}): what the person did on the task since
+    signing in again (the persons they invited from the pool) shows in the form given back instead of being
+    lost when they send it. Part of the caller's transaction; returns whether a form was held."""
+    row = session.scalar(select(HeldSubmission).join(User).where(
+        User.username == username, HeldSubmission.form_key == str(form_key)))
+    if row is None:
+        return False
+    fields = [[name, value] for name, value in row.fields if name not in replaced]
+    fields += [[name, str(value)] for name, value in replaced.items()]
+    for name, values in added.items():
+        held_values = {value for field, value in fields if field == name}
+        fields += [[name, str(value)] for value in values if str(value) not in held_values]
+    row.fields = fields
+    return True
+
+
 def drop_expired(uow):
     """Forget every held form whose time has passed (called at each sign-in, and when a form is held)."""
     with uow:

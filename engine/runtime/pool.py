@@ -12,6 +12,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
 from engine import audit
+from engine.accounts import held
 from engine.definitions.workflows import load_workflow, state_of, version_forms
 from engine.errors import Conflict, FieldError, NotFound, ValidationFailed
 from engine.people import matching
@@ -99,6 +100,9 @@ def invite(uow, actor, task_id, person_ids):
         task.data[MODES] = modes + ([candidatures.POOL_MODE] if candidatures.POOL_MODE not in modes else [])
         task.data["candidatures_recues"] = True
         instance.state = state_of(workflow)
+        # A form they sent after their session expired, given back on the task: ticked the same way.
+        held.add_to_held(session, actor.username, row.id, {FIELD: invited, MODES: [candidatures.POOL_MODE]},
+                         {"candidatures_recues": "true"})
         audit.record(session, "pool_candidates_invited", actor.username, instance, task_id=row.id,
                      element_id=row.name, persons=invited, mode=candidatures.POOL_MODE,
                      changes=audit.changes(before, task.data))

@@ -117,3 +117,34 @@ def test_the_api_searches_the_pool_with_the_same_filters(deployed, client):
     assert names("ready_for_offers=true&occupation=711") == ["Keïta"]
     for wrong in ("experience_min=abc", "experience_min=99", "availability=bientot", "ready_for_offers=oui"):
         assert client.get(f"/api/v1/persons?{wrong}", headers=bearer).status_code == 422, wrong
+
+
+def test_persons_invited_after_a_held_form_are_ticked_in_it(deployed, client):
+    """The counsellor's session expired as she sent the masons' form (one person ticked, a call for
+    applications); signed in again, she invites Moussa from the pool: the form given back has both ticked and
+    'ciblage dans le vivier' among the ways, as the flash says, so sending it does not withdraw him."""
+    create_demo_data(deployed)
+    task_id = _mason_task(deployed)
+    login(client, "conseiller-kayes")
+    page = client.get(f"/tasks/{task_id}").get_data(as_text=True)
+    boxes = {label: value for value, label in re.findall(
+        r'name="candidats_inscrits_region" value="(\d+)".*?<label[^>]*>([^,<]+),', page, re.S)}
+    with client.session_transaction() as session:
+        session["seen"] -= 31 * 60
+    sent = client.post(f"/tasks/{task_id}", data={
+        "csrf_token": csrf_token(page), "modes_identification": "appel_candidature",
+        "candidats_inscrits_region": boxes["DIARRA Adama"], "observations_recueil": "Appel à la radio rurale"})
+    assert sent.status_code == 302 and sent.location.startswith("/login")
+    login(client, "conseiller-kayes")
+
+    pool = client.get(f"/tasks/{task_id}/vivier").get_data(as_text=True)
+    invited = client.post(f"/tasks/{task_id}/vivier", data={"csrf_token": csrf_token(pool),
+                                                            "personnes": boxes["KEÏTA Moussa"]})
+    shown = client.get(invited.location).get_data(as_text=True)
+    assert 'id="held"' in shown  # still the held form, given back
+    ticked = set(re.findall(r'name="candidats_inscrits_region" value="(\d+)"[^>]*checked', shown))
+    assert ticked == {boxes["DIARRA Adama"], boxes["KEÏTA Moussa"]}
+    assert set(re.findall(r'name="modes_identification" value="(\w+)"[^>]*checked', shown)) == \
+        {"appel_candidature", "ciblage_vivier"}
+    assert re.search(r'name="candidatures_recues" value="true"[^>]*checked', shown)
+    assert "Appel à la radio rurale" in shown

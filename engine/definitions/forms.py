@@ -223,7 +223,95 @@ def validate(schema, data):
 
     A text field is at most TEXT_LIMIT characters unless its schema says otherwise (maxLength).
     """
-    validator = _BoundedValidator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    _check(_compiled(schema), data)
+
+
+def validate_form(key, schema, choices, data):
+    """`validate(expand(schema, choices, labelled=False), data)`, with the expanded form compiled once.
+
+    `key` names one form of one deployed version, e.g. (version id, version checksum, form file): a
+    version never changes, and a new one has a new key, so a process owner's deploy needs no flush.
+    A compiled validator is kept for the key and for what its expansion read (each reference field's
+    choices, the task data its rules name), so a region added or a person registered compiles anew.
+    """
+    nodes = _DYNAMIC.get(key)
+    if nodes is None:
+        nodes = _bounded(_DYNAMIC)[key] = list(_dynamic_nodes(schema))
+    inputs = (key, tuple(_inputs(node, choices) for node in nodes))
+    validator = _VALIDATORS.get(inputs)
+    if validator is None:
+        validator = _bounded(_VALIDATORS)[inputs] = _compiled(expand(schema, choices, labelled=False))
+    _check(validator, data)
+
+
+_DYNAMIC = {}  # form key -> the nodes of its schema whose expansion depends on the choices or the data
+_VALIDATORS = {}  # (form key, what the expansion read) -> compiled validator
+CACHED_FORMS = 256
+
+
+def forget_validators():
+    """Drop the compiled forms of this process (as a new process starts without them)."""
+    _DYNAMIC.clear()
+    _VALIDATORS.clear()
+
+
+def _bounded(cache):
+    if len(cache) >= CACHED_FORMS:
+        cache.clear()
+    return cache
+
+
+def _dynamic_nodes(schema):
+    """The objects of `schema` that `expand` fills from the choices or the task data."""
+    if isinstance(schema, list):
+        for item in schema:
+            yield from _dynamic_nodes(item)
+    elif isinstance(schema, dict):
+        if any(name in schema for name in ("x-reference", *DATA_KEYWORDS)):
+            yield schema
+        for value in schema.values():
+            yield from _dynamic_nodes(value)
+
+
+def _inputs(node, choices):
+    """What `expand` reads for `node`: its choices and the data values its rules name, hashable."""
+    data = choices.data
+    read = [_get(data, node[name]) for name in ("x-includes-from", "x-marked-from", "x-one-of-from") if name in node]
+    rule = node.get("x-at-most-from")
+    if isinstance(rule, dict):
+        read.append(_get(data, rule.get("limit")))
+    return _pairs(choices.of(node)), _frozen(read)
+
+
+def _pairs(pairs):
+    """Choices (code, label) as a key: the codes of one field are all text or all numbers (persons)."""
+    try:
+        return None if pairs is None else tuple(map(tuple, pairs))
+    except TypeError:
+        return _frozen(pairs)
+
+
+def _get(data, name):
+    try:
+        return data.get(name)
+    except TypeError:  # not a name (a list): `expand` fails on it too
+        return None
+
+
+def _frozen(value):
+    """`value` as a hashable key that tells apart what compares equal across types (1, 1.0 and True)."""
+    if isinstance(value, dict):
+        return ("dict", tuple((key, _frozen(item)) for key, item in value.items()))
+    if isinstance(value, (list, tuple)):
+        return ("list", tuple(_frozen(item) for item in value))
+    return type(value).__name__, value if isinstance(value, (str, int, float, bool, type(None))) else repr(value)
+
+
+def _compiled(schema):
+    return _BoundedValidator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def _check(validator, data):
     errors = [_field_error(err) for err in validator.iter_errors(data)]
     if errors:
         raise ValidationFailed(_unique(errors))

@@ -15,6 +15,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
+from engine.definitions import forms
 from engine.definitions.scripting import script_engine
 
 SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
@@ -61,6 +62,7 @@ def forget_specs():
     """Drop the restored specs and forms of this process: the next loads read them again, as a new process would."""
     _SPECS.clear()
     _FORMS.clear()
+    forms.forget_validators()
 
 
 def new_workflow(version):

@@ -192,8 +192,9 @@ def complete_task(uow, actor, task_id, data):
         task = workflow.get_task_from_id(UUID(row.id))
         if not task.has_state(TaskState.READY):
             raise Conflict(f"task {task_id} is no longer open", reason="not_open")
-        forms.validate(forms.expand(version_forms(instance.version).get(row.form, {}),
-                                    _choices(session, row, task.data), labelled=False), data)
+        version = instance.version
+        forms.validate_form((version.id, version.checksum, row.form), version_forms(version).get(row.form, {}),
+                            _choices(session, row, task.data), data)
         before = dict(task.data)
         task.data.update(data)
         row.state, row.completed_at, row.completed_by = "completed", utcnow(), actor.username

@@ -177,9 +177,12 @@ SPEC = {
                 "limit": {"type": "integer"},
                 "next_cursor": {"type": ["integer", "null"],
                                 "description": "`cursor` of the next page; null on the last"}}},
-            "AuditPage": {"type": "object", "required": ["events", "total", "limit", "next_cursor"], "properties": {
+            "AuditPage": {"type": "object", "required": ["events", "total", "more", "limit", "next_cursor"],
+                          "properties": {
                 "events": {"type": "array", "items": _ref("AuditEvent")},
-                "total": {"type": "integer", "description": "Events matching the filters, on every page"},
+                "total": {"type": "integer", "description": "Events matching the filters, on every page, counted up "
+                                                            "to 10 000 (a count never reads the whole trail)"},
+                "more": {"type": "boolean", "description": "More events than `total` match; the pages reach them all"},
                 "limit": {"type": "integer"},
                 "next_cursor": {"type": ["integer", "null"], "description": "`cursor` of the next page; null on the last"}}},
             "Step": {"type": "object", "properties": {

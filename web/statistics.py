@@ -70,7 +70,9 @@ def index():
               for indicator in statistics.INDICATORS.values()]
     return render_template("statistics/index.html", tables=tables, filters=filters, dimensions=DIMENSIONS,
                            row_name=_row_labels(filters["by"]),
-                           steps=statistics.step_durations(uow()), args=request.args, regions=users.list_regions(uow()),
+                           steps=statistics.step_durations(uow(), start=filters["start"], end=filters["end"]),
+                           step_period=statistics.step_period(filters["start"], filters["end"]),
+                           args=request.args, regions=users.list_regions(uow()),
                            process_names={p["key"]: p["name"] for p in instances.list_processes(uow())})
 
 

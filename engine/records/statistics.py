@@ -6,7 +6,7 @@ Filters: a date range on the indicator's own date, and a region.
 """
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta, timezone
 from statistics import median
 
 from sqlalchemy import extract, func, select
@@ -251,16 +251,40 @@ def _band(age):
     return f"<{AGE_BANDS[0][0]}"
 
 
-def step_durations(uow, process_key=None):
-    """Median days spent at each user task (created → completed), per procedure and step."""
-    query = select(TaskRow.process_key, TaskRow.name, TaskRow.title, TaskRow.created_at, TaskRow.completed_at) \
-        .where(TaskRow.state == "completed", TaskRow.completed_at.is_not(None))
-    if process_key:
-        query = query.where(TaskRow.process_key == process_key)
-    spans = {}
+STEP_PERIOD_DAYS = 365  # the period of the time per step when none is given: the last year's tasks
+
+
+def step_period(start=None, end=None, today=None):
+    """The days (first, last) whose completed tasks `step_durations` reads: `start` to `end`, by default
+    the STEP_PERIOD_DAYS up to today."""
+    today = today or date.today()
+    return start or (end or today) - timedelta(days=STEP_PERIOD_DAYS - 1), end or today
+
+
+def step_durations(uow, process_key=None, start=None, end=None, today=None):
+    """Median days spent at each user task (created → completed), per procedure and step, over the tasks
+    completed in `step_period(start, end)`: a period, read by the index on the completion, never the
+    whole history. PostgreSQL computes the medians; SQLite (a smaller agency's database) sends the
+    period's times."""
+    first, last = step_period(start, end, today)
+    since = datetime.combine(first, time.min, tzinfo=timezone.utc)
+    until = datetime.combine(last + timedelta(days=1), time.min, tzinfo=timezone.utc)
+    where = (TaskRow.state == "completed", TaskRow.completed_at >= since, TaskRow.completed_at < until,
+             *((TaskRow.process_key == process_key,) if process_key else ()))
+    step = (TaskRow.process_key, TaskRow.name, TaskRow.title)
     with uow:
-        for key, name, title, created, completed in uow.session.execute(query):
-            days = (as_utc(completed) - as_utc(created)).total_seconds() / 86400
-            spans.setdefault((key, name, title), []).append(days)
-    return [{"process_key": key, "name": name, "title": title, "count": len(values),
-             "median_days": round(median(values), 2)} for (key, name, title), values in sorted(spans.items())]
+        session = uow.session
+        if session.get_bind().dialect.name == "postgresql":
+            days = extract("epoch", TaskRow.completed_at - TaskRow.created_at) / 86400
+            rows = session.execute(select(*step, func.count(), func.percentile_cont(0.5).within_group(days))
+                                   .where(*where).group_by(*step))
+            medians = {(key, name, title): (count, value) for key, name, title, count, value in rows}
+        else:
+            spans = {}
+            for key, name, title, created, completed in session.execute(
+                    select(*step, TaskRow.created_at, TaskRow.completed_at).where(*where)):
+                spans.setdefault((key, name, title), []).append(
+                    (as_utc(completed) - as_utc(created)).total_seconds() / 86400)
+            medians = {group: (len(values), median(values)) for group, values in spans.items()}
+    return [{"process_key": key, "name": name, "title": title, "count": count,
+             "median_days": round(float(value), 2)} for (key, name, title), (count, value) in sorted(medians.items())]

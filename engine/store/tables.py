@@ -3,7 +3,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime, timezone
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 _REPLAYED_NOW = ContextVar("replayed_now", default=None)
@@ -119,6 +119,10 @@ class Instance(Base):
     __mapper_args__ = {"version_id_col": lock_version}
 
 
+# References are compared without case (`same_key`): a new file's duplicate check reads this index.
+Index("ix_instances_business_key_lower", func.lower(Instance.business_key))
+
+
 class TaskRow(Base):
     """Projection of the user tasks of every instance, so an inbox is one indexed query."""
 
@@ -141,7 +145,7 @@ class TaskRow(Base):
     due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     state: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     completed_by: Mapped[str | None] = mapped_column(String(80))
 
 
@@ -149,15 +153,18 @@ class AuditEvent(Base):
     """Append-only, hash-chained history: who did what, when, to which instance (see engine/audit/chain.py)."""
 
     __tablename__ = "audit_events"
+    # Each filter of the audit search with the number after it: the newest matching events come in order.
+    __table_args__ = tuple(Index(f"ix_audit_events_{column}_seq", column, "seq")
+                           for column in ("actor", "kind", "instance_id", "process_key", "region"))
     seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
-    actor: Mapped[str] = mapped_column(String(80), index=True)
-    kind: Mapped[str] = mapped_column(String(40), index=True)
-    instance_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    process_key: Mapped[str | None] = mapped_column(String(100), index=True)
+    actor: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(40))
+    instance_id: Mapped[int | None] = mapped_column(Integer)
+    process_key: Mapped[str | None] = mapped_column(String(100))
     task_id: Mapped[str | None] = mapped_column(String(36))
     element_id: Mapped[str | None] = mapped_column(String(100))
-    region: Mapped[str | None] = mapped_column(String(40), index=True)
+    region: Mapped[str | None] = mapped_column(String(40))
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     # SHA-256 of `details` as first written: the hash covers it, so that details may be redacted.
     details_digest: Mapped[str | None] = mapped_column(String(64))

@@ -8,6 +8,7 @@ from test_audit_pages import BAMAKO, engine_call, files, slow_week, stored_event
 from test_pages import DCIM
 
 from engine import accounts, audit, people
+from engine.audit import search as audit_search
 from engine.runtime import instances, tasks
 from engine.store.tables import User
 from tests.engine import aide_au_depart_data as departure
@@ -43,6 +44,27 @@ def test_the_search_lists_every_event_newest_first_in_the_documented_shape(app, 
     assert len(stored_events(app)) == len(stored)  # searching writes nothing
 
 
+def test_the_person_and_the_file_are_found_from_part_of_them_whatever_the_case_and_accents(app, api, files):
+    bamako = {e["seq"] for e in search(api, "person=conseiller-bamako&limit=500")["events"]}
+    assert bamako and {e["seq"] for e in search(api, "person=CONSEILLER-Bamakó&limit=500")["events"]} == bamako
+    both = {e["actor"] for e in search(api, "person=Conseiller&limit=500")["events"]}
+    assert {"conseiller-bamako", "conseiller-kayes"} <= both and "dcim" not in both
+    # A person's full name finds their account: "coulibaly" is Ibrahim Coulibaly, conseiller-bamako.
+    assert {e["actor"] for e in search(api, "person=coulibaly&limit=500")["events"]} == {"conseiller-bamako"}
+    assert search(api, "person=personne-inconnue")["total"] == 0
+    files_found = {e["business_key"] for e in search(api, "business_key=off-2026-070&limit=500")["events"]}
+    assert files_found == {"OFF-2026-0701", "OFF-2026-0702"}
+
+
+def test_a_search_counts_up_to_a_limit_and_says_there_are_more(app, api, files, monkeypatch):
+    everything = search(api, "limit=500")
+    assert everything["more"] is False and everything["total"] > 3
+    monkeypatch.setattr(audit_search, "COUNT_LIMIT", 3)
+    capped = search(api, "limit=2")
+    assert (capped["total"], capped["more"], len(capped["events"])) == (3, True, 2)
+    assert seqs(search(api, f"limit=500&cursor={capped['next_cursor']}")) == seqs(everything)[2:]  # all reached
+
+
 def test_the_search_filters_like_the_audit_page(app, api, files):
     by_person = search(api, "person=conseiller-bamako&limit=500")["events"]
     assert by_person and {e["actor"] for e in by_person} == {"conseiller-bamako"}
@@ -58,8 +80,8 @@ def test_the_search_filters_like_the_audit_page(app, api, files):
 
     today = datetime.now(timezone.utc).date()
     assert search(api, f"date_from={today}&date_to={today}&limit=500")["total"] == len(stored_events(app))
-    assert search(api, f"date_to={today - timedelta(days=1)}") == {"events": [], "total": 0, "limit": 50,
-                                                                    "next_cursor": None}
+    assert search(api, f"date_to={today - timedelta(days=1)}") == {"events": [], "total": 0, "more": False,
+                                                                    "limit": 50, "next_cursor": None}
     assert search(api, f"date_from={today + timedelta(days=1)}")["events"] == []
     combined = search(api, f"person=dcim&kind=task_completed&business_key=OFF-2026-0701&date_from={today}")
     assert combined["total"] == 4 and {(e["actor"], e["business_key"]) for e in combined["events"]} == \

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from test_pages import DCIM, browser, csrf_token, page, shown_text
 
 from engine import accounts, audit
+from engine.audit import search as audit_search
 from engine.accounts.access import Actor
 from engine.runtime import instances, tasks
 from engine.store.tables import AuditEvent, TaskRow
@@ -141,6 +142,24 @@ def search_rows(client, query=""):
     rows = [cells for cells in shown.rows() if len(cells) == 9]
     assert table
     return [(int(c[0]), c[2], c[3], c[4].split(" ")[0], c[5]) for c in rows]
+
+
+def test_a_search_finding_more_than_it_counts_says_so_and_how_to_see_older_events(app, files, monkeypatch):
+    direction = browser(app, "direction")
+    with app.app_context():
+        with uow() as work:
+            for number in range(70):
+                audit.record(work.session, "login", "nombreux", n=number)
+            work.commit()
+    monkeypatch.setattr(audit_search, "COUNT_LIMIT", 60)  # more than one page of 50, fewer than the events
+    first = shown_text(direction.get("/audit/?person=nombreux"))
+    assert "Plus de 60 événements" in first and "Page 1 sur 2" in first and "précisez la recherche" not in first
+    last = shown_text(direction.get("/audit/?person=nombreux&page=9"))  # past the pages: the last one
+    assert "Page 2 sur 2" in last and "précisez la recherche (dates, personne, dossier)" in last
+    assert len(search_rows(direction, "person=nombreux&page=2")) == 10
+    monkeypatch.undo()
+    assert "Plus de" not in shown_text(direction.get("/audit/?person=Coulibaly"))
+    assert {row[1] for row in search_rows(direction, "person=Coulibaly")} == {"conseiller-bamako"}
 
 
 def test_the_search_filters_by_person_process_region_kind_file_and_dates(app, files):

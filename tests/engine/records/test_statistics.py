@@ -89,6 +89,23 @@ def test_candidate_indicators_by_sex_age_and_region(uow, deployed):
     assert statistics.count(deployed, "retours", start=date(2026, 6, 1)) == []
 
 
+def test_the_time_per_step_reads_the_tasks_completed_in_its_period(uow, deployed):
+    _offers(deployed)
+    with deployed:
+        rows = deployed.session.query(TaskRow).filter(TaskRow.state == "completed").all()
+        old = [row for row in rows if row.name == "enregistrer_offre"]
+        for row in old:  # recorded two years ago, a day after the file was opened
+            row.created_at, row.completed_at = datetime(2024, 11, 1, tzinfo=timezone.utc), \
+                datetime(2024, 11, 2, tzinfo=timezone.utc)
+        deployed.session.commit()
+    recent = {s["name"]: s for s in statistics.step_durations(deployed, "offre_internationale")}
+    assert "enregistrer_offre" not in recent and recent  # the last year's tasks only, by default
+    assert statistics.step_period(today=TODAY) == (date(2025, 11, 30), TODAY)
+    then = statistics.step_durations(deployed, "offre_internationale", start=date(2024, 11, 2), end=date(2024, 11, 2))
+    assert then == [{"process_key": "offre_internationale", "name": "enregistrer_offre", "title": old[0].title,
+                     "count": len(old), "median_days": 1.0}]
+
+
 def test_age_bands():
     assert statistics.age_band(date(2000, 11, 30), TODAY) == "25-34"  # 26 this year
     assert statistics.age_band(date(2008, 11, 29), TODAY) == "18-24"

@@ -3,7 +3,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime, timezone
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false, func
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false, func, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 _REPLAYED_NOW = ContextVar("replayed_now", default=None)
@@ -127,7 +127,11 @@ class TaskRow(Base):
     """Projection of the user tasks of every instance, so an inbox is one indexed query."""
 
     __tablename__ = "tasks"
-    __table_args__ = (Index("ix_tasks_inbox", "state", "role", "region"),)
+    __table_args__ = (Index("ix_tasks_inbox", "state", "role", "region"),
+                      # The open tasks of a role in the inboxes' order (soonest due first; none due last, as
+                      # PostgreSQL orders an ascending index).
+                      Index("ix_tasks_open", "role", "due_at", "created_at", "id",
+                            postgresql_where=text("state = 'ready'"), sqlite_where=text("state = 'ready'")))
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), index=True)
     process_key: Mapped[str] = mapped_column(String(100))

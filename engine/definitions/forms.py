@@ -267,7 +267,7 @@ def _dynamic_nodes(schema):
         for item in schema:
             yield from _dynamic_nodes(item)
     elif isinstance(schema, dict):
-        if any(name in schema for name in ("x-reference", *DATA_KEYWORDS)):
+        if any(name in schema for name in ("x-reference", "x-date-order", *DATA_KEYWORDS)):
             yield schema
         for value in schema.values():
             yield from _dynamic_nodes(value)
@@ -280,6 +280,10 @@ def _inputs(node, choices):
     rule = node.get("x-at-most-from")
     if isinstance(rule, dict):
         read.append(_get(data, rule.get("limit")))
+    pairs = node.get("x-date-order")
+    if isinstance(pairs, list):  # the file's dates its pairs compare with (`_file_dates`)
+        read += [_get(data, side.get("from")) for pair in pairs if isinstance(pair, list)
+                 for side in pair if isinstance(side, dict)]
     return _pairs(choices.of(node)), _frozen(read)
 
 

@@ -52,3 +52,19 @@ def test_a_person_registered_after_the_form_was_compiled_is_a_valid_choice(uow):
     assert _refused(uow, task_id, {"candidat": first + 1000}) == [("candidat", "enum")]
     second = people.register_person(uow, DCIM, person("bamako", 1))
     assert tasks.complete_task(uow, DCIM, task_id, {"candidat": second})["status"] == "completed"
+
+
+def test_a_form_comparing_with_a_date_of_the_file_is_checked_against_each_files_own_date(uow):
+    limit = {"type": "object", "properties": {"limite": {"type": "string", "format": "date"}}}
+    start = {"type": "object", "properties": {"debut": {"type": "string", "format": "date"}},
+             "x-date-order": [["debut", {"from": "limite", "title": "Limite"}]]}
+    deploy(uow, {"essai.bpmn": process(chain(("limite", user_element("limite", form="limite.schema.json")),
+                                             ("debut_tache", user_element("debut_tache", form="debut.schema.json")))),
+                 "limite.schema.json": json.dumps(limit).encode(),
+                 "debut.schema.json": json.dumps(start).encode()}, "admin")
+    opened = {}
+    for key, day in (("ESS-D1", "2026-01-10"), ("ESS-D2", "2026-03-10")):
+        [task] = instances.start_instance(uow, DCIM, "essai", key)["tasks"]
+        [opened[key]] = [t["id"] for t in tasks.complete_task(uow, DCIM, task["id"], {"limite": day})["tasks"]]
+    assert _refused(uow, opened["ESS-D1"], {"debut": "2026-02-01"}) == [("debut", "date_after_file")]
+    assert tasks.complete_task(uow, DCIM, opened["ESS-D2"], {"debut": "2026-02-01"})["status"] == "completed"

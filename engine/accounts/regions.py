@@ -3,12 +3,15 @@ from collections.abc import Mapping
 
 from sqlalchemy import select
 
+from engine.store.folding import fold
 from engine.store.tables import Region
 
 
 def regions(session):
-    """{code: name} of the active regions, by name."""
-    return {r.code: r.name for r in session.scalars(select(Region).where(Region.active).order_by(Region.name))}
+    """{code: name} of the active regions, by name as a reader sorts them (Ménaka before Mopti: without
+    accents or case, which neither database's own order of the names ignores)."""
+    rows = session.scalars(select(Region).where(Region.active))
+    return {r.code: r.name for r in sorted(rows, key=lambda r: (fold(r.name), r.name))}
 
 
 class RegionsWhenRead(Mapping):

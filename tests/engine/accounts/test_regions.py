@@ -36,3 +36,11 @@ def test_loading_the_2023_regions_keeps_old_codes_inactive(uow):
     finally:
         load_regions(uow, bundled_regions())
     assert _active(uow) == {r["code"] for r in bundled_regions()}
+
+
+def test_regions_are_listed_as_a_reader_sorts_them(uow):
+    """Accented names among the others, not after them (the lists of the registry, statistics and accounts)."""
+    from engine.accounts.users import list_regions
+    names = list(list_regions(uow).values())
+    assert names.index("Ménaka") < names.index("Mopti") and names.index("Ségou") < names.index("Sikasso")
+    assert names[0] == "District de Bamako" and names[-1] == "Tombouctou"

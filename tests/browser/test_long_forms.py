@@ -9,7 +9,7 @@ from test_phone_layout import PHONE, overflow, phone, signed_in  # noqa: F401 (p
 
 def in_view(page, selector):
     return page.evaluate("""selector => { const box = document.querySelector(selector).getBoundingClientRect();
-                                          return box.top >= 0 && box.top < window.innerHeight; }""", selector)
+                                          return box.bottom > 0 && box.top < window.innerHeight; }""", selector)
 
 
 def test_a_refused_long_form_on_a_phone(app, server, phone):  # noqa: F811 (fixtures)

@@ -81,6 +81,9 @@ def list_instances():
     return answer
 
 
+_EDUCATION = tuple(option["const"] for option in people.SCHEMA["properties"]["niveau_etudes"]["oneOf"])
+
+
 @bp.get("/persons")
 @token_required
 def list_persons():
@@ -99,8 +102,10 @@ def list_persons():
     for name in ("disability", "ready_for_offers"):
         if args.get(name, "") not in ("", "true", "false"):
             errors.append(FieldError(name, "type", {"expected": "boolean"}))
-    if args.get("availability") and args["availability"] not in people.AVAILABILITY:
-        errors.append(FieldError("availability", "enum", {"allowed": ", ".join(people.AVAILABILITY)}))
+    # A value outside a filter's codes is refused, not answered with nobody (as a typo would be).
+    for name, allowed in (("availability", people.AVAILABILITY), ("sex", ("F", "M")), ("education", _EDUCATION)):
+        if args.get(name) and args[name] not in allowed:
+            errors.append(FieldError(name, "enum", {"allowed": ", ".join(allowed)}))
     if errors:
         raise ValidationFailed(errors)
     filters = {"sexe": args.get("sex") or None, "niveau_etudes": args.get("education") or None,

@@ -86,7 +86,7 @@ _PARAMS.update(
     sex=_query("sex", {"type": "string", "enum": ["F", "M", ""]}, "F or M"),
     age_min=_query("age_min", {"type": "integer", "minimum": 0, "maximum": 150}, "At least this age, in years"),
     age_max=_query("age_max", {"type": "integer", "minimum": 0, "maximum": 150}, "At most this age, in years"),
-    education=_query("education", {"type": "string", "maxLength": 20},
+    education=_query("education", {"type": "string", "enum": ["aucun", "fondamental", "secondaire", "superieur", ""]},
                      "Education level: aucun, fondamental, secondaire, superieur"),
     language=_query("language", {"type": "string", "maxLength": 3}, "A language spoken (ISO 639-3: fra, bam, snk)"),
     disability=_query("disability", {"type": "string", "enum": ["true", "false", ""]},

@@ -115,8 +115,12 @@ def test_the_api_searches_the_pool_with_the_same_filters(deployed, client):
     assert names("text=coffr") == ["Diarra", "Sidibé"]
     assert names("occupation=711&availability=immediate") == ["Keïta", "Konaté"]
     assert names("ready_for_offers=true&occupation=711") == ["Keïta"]
-    for wrong in ("experience_min=abc", "experience_min=99", "availability=bientot", "ready_for_offers=oui"):
+    for wrong in ("experience_min=abc", "experience_min=99", "availability=bientot", "ready_for_offers=oui",
+                  "sex=H", "education=bac"):
         assert client.get(f"/api/v1/persons?{wrong}", headers=bearer).status_code == 422, wrong
+    assert names("sex=M&education=fondamental&occupation=711") == ["Diarra", "Keïta", "Konaté"]
+    refused = client.get("/api/v1/persons?education=bac", headers=bearer).get_json()
+    assert refused["fields"] == {"education": ["Choisissez une valeur de la liste."]}
 
 
 def test_persons_invited_after_a_held_form_are_ticked_in_it(deployed, client):

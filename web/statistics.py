@@ -30,11 +30,12 @@ ROW_WORDS = {"total": _l("Total"), "F": _l("Femmes"), "M": _l("Hommes"), "oui": 
 def _row_labels(by):
     """How the rows broken down `by` a dimension are named for people: regions and countries by their
     names, codes by their words; anything else (a month, an age band, a reason typed) as it is."""
+    total = str(ROW_WORDS["total"])  # the one row of an indicator that has no such dimension
     if by == "region":
         names = users.list_regions(uow())
-        return lambda label: names.get(label, label)
+        return lambda label: total if label == "total" else names.get(label, label)
     if by == "pays":
-        return display.country
+        return lambda label: total if label == "total" else display.country(label)
     if by == "mois":  # "2026-01" → "janvier 2026"
         return lambda label: format_date(date.fromisoformat(f"{label}-01"), "MMMM yyyy") \
             if isinstance(label, str) and len(label) == 7 else label

@@ -87,6 +87,8 @@ def test_rows_are_named_in_words_not_codes(app, deployed):
         assert name("pays")("SN") == "Sénégal"
         assert name("mois")("2026-01") == "janvier 2026"
         assert name(None)("total") == "Total"
+        # An indicator without countries or regions, broken down by them: its one row, the total.
+        assert name("pays")("total") == name("region")("total") == "Total"
 
 
 def test_filters_that_mean_nothing_are_said_or_left_out(client):

@@ -6,6 +6,7 @@ from flask_babel import format_date, gettext
 from flask_babel import lazy_gettext as _l
 
 from engine.accounts import users
+from engine.definitions import occupations
 from engine.errors import Forbidden, NotFound
 from engine.records import statistics
 from engine.runtime import instances, vocabulary
@@ -36,6 +37,9 @@ def _row_labels(by):
         return lambda label: total if label == "total" else names.get(label, label)
     if by == "pays":
         return lambda label: total if label == "total" else display.country(label)
+    if by == "metier":  # the agencies' placements by CITP-08 code ("7112" → "7112 — Maçons"), offers by the word typed
+        return lambda label: f"{label} — {occupations.isco_title(label)}" if occupations.isco_title(label) \
+            else total if label == "total" else label
     if by == "mois":  # "2026-01" → "janvier 2026"
         return lambda label: format_date(date.fromisoformat(f"{label}-01"), "MMMM yyyy") \
             if isinstance(label, str) and len(label) == 7 else label

@@ -573,11 +573,11 @@ def rapport_sahel_talents(day):
 
 
 PLACEMENTS_SAHEL_TALENTS = [
-    {"pays_placement": "SA", "metier_placement": "Aides-soignantes", "femmes_placees": 9, "hommes_places": 0,
+    {"pays_placement": "SA", "metier_placement": "5321", "femmes_placees": 9, "hommes_places": 0,
      "autre_ligne_placements": True},
-    {"pays_placement": "CI", "metier_placement": "Maçons", "femmes_placees": 0, "hommes_places": 14,
+    {"pays_placement": "CI", "metier_placement": "7112", "femmes_placees": 0, "hommes_places": 14,
      "autre_ligne_placements": True},
-    {"pays_placement": "QA", "metier_placement": "Agents de sécurité", "femmes_placees": 2, "hommes_places": 11,
+    {"pays_placement": "QA", "metier_placement": "5414", "femmes_placees": 2, "hommes_places": 11,
      "autre_ligne_placements": False}]
 
 

@@ -73,12 +73,20 @@ def test_an_agency_report_received_through_the_pages(app, deployed):
     line = page(dcim, f"/tasks/{open_task(deployed, file_id, 'detailler_placements')}")
     assert line.named("pays_placement") and line.named("femmes_placees")  # one line of the report
     complete(dcim, open_task(deployed, file_id, "detailler_placements"),
-             agences.ligne("SA", "Aides-soignantes", 3, 0, True))
+             agences.ligne("SA", "5321", 3, 0, True))
     complete(dcim, open_task(deployed, file_id, "detailler_placements"),
-             agences.ligne("QA", "Chauffeurs poids lourds", 0, 5, False))
+             agences.ligne("QA", "8332", 0, 5, False))
     complete(dcim, open_task(deployed, file_id, "controler_rapport"), agences.controle())
 
     waiting = instances.get_instance(deployed, DCIM, file_id)
     assert waiting["status"] == "waiting"
     assert waiting["data"]["rapports_annuels"][str(year)]["statut"] == "a_temps"
     assert waiting["data"]["rapports_annuels"][str(year)]["placements"] == 8
+
+    # The placements are counted by CITP-08 code, and a manager reads each row as the occupation's title.
+    manager = browser(app, "direction")
+    by_occupation = shown_text(manager.get("/statistiques/?par=metier"))
+    assert "5321 — Aides-soignants en institution" in by_occupation
+    assert "8332 — Conducteurs de poids lourds et de camions" in by_occupation
+    export = manager.get("/statistiques/placements_agences.csv?par=metier").get_data(as_text=True)
+    assert "8332 — Conducteurs de poids lourds et de camions" in export and "\n8332," not in export

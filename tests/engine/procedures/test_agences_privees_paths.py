@@ -140,11 +140,11 @@ def test_two_years_one_report_on_time_after_a_reminder_then_one_late_after_a_for
     line_task = only(lines, "detailler_placements")
     assert (line_task["title"], line_task["manual_section"]) == (
         "Saisir les placements du rapport par pays, métier et sexe", "8.2.4, 5.3")
-    complete(agencies, DCIM, instance_id, "detailler_placements", data.ligne("SA", "Aides-soignantes", 12, 0, True))
+    complete(agencies, DCIM, instance_id, "detailler_placements", data.ligne("SA", "5321", 12, 0, True))
     again = the_task(agencies, DCIM, instance_id, "detailler_placements")
     assert tasks.get_task(agencies, DCIM, again["id"])["data"]["pays_placement"] is None  # a fresh line
     control = only(complete(agencies, DCIM, instance_id, "detailler_placements",
-                            data.ligne("QA", "Chauffeurs poids lourds", 0, 30, False)), "controler_rapport")
+                            data.ligne("QA", "8332", 0, 30, False)), "controler_rapport")
     assert (control["title"], control["manual_section"]) == (
         "Contrôler le rapport : frais et non-discrimination", "8.2.4, 8.2.7")
     after = complete(agencies, DCIM, instance_id, "controler_rapport", data.controle())
@@ -152,8 +152,8 @@ def test_two_years_one_report_on_time_after_a_reminder_then_one_late_after_a_for
     assert after["data"]["rapports_annuels"][str(YEAR)] == {
         "annee": YEAR, "echeance": f"{YEAR + 1}-01-31", "recu_le": f"{YEAR + 1}-01-28", "placements": 42,
         "femmes": 12, "hommes": 30, "lignes": [
-            {"pays": "SA", "metier": "Aides-soignantes", "femmes": 12, "hommes": 0},
-            {"pays": "QA", "metier": "Chauffeurs poids lourds", "femmes": 0, "hommes": 30}],
+            {"pays": "SA", "metier": "5321", "femmes": 12, "hommes": 0},
+            {"pays": "QA", "metier": "8332", "femmes": 0, "hommes": 30}],
         "frais_factures": False, "discrimination": False, "statut": "a_temps", "mises_en_demeure": 0}
     assert after["data"]["date_reception_rapport"] is None  # the next year's form starts empty
     assert reports(agencies, instance_id) == [
@@ -183,7 +183,7 @@ def test_two_years_one_report_on_time_after_a_reminder_then_one_late_after_a_for
     assert waiting_on(agencies, instance_id) == [("rappel_avant_echeance", at(YEAR + 2, 2, 20, 0)),
                                                  ("retard_rapport", at(YEAR + 2, 2, 20, 23, 59, 59))]
 
-    after = report(agencies, instance_id, f"{YEAR + 2}-02-15", lines=[("CI", "Maçons", 0, 8)])
+    after = report(agencies, instance_id, f"{YEAR + 2}-02-15", lines=[("CI", "7112", 0, 8)])
     assert after["status"] == "waiting"
     assert after["data"]["rapports_annuels"][str(YEAR + 1)]["statut"] == "en_retard"
     assert after["data"]["rapports_annuels"][str(YEAR + 1)]["mises_en_demeure"] == 1
@@ -210,13 +210,13 @@ def test_two_years_one_report_on_time_after_a_reminder_then_one_late_after_a_for
     assert completed[7]["changes"]["suite_retard"] == {"old": None, "new": "mise_en_demeure"}
     # The placements of each closed year, by country, occupation and sex, and the statistics drawn from them.
     assert placements(agencies, instance_id) == [
-        (YEAR, "QA", "Chauffeurs poids lourds", "M", 30), (YEAR, "SA", "Aides-soignantes", "F", 12),
-        (YEAR + 1, "CI", "Maçons", "M", 8)]
+        (YEAR, "QA", "8332", "M", 30), (YEAR, "SA", "5321", "F", 12),
+        (YEAR + 1, "CI", "7112", "M", 8)]
     assert statistics.count(agencies, "placements_agences", by="sexe") == [("F", 12), ("M", 38)]
     assert statistics.count(agencies, "placements_agences", by="pays", start=date(YEAR, 1, 1),
                             end=date(YEAR, 12, 31)) == [("QA", 30), ("SA", 12)]
-    assert statistics.count(agencies, "placements_agences", by="metier") == [
-        ("Aides-soignantes", 12), ("Chauffeurs poids lourds", 30), ("Maçons", 8)]
+    assert statistics.count(agencies, "placements_agences", by="metier") == [  # by CITP-08 code
+        ("5321", 12), ("7112", 8), ("8332", 30)]
 
 
 def test_a_control_finding_discrimination_proposes_a_withdrawal_the_ministry_decides(agencies):

@@ -25,6 +25,7 @@ from sqlalchemy import select
 
 from engine import accounts, people
 from engine.definitions import countries
+from engine.people import employers
 from engine.demo import payloads as entry
 from engine.runtime import instances, tasks
 from engine.store.tables import Instance, Offer, replaying
@@ -51,10 +52,10 @@ def create_demo_files(uow, today=None):
         starter = accounts.get_actor(uow, steps[0][0])
         with clock.on(-2 * len(steps) - 1):
             instance_id = instances.start_instance(uow, starter, PROCESS, demo["business_key"])["id"]
-        for done, (username, name, data) in enumerate(steps):
+        for done, (username, name, data, *said) in enumerate(steps):
             actor = accounts.get_actor(uow, username)
             with clock.on(-2 * (len(steps) - done) + 1):
-                tasks.complete_task(uow, actor, _open_task(uow, actor, instance_id, name), data)
+                _complete(uow, actor, _open_task(uow, actor, instance_id, name), data, said[0] if said else {})
         for username, name in demo.get("claims", []):
             actor = accounts.get_actor(uow, username)
             with clock.on(-1):
@@ -90,6 +91,25 @@ class _Clock:
         self.steps[offset] += 1
         start = datetime.combine(self.today + timedelta(days=offset), time(9), tzinfo=timezone.utc)
         return replaying(start + timedelta(minutes=30 * self.steps[offset]))
+
+
+def _complete(uow, actor, task_id, data, said):
+    """Complete a task as DCIM answers when the offer's employer is registered already: it is the employer
+    of an earlier demo offer (`employeur_comme`: its reference), another employer of the same name
+    (`autre_employeur`), or else the one found."""
+    try:
+        return tasks.complete_task(uow, actor, task_id, data)
+    except employers.PossibleEmployerDuplicate as found:
+        ids = [e["id"] for e in found.employers]
+        if said.get("autre_employeur"):
+            choice = employers.Choice(other_than=frozenset(ids))
+        elif said.get("employeur_comme"):
+            with uow:
+                choice = employers.Choice(employer_id=uow.session.scalar(
+                    select(Offer.employer_id).where(Offer.reference == said["employeur_comme"])))
+        else:
+            choice = employers.Choice(employer_id=ids[0])
+        return tasks.complete_task(uow, actor, task_id, data, employer=choice)
 
 
 def _exists(uow, business_key):

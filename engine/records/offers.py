@@ -40,6 +40,7 @@ def project(session, instance):
         status = _satisfaction(filled, as_int(data.get("nombre_postes")))
     upsert(session, Offer, instance.id, row=row, instance_id=instance.id, reference=instance.business_key,
            employer_name=data.get("employeur_raison_sociale"), employer_country=data.get("employeur_pays"),
+           employer_id=as_int(data.get("employeur_id")),
            occupation=data.get("metier"), work_country=data.get("lieu_travail_pays"),
            source=data.get("source_offre"), posts=as_int(data.get("nombre_postes")), posts_filled=filled,
            candidates_wanted=as_int(data.get("nombre_candidats")), credible=data.get("employeur_credible"),

@@ -14,6 +14,7 @@ from engine.definitions import forms
 from engine.definitions.forms import N_
 from engine.definitions.catalog import latest_version
 from engine.errors import FieldError, ValidationFailed
+from engine.people.employers import DATA_KEY, register_employer_of_account
 from engine.people.employers_portal import audit_name
 from engine.runtime.spawn import create_instance, lock_version_row, same_key
 from engine.store.tables import Instance, OfferDeposit, TaskRow, as_utc, utcnow
@@ -94,6 +95,9 @@ def deposit_offer(uow, employer, data, per_day=DEPOSITS_PER_DAY):
                  "date_reception_offre": date.today().isoformat(),
                  "employeur_raison_sociale": employer.organisation, "employeur_pays": employer.country,
                  "employeur_contact_nom": employer.contact_name, "employeur_email": employer.email}
+        register_id = register_employer_of_account(session, employer.id)
+        if register_id is not None:  # DCIM recorded this employer already: the file names it in the register
+            start[DATA_KEY] = register_id
         instance = create_instance(session, version, audit_name(employer.id), reference, start)
         session.add(OfferDeposit(reference=reference, employer_id=employer.id, instance_id=instance.id,
                                  title=str(data.get("intitule_poste", ""))[:200]))

@@ -13,7 +13,8 @@ from engine.definitions import forms
 from engine.definitions.forms import ui_filename
 from engine.definitions.workflows import load_workflow, version_forms
 from engine.errors import Conflict, Forbidden, Hidden, NotFound
-from engine.people import transfers
+from engine.people import employers, transfers
+from engine.people.employer_history import task_employer
 from engine.people.regional import person_regions, regional_view
 from engine.people.sensitive import hidden_fields, redact
 from engine.records import candidatures
@@ -77,6 +78,8 @@ def get_task(uow, actor, task_id, value_text=None, title_text=None):
         result["file"] = file_summary(instance.version, data, choices, skip_form=row.form, value_text=value_text,
                                       title_text=title_text)
         result["offer"] = _offer_summary(session, instance, actor, choices, value_text, title_text)
+        result["employer"] = task_employer(session, actor, instance.version.forms.get(row.form), data, instance.id) \
+            if row.form else None
         result["instance_status"] = instance.status
         result["instance_error"] = {"message": instance.error_message, "element_id": instance.error_element} \
             if instance.status == "error" else None
@@ -175,8 +178,12 @@ def unclaim_task(uow, actor, task_id):
         return task_dict(row)
 
 
-def complete_task(uow, actor, task_id, data):
+def complete_task(uow, actor, task_id, data, employer=None):
     """Validate `data` against the task's form, complete the task and run the engine.
+
+    A form about an employer (`x-employer` marks) finds or creates it in the register: `employer`
+    (an `employers.Choice`) says which of the registered employers it matched it is, or that it is none
+    of them; without it, a match raises `employers.PossibleEmployerDuplicate` (see engine.people.employers).
 
     Instance state, task projection and audit events are written in one
     transaction guarded by the instance's version counter: of two people
@@ -197,8 +204,11 @@ def complete_task(uow, actor, task_id, data):
         version = instance.version
         forms.validate_form((version.id, version.checksum, row.form), version_forms(version).get(row.form, {}),
                             _choices(session, row, task.data), data)
+        extra = employers.on_completion(session, actor, instance, row.id, version_forms(version).get(row.form, {}),
+                                        task.data, data, employer)
         before = dict(task.data)
         task.data.update(data)
+        task.data.update(extra)
         row.state, row.completed_at, row.completed_by = "completed", utcnow(), actor.username
         row.assignee = row.assignee or actor.username
         audit.record(session, "task_completed", actor.username, instance, task_id=row.id, element_id=row.name,

@@ -28,6 +28,7 @@ DATA_FIELDS = {
                                "items": {"type": "integer", "x-reference": "persons"}},
     "liste_attente": {"title": N_("Liste d'attente"), "type": "array",  # final selection's, passed to departures
                       "items": {"type": "integer", "x-reference": "persons"}},
+    "employeur_id": {"title": N_("Employeur au registre (n°)"), "type": "integer"},  # set by the offer's recording
     "remplace": {"title": N_("Candidat remplacé"), "type": "integer", "x-reference": "persons"},
     "cloture_candidatures": {"title": N_("Clôture des candidatures (la dernière des régions)"), "type": "string",
                              "format": "date"},  # preselection's, compared with the tests' date

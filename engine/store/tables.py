@@ -294,12 +294,54 @@ class Person(Base):
     awaiting_confirmation: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
+class Employer(Base):
+    """An employer of the register (§7.3): one row per organisation, whatever the offers it sent.
+
+    Found or created when an offer is recorded; `name_key` is its name folded (no case, accents or
+    punctuation) to find it again by name and country."""
+
+    __tablename__ = "employers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200), index=True)
+    country: Mapped[str] = mapped_column(String(2), index=True)
+    address: Mapped[str | None] = mapped_column(String(500))
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_function: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    sector: Mapped[str | None] = mapped_column(String(200))
+    registration_numbers: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(80))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class EmployerFinding(Base):
+    """What a verification step (§7.3) found of an employer: credible or not, why, from which sources."""
+
+    __tablename__ = "employer_findings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id", ondelete="CASCADE"), index=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36))
+    credible: Mapped[bool | None] = mapped_column(Boolean)
+    findings: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+    sources: Mapped[list] = mapped_column(JSON, default=list)
+    checked_on: Mapped[date | None] = mapped_column(Date)
+    found_by: Mapped[str] = mapped_column(String(80))
+    found_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class Offer(Base):
     __tablename__ = "offers"
     instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), primary_key=True)
     reference: Mapped[str] = mapped_column(String(120), index=True)
     employer_name: Mapped[str | None] = mapped_column(String(200))
     employer_country: Mapped[str | None] = mapped_column(String(2), index=True)
+    # The employer of the register (`employeur_id` in the file's data), once recorded.
+    employer_id: Mapped[int | None] = mapped_column(Integer, index=True)
     occupation: Mapped[str | None] = mapped_column(String(200), index=True)
     work_country: Mapped[str | None] = mapped_column(String(2), index=True)
     source: Mapped[str | None] = mapped_column(String(40))
@@ -575,6 +617,8 @@ class EmployerAccount(Base):
     reset_hash: Mapped[str | None] = mapped_column(String(64))
     reset_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The employer of the register this account speaks for, once DCIM recorded one of its offers.
+    register_id: Mapped[int | None] = mapped_column(ForeignKey("employers.id", ondelete="SET NULL"), index=True)
 
 
 class PortalSession(Base):

@@ -10,13 +10,13 @@ from engine.runtime import instances
 
 def test_demo_offers_are_worked_by_the_demo_accounts_and_audited(deployed):
     keys = create_demo_files(deployed)
-    assert keys == ["OFF-2026-001", "OFF-2026-002", "OFF-2026-003", "OFF-2026-004", "OFF-2026-005"]
+    assert keys == ["OFF-2026-001", "OFF-2026-002", "OFF-2026-003", "OFF-2026-004", "OFF-2026-005", "OFF-2026-006"]
     assert create_demo_files(deployed) == []  # a second `init --demo` adds nothing
 
     offers = {i["business_key"]: i for i in instances.list_instances(deployed, DIRECTION, process="offre_internationale")}
     assert {key: offers[key]["status"] for key in keys} == {
         "OFF-2026-001": "completed", "OFF-2026-002": "running", "OFF-2026-003": "completed",
-        "OFF-2026-004": "running", "OFF-2026-005": "completed"}
+        "OFF-2026-004": "running", "OFF-2026-005": "completed", "OFF-2026-006": "running"}
     trail = timeline(deployed, DIRECTION, offers["OFF-2026-001"]["id"])
     actors = {e["actor"] for e in trail["events"] if e["kind"] == "task_completed"}
     assert actors == {"dcim", "conseiller-bamako", "conseiller-kayes"}

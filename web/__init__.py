@@ -2,9 +2,9 @@
 from flask import Flask
 from flask_compress import Compress
 
-from web import (admin, api, audit, auth, config, countries, diagram_labels, diagrams, display, errors, i18n, instances,
-                 labels, letters, modeler, notifications, people, pool, portal, portal_candidates, security_headers,
-                 statistics, store, tasks, tokens)
+from web import (admin, api, audit, auth, config, countries, diagram_labels, diagrams, display, employers, errors, i18n,
+                 instances, labels, letters, modeler, notifications, people, pool, portal, portal_candidates,
+                 security_headers, statistics, store, tasks, tokens)
 
 
 def create_app(test_config=None):
@@ -21,8 +21,8 @@ def create_app(test_config=None):
     auth.init_app(app)
     errors.init_app(app)
     security_headers.init_app(app)
-    for blueprint in (auth.bp, tasks.bp, instances.bp, letters.bp, notifications.bp, people.bp, pool.bp, countries.bp,
-                      statistics.bp, diagrams.bp,
+    for blueprint in (auth.bp, tasks.bp, instances.bp, letters.bp, notifications.bp, people.bp, pool.bp, employers.bp,
+                      countries.bp, statistics.bp, diagrams.bp,
                       modeler.bp, audit.bp, admin.bp, tokens.bp, portal.bp, portal_candidates.bp, api.bp):
         app.register_blueprint(blueprint)
     return app

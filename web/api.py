@@ -8,6 +8,7 @@ from engine.audit.search import MAX_PAGE_SIZE, PAGE_SIZE, events_before, require
 from engine.audit.timeline import timeline
 from engine.authoring import deploy, drafts, migration, versions
 from engine.errors import DeployRejected, FieldError, Forbidden, ValidationFailed
+from engine.people import employer_history, employers
 from engine.runtime import inbound, instances, tasks
 from web.audit import event_filters
 from web.auth import csrf
@@ -200,10 +201,45 @@ def unclaim_task(task_id):
 @bp.post("/tasks/<task_id>/complete")
 @token_required
 def complete_task(task_id):
-    data = json_object().get("data")
+    body = json_object()
+    data = body.get("data")
     if not isinstance(data, dict):  # a missing or null body completes nothing (it completed the task empty)
         raise ValidationFailed([FieldError("data", "required")])
-    return jsonify(tasks.complete_task(uow(), g.actor, task_id, data))
+    return jsonify(tasks.complete_task(uow(), g.actor, task_id, data, employer=_employer_choice(body.get("employer"))))
+
+
+def _employer_choice(said):
+    """`employer` of a completion: the number of the registered employer it is, or {"other_than": [numbers]}."""
+    if said is None:
+        return None
+    if isinstance(said, int) and not isinstance(said, bool) and 0 < said <= MAX_ROW_ID:
+        return employers.Choice(employer_id=said)
+    others = said.get("other_than") if isinstance(said, dict) else None
+    if isinstance(others, list) and all(isinstance(i, int) and not isinstance(i, bool) for i in others):
+        return employers.Choice(other_than=frozenset(others))
+    raise ValidationFailed([FieldError("employer", "type", {"expected": "integer"})])
+
+
+@bp.get("/employers")
+@token_required
+def list_employers():
+    """The employer register by number, searched by `q` (words of the name) and `country`, pages by cursor."""
+    args = request.args
+    errors = [FieldError(name, "maxLength", {"limit": limit}) for name, limit in (("q", 200), ("country", 2))
+              if len(args.get(name, "")) > limit]
+    limit = _integer_arg("limit", errors, default=employer_history.PAGE, maximum=MAX_PAGE_SIZE)
+    cursor = _integer_arg("cursor", errors)
+    if errors:
+        raise ValidationFailed(errors)
+    return jsonify(employer_history.employers_after(uow(), g.actor, args.get("q"), args.get("country", "").upper()
+                                                    or None, cursor=cursor, limit=limit))
+
+
+@bp.get("/employers/<int:employer_id>")
+@token_required
+def get_employer(employer_id):
+    """One employer's record and history (the read is logged)."""
+    return jsonify(employer_history.get_employer_history(uow(), g.actor, employer_id))
 
 
 @bp.post("/deployments")

@@ -50,7 +50,9 @@ DETAILS = {"via": _l("consulté depuis"), "to": _l("vers"), "from": _l("depuis")
            "document_id": _l("document n°"),
            "document_kind": _l("type de document"), "media_type": _l("type de fichier"),
            "merged_id": _l("fiche en double fusionnée, n°"), "mode": _l("mode d'identification"),
-           "self_registered": _l("inscrite par elle-même sur le portail")}
+           "self_registered": _l("inscrite par elle-même sur le portail"),
+           "other_than": _l("confirmé différent de n°"), "employer_account_id": _l("compte employeur du portail n°"),
+           "file_id": _l("dossier n°")}
 # Words for the values of some details: a letter's type, a person's kind of file.
 NOTIFICATIONS = {"candidature_enregistree": _l("candidature enregistrée"), "convocation_tests": _l("convocation aux tests"),
                  "convocation_rencontre": _l("convocation à la rencontre avec l'employeur"),

@@ -60,6 +60,8 @@ def message(error):
                          "rechargez la page."),
         "delivery_chain_too_long": _("Ce message déclenche trop d'envois en chaîne : rien n'a été fait."),
         "country_sheets_dcim": _("Seuls le DCIM et l'administrateur modifient les fiches pays."),
+        "employers_dcim": _("Seule la DCIM modifie le registre des employeurs."),
+        "employers_read": _("Le registre des employeurs est réservé à la DCIM, à la direction et aux conseillers."),
         "country_sheet_changed": _("Quelqu'un d'autre vient d'enregistrer cette fiche pays : rechargez la page, "
                                    "puis reportez vos modifications."),
     }
@@ -86,6 +88,8 @@ def json_error(error):
         body["fields"] = errors_by_field([e.as_dict() for e in error.errors])
     if isinstance(error, DeployRejected):
         body["problems"] = [p.as_dict() for p in error.problems]
+    if getattr(error, "employers", None) is not None:  # the registered employers a recording looks like
+        body["employers"] = error.employers
     if error.params.get("reasons"):
         body["reasons"] = error.params["reasons"]
     if isinstance(error, Conflict) and error.params.get("instance_id") is not None:

@@ -50,6 +50,7 @@ class Field:
     children: list["Field"] = field(default_factory=list)
     max_items: int | None = None  # a list's maxItems
     item_errors: dict[int, str] = field(default_factory=dict)  # a long list's text field (1, 2…) → what is wrong
+    links: dict[str, str] = field(default_factory=dict)  # a choice's value → a page to read about it (set by a view)
 
     def item_error_id(self, number: int) -> str:
         """HTML id of the message under one text field of a long list."""

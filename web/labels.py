@@ -74,7 +74,11 @@ AUDIT_EVENTS = {"file_read": _l("dossier consulté"), "login": _l("connexion"), 
                 "application_received": _l("candidature reçue sur le portail"),
                 "application_joined": _l("candidature en ligne ajoutée au recueil"),
                 "person_confirmed": _l("identité d'une personne inscrite en ligne confirmée"),
-                "person_merged": _l("doublon inscrit en ligne fusionné")}
+                "person_merged": _l("doublon inscrit en ligne fusionné"),
+                "employer_created": _l("employeur inscrit au registre"),
+                "employer_updated": _l("fiche d'employeur modifiée"),
+                "employer_account_linked": _l("compte du portail relié à un employeur du registre"),
+                "employer_read": _l("historique d'un employeur consulté")}
 EVENTS.update(AUDIT_EVENTS)
 # Codes the engine's records write for stages, causes and statuses (a person's activity, the statistics).
 RECORD_WORDS = {
@@ -92,6 +96,10 @@ RECORD_WORDS = {
     "depart_abandonne": _l("départ abandonné"), "dossier_annule": _l("dossier annulé"),
     "offre_retiree": _l("offre retirée par l'employeur"), "en_attente": _l("en attente"),
     "en_retard": _l("en retard"), "a_temps": _l("à temps"),
+    # An offer's status (the offers' records).
+    "en_traitement": _l("en traitement"), "diffusee": _l("diffusée"), "satisfaite": _l("satisfaite"),
+    "satisfaite_en_partie": _l("satisfaite en partie"), "rejetee": _l("rejetée (employeur non crédible)"),
+    "abandonnee": _l("abandonnée"), "retiree": _l("retirée par l'employeur"), "annulee": _l("annulée"),
 }
 
 

@@ -48,6 +48,9 @@ _MESSAGES = {
     ("too_young", None): _("La personne doit avoir au moins %(limit)s ans : vérifiez la date de naissance."),
     ("possible_duplicate", None): _("Cette personne semble déjà inscrite (voir ci-dessous) : ouvrez sa fiche, "
                                     "ou confirmez qu'il s'agit d'une autre personne."),
+    ("possible_employer_duplicate", None): _("Cet employeur semble déjà inscrit au registre (voir ci-dessous) : "
+                                             "choisissez-le, ou confirmez qu'il s'agit d'un autre employeur."),
+    ("unknown_employer", None): _("L'employeur n° %(id)s n'est pas au registre : choisissez dans la liste proposée."),
 }
 _FALLBACK = _("Vérifiez la valeur saisie.")
 

@@ -93,7 +93,25 @@ _PARAMS.update(
                       "true: persons with a disability; false: without"),
     persons_cursor=_query("cursor", {"type": "integer", "minimum": 1, "maximum": MAX_ROW_ID},
                           "The `next_cursor` of the previous page: the persons registered after that one"))
+# The employer register.
+_PARAMS.update(
+    employer_id={"name": "employer_id", "in": "path", "required": True,
+                 "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ROW_ID}},
+    employers_q=_query("q", {"type": "string", "maxLength": 200},
+                       "Words of the employer's name, any case, accents or punctuation"),
+    country=_query("country", {"type": "string", "maxLength": 2}, "The employer's country (ISO 3166-1: ES, MA)"),
+    employers_cursor=_query("cursor", {"type": "integer", "minimum": 1, "maximum": MAX_ROW_ID},
+                            "The `next_cursor` of the previous page: the employers registered after that one"))
 _NULLABLE_STRING = {"type": ["string", "null"]}
+_EMPLOYER = {"type": "object", "required": ["id", "name", "country"], "properties": {
+    "id": {"type": "integer"}, "name": {"type": "string"}, "country": {"type": "string"},
+    "sector": {"type": ["string", "null"]}, "registration_numbers": {"type": ["string", "null"]},
+    "created_at": {"type": "string", "format": "date-time"}, "created_by": {"type": "string"},
+    "updated_at": {"type": "string", "format": "date-time"},
+    "address": {"type": ["string", "null"]}, "contact_name": {"type": ["string", "null"]},
+    "contact_function": {"type": ["string", "null"]}, "email": {"type": ["string", "null"]},
+    "phone": {"type": ["string", "null"]}},
+    "description": "The contacts (address, contact_*, email, phone) only for DCIM, the managers and the administrator"}
 _TASK = {"id": {"type": "string"}, "instance_id": {"type": "integer"}, "process_key": {"type": "string"},
          "business_key": {"type": "string"}, "name": {"type": "string"}, "title": {"type": "string"},
          "role": {"type": ["string", "null"]}, "region": {"type": ["string", "null"]},
@@ -177,6 +195,31 @@ SPEC = {
                 "limit": {"type": "integer"},
                 "next_cursor": {"type": ["integer", "null"],
                                 "description": "`cursor` of the next page; null on the last"}}},
+            "Employer": _EMPLOYER,
+            "EmployerPage": {"type": "object", "required": ["items", "total", "limit", "next_cursor"], "properties": {
+                "items": {"type": "array", "items": _ref("Employer")},
+                "total": {"type": "integer", "description": "Employers matching the filters, on every page"},
+                "limit": {"type": "integer"},
+                "next_cursor": {"type": ["integer", "null"], "description": "`cursor` of the next page; null on the last"}}},
+            "EmployerHistory": {"type": "object", "required": ["employer", "offers", "findings", "outcomes",
+                                                                "warnings", "changes", "accounts"], "properties": {
+                "employer": _ref("Employer"),
+                "offers": {"type": "array", "items": {"type": "object", "properties": {
+                    "instance_id": {"type": "integer"}, "reference": {"type": "string"}, "status": {"type": "string"},
+                    "occupation": _NULLABLE_STRING, "work_country": _NULLABLE_STRING,
+                    "posts": {"type": ["integer", "null"]}, "posts_filled": {"type": "integer"},
+                    "received_on": {"type": ["string", "null"], "format": "date"},
+                    "credible": {"type": ["boolean", "null"]}, "reason": _NULLABLE_STRING}}},
+                "findings": {"type": "array", "description": "Each verification (§7.3); its words, sources, author and "
+                             "time only for DCIM, the managers and the administrator", "items": {"type": "object"}},
+                "outcomes": {"type": "object", "properties": {name: {"type": "integer"} for name in (
+                    "offers", "posts", "posts_filled", "departures", "departures_cancelled", "withdrawn",
+                    "not_credible")}},
+                "warnings": {"type": "array", "items": {"type": "object", "properties": {
+                    "kind": {"type": "string", "enum": ["not_credible", "withdrawn", "departure_cancelled"]},
+                    "reference": _NULLABLE_STRING, "on": _NULLABLE_STRING, "reason": _NULLABLE_STRING}}},
+                "changes": {"type": "array", "items": {"type": "object"}},
+                "accounts": {"type": "array", "items": {"type": "object"}}}},
             "AuditPage": {"type": "object", "required": ["events", "total", "more", "limit", "next_cursor"],
                           "properties": {
                 "events": {"type": "array", "items": _ref("AuditEvent")},
@@ -250,6 +293,13 @@ SPEC = {
             params=["persons_q", "persons_text", "region", "occupation", "sex", "age_min", "age_max", "education",
                     "language", "disability", "experience_min", "availability", "ready_for_offers", "limit",
                     "persons_cursor"])},
+        "/employers": {"get": _op(
+            "The employer register (DCIM, managers, administrator, counsellors), by number, pages by cursor",
+            {"200": _json(_ref("EmployerPage"))}, 403, 422,
+            params=["employers_q", "country", "limit", "employers_cursor"])},
+        "/employers/{employer_id}": {"get": _op(
+            "One employer's record and history: offers, verifications, outcomes, warnings; the read is logged",
+            {"200": _json(_ref("EmployerHistory"))}, 403, 404, params=["employer_id"])},
         "/instances/{instance_id}": {"get": _op("Read an instance with its open tasks",
                                                 {"200": _json(_ref("Instance"))}, 403, 404,
                                                 params=["instance_id"])},
@@ -284,8 +334,14 @@ SPEC = {
             "Complete a task with its form data: `data` must pass the task's form (`form.schema` of "
             "GET /tasks/{task_id}), else a 422 naming each field", {"200": _json(_ref("Instance"))}, 403, 404, 409, 422,
             params=["task_id"],
-            body={"application/json": {"schema": {"type": "object", "required": ["data"],
-                                                  "properties": {"data": {"type": "object"}}}}})},
+            body={"application/json": {"schema": {"type": "object", "required": ["data"], "properties": {
+                "data": {"type": "object"},
+                "employer": {"description": "When the form records an employer that looks registered already (a 422 "
+                             "`possible_employer_duplicate` lists `employers`): the number of the one it is, or "
+                             "{\"other_than\": [numbers]} to register another employer of the same name",
+                             "oneOf": [{"type": "integer", "minimum": 1, "maximum": MAX_ROW_ID},
+                                       {"type": "object", "required": ["other_than"], "properties": {
+                                           "other_than": {"type": "array", "items": {"type": "integer"}}}}]}}}}})},
         "/deployments": {"post": _op(
             "Deploy .bpmn/.dmn files and their forms (process owners); ?dry_run=1 only checks them. Files that "
             "are not a deployable diagram, decision table or form are a 422 listing the problems",

@@ -8,9 +8,11 @@ from werkzeug.datastructures import MultiDict
 from engine.accounts import held
 from engine.accounts.access import can_work
 from engine.errors import Conflict, ValidationFailed
+from engine.people.employers import MARK
 from engine.runtime import online_applications, tasks
 from web.auth import login_required
 from web.display import data_rows, value_text
+from web.employers import employer_choice
 from web.errors import message
 from web.form_text import text as form_text
 from web.formfields import data_from_form, error_summary, errors_by_field, fields_for
@@ -38,7 +40,21 @@ def show(task_id):
     sent = data_from_form(task["form"]["schema"], MultiDict(kept)) if kept else None
     fields = fields_for(task["form"]["schema"], task["form"]["ui"], values=task["data"] if sent is None else sent)
     typed = data_rows(task["form"]["schema"], sent) if kept and task["state"] != "ready" else []
+    _link_employer_history(task, fields)
     return render_template("task.html", task=task, fields=fields, held=kept is not None, typed=typed)
+
+
+def _link_employer_history(task, fields):
+    """The choice a form marks `x-employer-history` ("Historique des relations avec l'ANPE", §7.3) links to
+    the history of the file's employer in the register, for whoever may read it."""
+    found = (task.get("employer") or {}).get("employer")
+    if not found or not found["readable"]:
+        return
+    url = url_for("employers.show", employer_id=found["id"])
+    properties = task["form"]["schema"].get("properties", {})
+    for field in fields:
+        options = properties.get(field.name, {}).get("items", {}).get("oneOf", [])
+        field.links = {o["const"]: url for o in options if o.get(MARK + "-history")}
 
 
 @bp.post("/tasks/<task_id>/held")
@@ -58,7 +74,7 @@ def complete(task_id):
     submitted = tasks.submission_form(uow(), g.actor, task_id)
     data = data_from_form(submitted["schema"], request.form)
     try:
-        instance = tasks.complete_task(uow(), g.actor, task_id, data)
+        instance = tasks.complete_task(uow(), g.actor, task_id, data, employer=employer_choice(request.form))
     except (ValidationFailed, Conflict) as error:
         refused = isinstance(error, ValidationFailed)
         errors = errors_by_field([e.as_dict() for e in error.errors]) if refused else {}
@@ -68,6 +84,9 @@ def complete(task_id):
         fields = fields_for(task["form"]["schema"], task["form"]["ui"], values=data, errors=errors)
         # Someone else completed it meanwhile: no form any more, what was typed is shown to copy.
         typed = data_rows(task["form"]["schema"], data) if task["state"] != "ready" else []
+        _link_employer_history(task, fields)
+        if getattr(error, "employers", None) is not None:  # the employer typed looks registered: DCIM says which
+            task["employer"] = {**(task.get("employer") or {}), "matches": error.employers, "asked": True}
         return render_template("task.html", task=task, fields=fields, form_errors=errors.get("", []), typed=typed,
                                refused=message(error) if refused else None, error_items=error_summary(fields)), \
             422 if refused else 409

@@ -182,8 +182,8 @@ def _link_account(session, actor, instance, employer):
     if account is None or account.register_id is not None:
         return
     account.register_id = employer.id
-    audit.record(session, "employer_account_linked", actor.username, employer_id=employer.id, account_id=account.id,
-                 changes={"account": {"old": None, "new": account.id}}, **_file(instance))
+    audit.record(session, "employer_account_linked", actor.username, employer_id=employer.id,
+                 employer_account_id=account.id, changes={"account": {"old": None, "new": account.id}}, **_file(instance))
 
 
 def _file(instance):

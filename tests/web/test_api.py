@@ -133,7 +133,7 @@ def test_openapi_document_says_which_operations_need_a_token(app, client, spec):
         for method, operation in operations.items():
             public = operation.get("security") == []
             response = client.open("/api/v1" + path.replace("{instance_id}", "1").replace("{task_id}", "t")
-                                   .replace("{token_id}", "1").replace("{key}", PROCESS), method=method.upper())
+                                   .replace("{token_id}", "1").replace("{employer_id}", "1").replace("{key}", PROCESS), method=method.upper())
             assert (response.status_code != 401) == public, (path, method)
             if not public:
                 assert "401" in operation["responses"], (path, method)

@@ -245,7 +245,7 @@ def test_a_deposit_is_linked_to_the_register_once_dcim_recorded_its_employer(dep
     tasks.complete_task(deployed, DCIM, task_id, sent, employer=Choice(employer_id=registered))
     with deployed:
         assert deployed.session.get(EmployerAccount, account.id).register_id == registered
-    assert _events(deployed, "employer_account_linked")[0]["account_id"] == account.id
+    assert _events(deployed, "employer_account_linked")[0]["employer_account_id"] == account.id
 
     second = offer_deposits.deposit_offer(deployed, account, offer | {"employeur_telephone": "+34 600 77 88 99"})
     task_id, page = recording(second)

@@ -75,3 +75,15 @@ def test_on_a_phone_the_modeler_says_it_needs_a_computer(app, server, phone):  #
     owner.set_viewport_size({"width": 1280, "height": 800})  # wide again: the diagram is drawn
     owner.wait_for_selector("body[data-modeler-ready='1']")
     assert owner.inner_text("#modeler-status") == ""
+
+
+def test_the_registrys_filters_read_one_per_line_on_a_phone(app, server, phone):  # noqa: F811 (server: fixture)
+    """The registry's 'Affiner' filters on a phone: each label on its own line (not 'ans d'expérience Disponible
+    au plus tard' run together), a box to tick beside its words rather than stretched over the line."""
+    dcim = signed_in(phone, server, "dcim")
+    dcim.goto(f"{server}/personnes/?sexe=M")  # a filter typed: the filters are shown open
+    labels = dcim.locator(".filters details label")
+    starts = [labels.nth(i).evaluate("e => e.getClientRects()[0].left") for i in range(labels.count())]
+    assert len(starts) >= 9 and len(set(starts)) == 1, starts  # each at the line's start
+    box = dcim.locator(".filters input[name=handicap]").bounding_box()
+    assert box["width"] < 40 and overflow(dcim) == 0

@@ -40,6 +40,8 @@ _MESSAGES = {
     ("own_region", None): _("Inscrivez la personne dans votre direction régionale (%(region)s)."),
     ("phone_unreadable", None): _("Numéro de téléphone non reconnu : tapez les 8 chiffres d'un numéro malien "
                                   "(76 12 34 56) ou un numéro étranger avec son indicatif (+33 6 12 34 56 78)."),
+    ("lists_overlap", None): _("Une même personne ne peut être à la fois ici et dans « %(other)s » : "
+                               "décochez-la de l'une des deux listes."),
     ("date_future", None): _("Cette date est dans le futur : vérifiez-la."),
     ("date_order", None): _("Cette date précède « %(other)s » : vérifiez l'une ou l'autre."),
     ("date_before_file", None): _("Cette date précède « %(other)s » du dossier (%(date)s) : vérifiez-la."),

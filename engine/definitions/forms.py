@@ -193,6 +193,19 @@ def _date_order(validator, pairs, instance, schema):
                                   validator_value=titles.get(earlier, earlier), path=deque([later]))
 
 
+def _apart(validator, pairs, instance, schema):
+    """`x-apart` on an object: pairs [LIST, OTHER] of list fields that share no value (a candidate retained
+    is not also on the waiting list). The problem is put on OTHER with LIST's title (`lists_overlap`)."""
+    if not isinstance(instance, dict) or not isinstance(pairs, list):
+        return
+    for first, second in (pair for pair in pairs if isinstance(pair, list) and len(pair) == 2):
+        one, other = instance.get(first), instance.get(second)
+        if isinstance(one, list) and isinstance(other, list) and set(map(_frozen, one)) & set(map(_frozen, other)):
+            title = (schema.get("properties", {}).get(first) or {}).get("title", first)
+            yield ValidationError(f"{second} shares values with {first}", validator="lists_overlap",
+                                  validator_value=title, path=deque([second]))
+
+
 def _side(side, instance):
     """The day one side of an `x-date-order` pair gives: a field's, or the file's date read by `expand`."""
     if isinstance(side, dict):
@@ -215,7 +228,8 @@ def _day(text):
         return None  # not a date: the field's own format check says so
 
 
-_BoundedValidator = validators.extend(Draft202012Validator, {"type": _type_and_length, "x-date-order": _date_order})
+_BoundedValidator = validators.extend(Draft202012Validator, {"type": _type_and_length, "x-date-order": _date_order,
+                                                          "x-apart": _apart})
 
 
 def validate(schema, data):
@@ -331,7 +345,7 @@ def _field_error(err):
         params["name"] = ", ".join(sorted(set(err.instance) - set(err.schema.get("properties", {}))))
     elif code == "oneOf" and isinstance(err.instance, (str, int)):
         code = "enum"
-    elif code == "date_order":
+    elif code in ("date_order", "lists_overlap"):
         params["other"] = err.validator_value
     elif code in ("date_before_file", "date_after_file"):
         params["other"] = err.validator_value.get("title") or err.validator_value.get("from")

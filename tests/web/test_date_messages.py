@@ -32,3 +32,17 @@ def test_a_date_out_of_order_with_the_files_names_that_date_and_its_day():
         with force_locale("en"):
             assert field_message("date_after_file", params) == \
                 "This date is after the file's “Deadline for satisfying the offer” (18 Feb 2025): check it."
+
+
+def test_two_lists_that_share_a_person_say_which_to_untick():
+    app = Flask(__name__)
+    Babel(app, default_locale="fr", default_translation_directories=str(TRANSLATIONS))
+    params = {"other": "Candidats retenus par l'employeur"}
+    with app.test_request_context():
+        assert field_message("lists_overlap", params) == (
+            "Une même personne ne peut être à la fois ici et dans « Candidats retenus par l'employeur » : "
+            "décochez-la de l'une des deux listes.")
+        with force_locale("en"):
+            assert field_message("lists_overlap", params) == \
+                "The same person cannot be both here and in “Candidates selected by the employer”: untick them " \
+                "from one of the two lists."

@@ -66,8 +66,14 @@ def load_actor():
     g.actor, g.must_change_password = signed.actor, signed.must_change_password
     if signed.must_change_password and request.endpoint not in _BEFORE_NEW_PASSWORD \
             and request.blueprint != "api":
-        return redirect(url_for("auth.change_password", next=request.full_path))
+        return redirect(url_for("auth.change_password", next=_here()))
     return None
+
+
+def _here():
+    """The page asked for, to come back to after logging in: its path and query, without the lone "?"
+    Flask's `full_path` ends with when there is no query."""
+    return request.full_path.rstrip("?")
 
 
 def _say_expired(kept, again=False):
@@ -102,7 +108,7 @@ def login_required(view):
     @functools.wraps(view)
     def wrapped(**kwargs):
         if g.actor is None:
-            return redirect(url_for("auth.login", next=request.full_path))
+            return redirect(url_for("auth.login", next=_here()))
         return view(**kwargs)
     return wrapped
 

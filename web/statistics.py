@@ -6,7 +6,6 @@ from flask_babel import format_date, gettext
 from flask_babel import lazy_gettext as _l
 
 from engine.accounts import users
-from engine.definitions import occupations
 from engine.errors import Forbidden, NotFound
 from engine.records import statistics
 from engine.runtime import instances, vocabulary
@@ -38,8 +37,7 @@ def _row_labels(by):
     if by == "pays":
         return lambda label: total if label == "total" else display.country(label)
     if by == "metier":  # the agencies' placements by CITP-08 code ("7112" → "7112 — Maçons"), offers by the word typed
-        return lambda label: f"{label} — {occupations.isco_title(label)}" if occupations.isco_title(label) \
-            else total if label == "total" else label
+        return lambda label: total if label == "total" else display.occupation(label)
     if by == "mois":  # "2026-01" → "janvier 2026"
         return lambda label: format_date(date.fromisoformat(f"{label}-01"), "MMMM yyyy") \
             if isinstance(label, str) and len(label) == 7 else label
@@ -53,8 +51,12 @@ def _filters():
         raise Forbidden("statistics are for managers")
     args = request.args
     by = args.get("par") or None
-    return {"by": by if by in DIMENSIONS else None, "start": _date(args.get("du"), gettext("Du")),
-            "end": _date(args.get("au"), gettext("Au")), "region": args.get("region") or None}
+    start, end = _date(args.get("du"), gettext("Du")), _date(args.get("au"), gettext("Au"))
+    if start and end and start > end:  # a period that ends before it starts counts nothing: say so
+        flash(gettext("« Du » (%(start)s) est après « Au » (%(end)s) : aucune période ne va de l'une à l'autre, "
+                      "les chiffres ci-dessous sont vides. Inversez les deux dates.",
+                      start=display.day(start), end=display.day(end)), "error")
+    return {"by": by if by in DIMENSIONS else None, "start": start, "end": end, "region": args.get("region") or None}
 
 
 def _date(text, label):

@@ -31,7 +31,7 @@ def test_a_task_form_sent_after_expiry_is_given_back_to_its_person_alone(app):
     token = page(dcim, f"/tasks/{task_id}").named("csrf_token")[0]["attrs"]["value"]
     idle_for(dcim, 31 * 60)
     sent = dcim.post(f"/tasks/{task_id}", data=MultiDict([*TYPED.items(multi=True), ("csrf_token", token)]))
-    assert sent.status_code == 302 and sent.location == f"/login?next=/tasks/{task_id}?"
+    assert sent.status_code == 302 and sent.location == f"/login?next=/tasks/{task_id}"
     login_page = dcim.get(sent.location).get_data(as_text=True)
     assert "Ce que vous veniez d&#39;envoyer est gardé : reconnectez-vous avec le même compte" in login_page
 

@@ -1,4 +1,6 @@
 """The statistics pages: managers only, charts, CSV that matches the page."""
+import html
+
 from conftest import DCIM, csrf_token, login
 
 from engine.runtime import instances, tasks
@@ -97,3 +99,5 @@ def test_filters_that_mean_nothing_are_said_or_left_out(client):
     assert "« Du » : 2026-13-45 n&#39;est pas une date (AAAA-MM-JJ) ; ce filtre est ignoré." in page
     assert "None" not in page  # an unknown breakdown is no breakdown
     assert client.get("/statistiques/nope.csv").status_code == 404
+    crossed = html.unescape(client.get("/statistiques/?du=2026-12-31&au=2026-01-01").get_data(as_text=True))
+    assert "« Du » (31/12/2026) est après « Au » (01/01/2026)" in crossed and "Inversez les deux dates." in crossed

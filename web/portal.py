@@ -15,6 +15,7 @@ from engine.accounts.credentials import LoginLocked
 from engine.definitions import reference
 from engine.errors import ValidationFailed
 from engine.people import employers_portal as employers
+from engine.people import portal_accounts
 from engine.runtime import offer_deposits
 from engine.store.folding import fold
 from web.auth import login_limits, password_problem
@@ -177,6 +178,18 @@ def login():
 
 @bp.route("/mot-de-passe-oublie", methods=("GET", "POST"))
 def forgot():
+    return forgot_page("employer", employers.request_password_reset)
+
+
+@bp.route("/mot-de-passe/nouveau", methods=("GET", "POST"))
+def reset():
+    return reset_page("employer", employers.reset_employer_password)
+
+
+def forgot_page(prefix, request_reset):
+    """The page asking for a password reset code, of the portal's blueprint serving it (employers' or
+    candidates'): `request_reset(uow, email, address=, limits=)` queues the code; the address is kept under
+    `{prefix}_reset` for the next page."""
     email = request.form.get("email", "").strip()[:254]
     if request.method == "GET":
         return render_template("portal/forgot.html", email=email, errors={})
@@ -184,34 +197,34 @@ def forgot():
         errors = {"email": [_("Saisissez l'adresse électronique de votre compte.")]}
         return render_template("portal/forgot.html", email=email, errors=errors), 422
     try:
-        employers.request_password_reset(uow(), email, address=request.remote_addr, limits=login_limits())
+        request_reset(uow(), email, address=request.remote_addr, limits=login_limits())
     except LoginLocked as locked:
         return locked_answer(locked, "portal/forgot.html", email=email, errors={})
-    session["employer_reset"] = email
+    session[f"{prefix}_reset"] = email
     flash(_("Si un compte a l'adresse %(email)s, un code vient de lui être envoyé : il est valable %(minutes)d "
-            "minutes.", email=email, minutes=employers.RESET_MINUTES), "info")
-    return redirect(url_for("portal.reset"))
+            "minutes.", email=email, minutes=portal_accounts.RESET_MINUTES), "info")
+    return redirect(url_for(f"{request.blueprint}.reset"))
 
 
-@bp.route("/mot-de-passe/nouveau", methods=("GET", "POST"))
-def reset():
-    email, errors = request.form.get("email", session.get("employer_reset", "")), {}
+def reset_page(prefix, reset_password):
+    """The page setting a new password with the code sent, of the portal's blueprint serving it:
+    `reset_password(uow, email, code, password, confirmation, address=, limits=)` changes it."""
+    email, errors = request.form.get("email", session.get(f"{prefix}_reset", "")), {}
     if request.method == "POST":
         try:
-            employers.reset_employer_password(uow(), email, request.form.get("code", ""),
-                                              request.form.get("password", ""), request.form.get("confirmation", ""),
-                                              address=request.remote_addr, limits=login_limits())
+            reset_password(uow(), email, request.form.get("code", ""), request.form.get("password", ""),
+                           request.form.get("confirmation", ""), address=request.remote_addr, limits=login_limits())
         except LoginLocked as locked:
-            return locked_answer(locked, "portal/reset.html", email=email, errors={}, labels=_ACCOUNT_LABELS)
+            return locked_answer(locked, "portal/reset.html", email=email, errors={}, labels=_RESET_LABELS)
         except ValidationFailed as failed:
             errors = account_errors(failed)
             if "code" in errors:
                 errors["code"] = [_("Ce code n'est pas le bon, ou il a expiré : vérifiez-le, ou demandez-en un "
                                     "nouveau.")]
         else:
-            session.pop("employer_reset", None)
+            session.pop(f"{prefix}_reset", None)
             flash(_("Votre mot de passe est changé : connectez-vous avec le nouveau."), "success")
-            return redirect(url_for("portal.login"))
+            return redirect(url_for(f"{request.blueprint}.login"))
     error_items = [(name, label, " ".join(errors[name])) for name, label in _RESET_LABELS.items() if name in errors]
     return render_template("portal/reset.html", email=email, code=request.form.get("code", "")[:6], errors=errors,
                            labels=_RESET_LABELS, error_items=error_items), 422 if errors else 200

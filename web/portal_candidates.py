@@ -22,7 +22,8 @@ from web.display import value_text
 from web.labels import region_name
 from web.form_text import text as form_text
 from web.formfields import data_from_form, error_summary, errors_by_field, fields_for
-from web.portal import account_errors, forget_account, locked_answer, signed_in_account, start_session
+from web.portal import (account_errors, forget_account, forgot_page, locked_answer, reset_page, signed_in_account,
+                        start_session)
 from web.store import uow
 
 bp = Blueprint("candidates", __name__, url_prefix="/portail/candidats")
@@ -150,6 +151,16 @@ def login():
         return redirect(url_for("candidates.verify"))
     start_session("candidate", candidate.id, candidates.open_candidate_session)
     return redirect(url_for("candidates.space"))
+
+
+@bp.route("/mot-de-passe-oublie", methods=("GET", "POST"))
+def forgot():
+    return forgot_page("candidate", candidates.request_password_reset)
+
+
+@bp.route("/mot-de-passe/nouveau", methods=("GET", "POST"))
+def reset():
+    return reset_page("candidate", candidates.reset_candidate_password)
 
 
 @bp.post("/deconnexion")

@@ -159,8 +159,26 @@ def verify_email(uow, email, code, address=None, limits=throttle.LoginLimits()):
 
 def resend_code(uow, email):
     """Send a new code to an unverified candidate account (nothing happens for any other e-mail)."""
-    accounts.resend_code(uow, CandidateAccount, email,
-                         lambda session, row: session.get(Person, row.person_id).first_names)
+    accounts.resend_code(uow, CandidateAccount, email, _first_names)
+
+
+def _first_names(session, row):
+    return session.get(Person, row.person_id).first_names
+
+
+def request_password_reset(uow, email, address=None, limits=throttle.LoginLimits()):
+    """Queue a password reset code to the candidate account of `email`, if there is one (see
+    portal_accounts.request_reset); audited as `candidate_reset_requested`."""
+    accounts.request_reset(uow, CandidateAccount, email, _first_names, audit_name, "candidate_reset_requested",
+                           address, limits)
+
+
+def reset_candidate_password(uow, email, code, password, confirmation, address=None, limits=throttle.LoginLimits()):
+    """Set a new password with the code sent by `request_password_reset`; returns the Candidate (see
+    portal_accounts.reset_password). Audited as `candidate_password_reset`, and its owner is told by e-mail."""
+    return _candidate(accounts.reset_password(uow, CandidateAccount, "candidate_id", email, code, password,
+                                              confirmation, _first_names, audit_name, "candidate_password_reset",
+                                              address, limits))
 
 
 def authenticate_candidate(uow, email, password, address=None, limits=throttle.LoginLimits()):

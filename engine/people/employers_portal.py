@@ -9,9 +9,7 @@ e-mail instead, a verification code never "works" for an account already verifie
 asked for any address alike (only an account's owner gets a code).
 """
 import re
-import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -20,10 +18,10 @@ from engine.accounts import outbox, passwords, throttle
 from engine.definitions import reference
 from engine.errors import FieldError, ValidationFailed
 from engine.people import portal_accounts as accounts
-from engine.store.tables import EmployerAccount, as_utc, utcnow
+from engine.store.tables import EmployerAccount
 
 _LIMITS = {"organisation": 200, "contact_name": 200, "email": accounts.EMAIL_LENGTH}
-RESET_MINUTES = 30  # how long a password reset code works
+RESET_MINUTES = accounts.RESET_MINUTES
 
 
 @dataclass(frozen=True)
@@ -126,66 +124,18 @@ def resend_code(uow, email):
 
 
 def request_password_reset(uow, email, address=None, limits=throttle.LoginLimits()):
-    """Queue a password reset code (valid RESET_MINUTES) to the account of `email`, if there is one; the same
-    for any address, so the answer tells nothing. Counted per address and per e-mail (`portail-reset:`, not the
-    login's count: asking cannot lock the owner out); LoginLocked beyond. Audited when an account gets a code."""
-    email = email.strip().lower()[:_LIMITS["email"]]
-    name = "portail-reset:" + email
-    accounts.check_not_locked(uow, name, address)
-    with uow:
-        session = uow.session
-        throttle.note_failure(session, name, address, limits)
-        row = session.scalar(select(EmployerAccount).where(EmployerAccount.email == email))
-        if row is not None:
-            code = accounts.new_code()
-            row.reset_hash, row.reset_expires_at = accounts.digest(code), utcnow() + timedelta(minutes=RESET_MINUTES)
-            outbox.queue(session, row.email, "ANPE Mali — nouveau mot de passe / password reset",
-                         f"Bonjour {row.contact_name},\n\nVotre code pour choisir un nouveau mot de passe sur le "
-                         f"portail de l'ANPE : {code}\nIl est valable {RESET_MINUTES} minutes. Saisissez-le sur la page "
-                         f"« Nouveau mot de passe ». Si vous n'avez rien demandé, ignorez ce message : votre mot de "
-                         f"passe reste le même.\n\nYour code to choose a new password on the ANPE portal: {code} "
-                         f"(valid {RESET_MINUTES} minutes). If you did not ask for it, ignore this message.\n")
-            audit.record(session, "employer_reset_requested", audit_name(row.id))
-        uow.commit()
+    """Queue a password reset code to the account of `email`, if there is one (see
+    portal_accounts.request_reset); audited as `employer_reset_requested`."""
+    accounts.request_reset(uow, EmployerAccount, email, lambda _session, row: row.contact_name, audit_name,
+                           "employer_reset_requested", address, limits)
 
 
 def reset_employer_password(uow, email, code, password, confirmation, address=None, limits=throttle.LoginLimits()):
-    """Set a new password with the code sent by `request_password_reset`; returns the Employer.
-
-    Raises ValidationFailed (`password`, `confirmation` as at registration; `code` `wrong` for a wrong or
-    expired code or an unknown e-mail, one answer for all) or LoginLocked after too many wrong codes. The
-    account's sessions end; an unverified account becomes verified (the code proves the address). Audited as
-    `employer_password_reset`, and its owner is told by e-mail.
-    """
-    email = email.strip().lower()[:_LIMITS["email"]]
-    name = "portail:" + email
-    accounts.check_not_locked(uow, name, address)
-    errors = passwords.problems(password, email.split("@")[0])
-    if password != confirmation:
-        errors.append(FieldError("confirmation", "mismatch"))
-    if errors:
-        raise ValidationFailed(errors)
-    with uow:
-        session = uow.session
-        row = session.scalar(select(EmployerAccount).where(EmployerAccount.email == email))
-        fresh = row is not None and row.reset_hash is not None and row.reset_expires_at is not None \
-            and as_utc(row.reset_expires_at) > utcnow()
-        if not fresh or not secrets.compare_digest(row.reset_hash, accounts.digest(code.strip())):
-            throttle.note_failure(session, name, address, limits)
-            uow.commit()
-            raise ValidationFailed([FieldError("code", "wrong")])
-        row.password_hash, row.reset_hash, row.reset_expires_at = passwords.hash_password(password), None, None
-        if row.verified_at is None:
-            row.verified_at, row.verification_hash = utcnow(), None
-        accounts.end_all_sessions(session, "employer_id", row.id)
-        throttle.forget_account(session, name)
-        outbox.queue(session, row.email, "ANPE Mali — mot de passe changé / password changed",
-                     f"Bonjour {row.contact_name},\n\nLe mot de passe de votre compte sur le portail de l'ANPE vient "
-                     f"d'être changé. Si ce n'est pas vous, écrivez à l'ANPE sans attendre.\n\nThe password of your "
-                     f"ANPE portal account was just changed. If it was not you, write to ANPE at once.\n")
-        audit.record(session, "employer_password_reset", audit_name(row.id))
-        uow.commit()
-        return _employer(row)
+    """Set a new password with the code sent by `request_password_reset`; returns the Employer (see
+    portal_accounts.reset_password). Audited as `employer_password_reset`, and its owner is told by e-mail."""
+    return _employer(accounts.reset_password(
+        uow, EmployerAccount, "employer_id", email, code, password, confirmation,
+        lambda _session, row: row.contact_name, audit_name, "employer_password_reset", address, limits))
 
 
 def authenticate_employer(uow, email, password, address=None, limits=throttle.LoginLimits()):

@@ -5,10 +5,12 @@ An account's e-mail is verified by a six-digit code sent through the outbox (onl
 failed logins, wrong codes and registrations count against the e-mail and the client address like
 staff logins (engine.accounts.throttle, under the name `portail:EMAIL`); a signed-in browser keeps a
 token whose hash is a `portal_sessions` row, so deleting the row ends the session whatever the cookie says.
+A forgotten password is changed with a code sent by e-mail (`request_reset`, `reset_password`).
 """
 import hashlib
 import re
 import secrets
+from datetime import timedelta
 
 from sqlalchemy import delete, select
 
@@ -16,10 +18,11 @@ from engine import audit
 from engine.accounts import outbox, passwords, throttle
 from engine.accounts.credentials import LoginLocked
 from engine.errors import FieldError, ValidationFailed
-from engine.store.tables import PortalSession, utcnow
+from engine.store.tables import PortalSession, as_utc, utcnow
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 EMAIL_LENGTH = 254
+RESET_MINUTES = 30  # how long a password reset code works
 
 
 def throttle_name(email):
@@ -157,3 +160,69 @@ def end_session(uow, actor, kind="logout", token=None, **details):
             uow.session.execute(delete(PortalSession).where(PortalSession.token_hash == digest(token)))
         audit.record(uow.session, kind, actor, **details)
         uow.commit()
+
+
+def request_reset(uow, model, email, name_of, audit_name, kind, address=None, limits=throttle.LoginLimits()):
+    """Queue a password reset code (valid RESET_MINUTES) to the `model` account of `email`, if there is one; the
+    same for any address, so the answer tells nothing. Counted per address and per e-mail (`portail-reset:`, not
+    the login's count: asking cannot lock the owner out); LoginLocked beyond. `name_of(session, row)` is the name
+    the e-mail greets; audited as `kind` by `audit_name(row.id)` when an account gets a code."""
+    email = email.strip().lower()[:EMAIL_LENGTH]
+    name = "portail-reset:" + email
+    check_not_locked(uow, name, address)
+    with uow:
+        session = uow.session
+        throttle.note_failure(session, name, address, limits)
+        row = session.scalar(select(model).where(model.email == email))
+        if row is not None:
+            code = new_code()
+            row.reset_hash, row.reset_expires_at = digest(code), utcnow() + timedelta(minutes=RESET_MINUTES)
+            outbox.queue(session, row.email, "ANPE Mali — nouveau mot de passe / password reset",
+                         f"Bonjour {name_of(session, row)},\n\nVotre code pour choisir un nouveau mot de passe sur le "
+                         f"portail de l'ANPE : {code}\nIl est valable {RESET_MINUTES} minutes. Saisissez-le sur la page "
+                         f"« Nouveau mot de passe ». Si vous n'avez rien demandé, ignorez ce message : votre mot de "
+                         f"passe reste le même.\n\nYour code to choose a new password on the ANPE portal: {code} "
+                         f"(valid {RESET_MINUTES} minutes). If you did not ask for it, ignore this message.\n")
+            audit.record(session, kind, audit_name(row.id))
+        uow.commit()
+
+
+def reset_password(uow, model, owner, email, code, password, confirmation, name_of, audit_name, kind, address=None,
+                   limits=throttle.LoginLimits()):
+    """Set a new password on the `model` account of `email` with the code sent by `request_reset`; returns its
+    row (detached after the commit: read its columns only).
+
+    Raises ValidationFailed (`password`, `confirmation` as at registration; `code` `wrong` for a wrong or expired
+    code or an unknown e-mail, one answer for all) or LoginLocked after too many wrong codes. The account's
+    sessions (`owner`: "employer_id" or "candidate_id") end; an unverified account becomes verified (the code
+    proves the address). Audited as `kind`, and its owner (greeted by `name_of(session, row)`) told by e-mail.
+    """
+    email = email.strip().lower()[:EMAIL_LENGTH]
+    name = throttle_name(email)
+    check_not_locked(uow, name, address)
+    errors = passwords.problems(password, email.split("@")[0])
+    if password != confirmation:
+        errors.append(FieldError("confirmation", "mismatch"))
+    if errors:
+        raise ValidationFailed(errors)
+    with uow:
+        session = uow.session
+        row = session.scalar(select(model).where(model.email == email))
+        fresh = row is not None and row.reset_hash is not None and row.reset_expires_at is not None \
+            and as_utc(row.reset_expires_at) > utcnow()
+        if not fresh or not secrets.compare_digest(row.reset_hash, digest(code.strip())):
+            throttle.note_failure(session, name, address, limits)
+            uow.commit()
+            raise ValidationFailed([FieldError("code", "wrong")])
+        row.password_hash, row.reset_hash, row.reset_expires_at = passwords.hash_password(password), None, None
+        if row.verified_at is None:
+            row.verified_at, row.verification_hash = utcnow(), None
+        end_all_sessions(session, owner, row.id)
+        throttle.forget_account(session, name)
+        outbox.queue(session, row.email, "ANPE Mali — mot de passe changé / password changed",
+                     f"Bonjour {name_of(session, row)},\n\nLe mot de passe de votre compte sur le portail de l'ANPE "
+                     f"vient d'être changé. Si ce n'est pas vous, écrivez à l'ANPE sans attendre.\n\nThe password of "
+                     f"your ANPE portal account was just changed. If it was not you, write to ANPE at once.\n")
+        audit.record(session, kind, audit_name(row.id))
+        uow.commit()
+        return row

@@ -647,6 +647,9 @@ class CandidateAccount(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     verification_hash: Mapped[str | None] = mapped_column(String(64))
     verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A password reset code sent by e-mail (its hash) and until when it works.
+    reset_hash: Mapped[str | None] = mapped_column(String(64))
+    reset_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -39,7 +39,7 @@ PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pa
 def _last_code(app, recipient):
     with app.app_context():
         mails = [m for m in outbox.messages(uow(), limit=200) if m["recipient"] == recipient]
-    return re.search(r"\b(\d{6})\b", mails[-1]["body"]).group(1)
+    return re.search(r"\b(\d{6})\b", mails[0]["body"]).group(1)  # the newest
 
 
 def _fill_offer(page, offer):

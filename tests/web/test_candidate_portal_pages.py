@@ -7,10 +7,12 @@ import io
 import re
 
 from conftest import csrf_token, login
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from engine.accounts import outbox
 from engine.demo.files import create_demo_data
+from engine.store.tables import AuditEvent
 from web.store import uow as web_uow
 
 PASSWORD = "maconnerie-de-kayes-2026"
@@ -140,3 +142,44 @@ def test_the_candidates_pages_are_light_and_in_english_too(app, deployed, client
     assert "Work abroad with ANPE" in client.get("/portail/candidats/").get_data(as_text=True)
     form = client.get("/portail/candidats/inscription").get_data(as_text=True)
     assert "I agree that ANPE processes my personal data" in form and "Highest diploma" in form
+
+
+def test_a_candidate_changes_a_forgotten_password_through_the_code_sent_by_e_mail(app, deployed, client):
+    email, new = "awa@example.ml", "cueillette-de-moguer-2027"
+    _registered_and_signed_in(app, client, email)
+    visitor = app.test_client()
+    assert "/portail/candidats/mot-de-passe-oublie" in visitor.get("/portail/candidats/connexion").get_data(
+        as_text=True)
+    unknown = _post(visitor, "/portail/candidats/mot-de-passe-oublie", {"email": "personne@nulle.part"})
+    known = _post(visitor, "/portail/candidats/mot-de-passe-oublie", {"email": email})
+    assert unknown.headers["Location"] == known.headers["Location"] == "/portail/candidats/mot-de-passe/nouveau"
+    page = visitor.get("/portail/candidats/mot-de-passe/nouveau").get_data(as_text=True)
+    assert f'value="{email}"' in page and "valable 30 minutes" in page
+    assert 'href="/portail/candidats/mot-de-passe-oublie"' in page  # its links stay on the candidates' side
+    with app.app_context():
+        mails = [m for m in outbox.messages(web_uow(), limit=100) if m["recipient"] == email]
+    assert "Bonjour Awa" in mails[0]["body"]  # the newest
+    code = re.search(r"\b(\d{6})\b", mails[0]["body"]).group(1)
+    wrong = _post(visitor, "/portail/candidats/mot-de-passe/nouveau",
+                  {"email": email, "code": "000000" if code != "000000" else "111111", "password": new,
+                   "confirmation": new})
+    assert wrong.status_code == 422 and "expiré" in wrong.get_data(as_text=True)
+    # An employer's reset page does not change a candidate's password with the candidate's code.
+    employers_page = _post(app.test_client(), "/portail/mot-de-passe/nouveau",
+                           {"email": email, "code": code, "password": new, "confirmation": new})
+    assert employers_page.status_code == 422
+    done = _post(visitor, "/portail/candidats/mot-de-passe/nouveau",
+                 {"email": email, "code": code, "password": new, "confirmation": new})
+    assert done.status_code == 302, re.findall(r"field-error[^>]*>([^<]*)", done.get_data(as_text=True))
+    assert done.headers["Location"].endswith("/portail/candidats/connexion")
+    assert client.get("/portail/candidats/espace").headers["Location"].endswith("/portail/candidats/connexion")
+    assert _post(visitor, "/portail/candidats/connexion", {"email": email, "password": PASSWORD}).status_code == 401
+    signed = _post(visitor, "/portail/candidats/connexion", {"email": email, "password": new})
+    assert signed.headers["Location"].endswith("/portail/candidats/espace")
+    again = _post(app.test_client(), "/portail/candidats/mot-de-passe/nouveau",
+                  {"email": email, "code": code, "password": "encore-un-autre-2028",
+                   "confirmation": "encore-un-autre-2028"})
+    assert again.status_code == 422  # a code works once
+    with app.app_context(), web_uow() as store:
+        kinds = list(store.session.scalars(select(AuditEvent.kind).where(AuditEvent.actor.like("candidat:%"))))
+    assert "candidate_reset_requested" in kinds and "candidate_password_reset" in kinds

@@ -8,10 +8,12 @@ staff pages read only `username`, the API only tokens, and the employers' pages 
 import functools
 
 from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from engine.accounts.credentials import LoginLocked
+from engine.definitions import countries as country_sheets
 from engine.errors import ValidationFailed
 from engine.people import candidates_portal as candidates
 from engine.people import documents, notices
@@ -151,6 +153,24 @@ def login():
         return redirect(url_for("candidates.verify"))
     start_session("candidate", candidate.id, candidates.open_candidate_session)
     return redirect(url_for("candidates.space"))
+
+
+@bp.get("/pays")
+def countries():
+    """The country information sheets DCIM has published (§8.2.1), for anyone, signed in or not."""
+    return render_template("portal/candidates/countries.html", sheets=country_sheets.published_country_sheets(uow()),
+                           regimes=_regimes())
+
+
+@bp.get("/pays/<code>")
+def country(code):
+    return render_template("portal/candidates/country.html", regimes=_regimes(),
+                           sheet=country_sheets.published_country_sheet(uow(), code.upper()[:2]))
+
+
+def _regimes():
+    locale = "en" if str(get_locale()) == "en" else "fr"
+    return {code: names[locale] for code, names in country_sheets.regimes().items()}
 
 
 @bp.route("/mot-de-passe-oublie", methods=("GET", "POST"))

@@ -97,6 +97,26 @@ def get_country_sheet(uow, actor, code):
     return sheet
 
 
+def published_country_sheets(uow):
+    """The sheets the public reads on the portal: only those DCIM has written (never the bundled defaults, which
+    wait for DCIM's check), sorted by French name, without who edited them (staff data)."""
+    return [_public(sheet) for sheet in list_country_sheets(uow, None) if not sheet["par_defaut"]]
+
+
+def published_country_sheet(uow, code):
+    """One published sheet for the public (see published_country_sheets); NotFound for any other code."""
+    with uow:
+        sheet = sheet_of(uow.session, code)
+    if sheet is None or sheet["par_defaut"]:
+        raise NotFound(f"no published sheet for {code!r}")
+    return _public(sheet)
+
+
+def _public(sheet):
+    return {name: sheet[name] for name in ("pays", "regime", "visa", "permis_travail", *TEXT_FIELDS)} | {
+        "mis_a_jour_le": sheet["modifie_le"][:10]}
+
+
 def update_country_sheet(uow, actor, code, data, version):
     """DCIM saves a country's sheet as a new version; returns it.
 

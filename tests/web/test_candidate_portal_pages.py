@@ -6,11 +6,12 @@ import gzip
 import io
 import re
 
-from conftest import csrf_token, login
+from conftest import DCIM, csrf_token, login
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from engine.accounts import outbox
+from engine.definitions import countries
 from engine.demo.files import create_demo_data
 from engine.store.tables import AuditEvent
 from web.store import uow as web_uow
@@ -183,3 +184,25 @@ def test_a_candidate_changes_a_forgotten_password_through_the_code_sent_by_e_mai
     with app.app_context(), web_uow() as store:
         kinds = list(store.session.scalars(select(AuditEvent.kind).where(AuditEvent.actor.like("candidat:%"))))
     assert "candidate_reset_requested" in kinds and "candidate_password_reset" in kinds
+
+
+def test_anyone_reads_the_country_sheets_dcim_published_without_staff_data(app, deployed, client):
+    create_demo_data(deployed)  # DCIM has written Spain's sheet; Senegal's reads only the bundled defaults
+    with app.app_context():
+        countries.update_country_sheet(web_uow(), DCIM, "CI", {
+            "regime": "cedeao_transitoire", "visa": False, "permis_travail": True,
+            "cadre_legal": "Carte de séjour demandée à l'arrivée.", "conditions_vie_travail": "",
+            "adresses_utiles": "Ambassade du Mali à Abidjan"}, 0)
+    assert "/portail/candidats/pays" in client.get("/portail/candidats/").get_data(as_text=True)
+    listed = client.get("/portail/candidats/pays").get_data(as_text=True)
+    assert "Espagne" in listed and "Côte d" in listed and "Sénégal" not in listed
+    sheet = client.get("/portail/candidats/pays/ci")
+    page = sheet.get_data(as_text=True)
+    assert sheet.status_code == 200 and "Carte de séjour demandée" in page and "Ambassade du Mali" in page
+    assert "dcim" not in page.split("<main")[1] and "Modifier la fiche" not in page  # no staff name, no editing
+    assert client.get("/portail/candidats/pays/SN").status_code == 404  # defaults DCIM has not checked
+    assert client.get("/portail/candidats/pays/ZZ").status_code == 404
+    assert client.get("/portail/candidats/pays/ES/modifier").status_code == 404
+    assert client.get("/pays/ES").headers["Location"].startswith("/login")  # the staff's pages stay closed
+    _registered_and_signed_in(app, client, "awa@example.ml")
+    assert "/portail/candidats/pays" in client.get("/portail/candidats/espace").get_data(as_text=True)

@@ -133,7 +133,8 @@ def test_too_many_failed_logins_lock_the_candidate_and_a_robot_gets_no_account(a
 
 
 def test_the_candidates_pages_are_light_and_in_english_too(app, deployed, client):
-    for path in ("/portail/candidats/", "/portail/candidats/inscription", "/portail/candidats/offres"):
+    for path in ("/portail/candidats/", "/portail/candidats/inscription", "/portail/candidats/offres",
+                 "/portail/candidats/pays", "/portail/candidats/mot-de-passe-oublie"):
         page = client.get(path, headers={"Accept-Encoding": "gzip"})
         assert page.status_code == 200 and page.headers["Content-Encoding"] == "gzip"
         assert len(page.data) < 30 * 1024, (path, len(page.data))
@@ -143,6 +144,8 @@ def test_the_candidates_pages_are_light_and_in_english_too(app, deployed, client
     assert "Work abroad with ANPE" in client.get("/portail/candidats/").get_data(as_text=True)
     form = client.get("/portail/candidats/inscription").get_data(as_text=True)
     assert "I agree that ANPE processes my personal data" in form and "Highest diploma" in form
+    countries_page = client.get("/portail/candidats/pays").get_data(as_text=True)
+    assert "What ANPE knows of the destination countries" in countries_page and "Ce que" not in countries_page
 
 
 def test_a_candidate_changes_a_forgotten_password_through_the_code_sent_by_e_mail(app, deployed, client):

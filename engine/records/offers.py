@@ -41,7 +41,8 @@ def project(session, instance):
     upsert(session, Offer, instance.id, row=row, instance_id=instance.id, reference=instance.business_key,
            employer_name=data.get("employeur_raison_sociale"), employer_country=data.get("employeur_pays"),
            employer_id=as_int(data.get("employeur_id")),
-           occupation=data.get("metier"), work_country=data.get("lieu_travail_pays"),
+           occupation=data.get("metier"), occupation_code=_code(data.get("metier_citp")),
+           work_country=data.get("lieu_travail_pays"),
            source=data.get("source_offre"), posts=as_int(data.get("nombre_postes")), posts_filled=filled,
            candidates_wanted=as_int(data.get("nombre_candidats")), credible=data.get("employeur_credible"),
            status=status, cancel_reason=reason, received_on=as_date(data.get("date_reception_offre")),
@@ -76,6 +77,11 @@ def mark_withdrawn(session, instance):
     if offer is None or offer.status in ("annulee", WITHDRAWN):
         return
     offer.status, offer.cancel_reason, offer.updated_at = WITHDRAWN, _reason(instance.data), utcnow()
+
+
+def _code(value):
+    """The CITP-08 code chosen for the post ("7112"), None when none was (the form checks it is one)."""
+    return value if isinstance(value, str) and value.isdigit() and len(value) <= 10 else None
 
 
 def _reason(data):

@@ -52,7 +52,8 @@ class Indicator:
 
 
 def _indicators():
-    offer_cols = {"pays": Offer.work_country, "metier": Offer.occupation}
+    # An offer's occupation by its CITP-08 code when one was chosen, else by the word typed.
+    offer_cols = {"pays": Offer.work_country, "metier": func.coalesce(Offer.occupation_code, Offer.occupation)}
     cand = {"region": Candidature.region, "categorie": Candidature.stage}
     returns = {"region": ReturnRecord.region, "categorie": ReturnRecord.category, "pays": ReturnRecord.country_from}
     served = CandidateService

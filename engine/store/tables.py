@@ -343,6 +343,7 @@ class Offer(Base):
     # The employer of the register (`employeur_id` in the file's data), once recorded.
     employer_id: Mapped[int | None] = mapped_column(Integer, index=True)
     occupation: Mapped[str | None] = mapped_column(String(200), index=True)
+    occupation_code: Mapped[str | None] = mapped_column(String(10), index=True)  # CITP-08, when recorded
     work_country: Mapped[str | None] = mapped_column(String(2), index=True)
     source: Mapped[str | None] = mapped_column(String(40))
     posts: Mapped[int | None] = mapped_column(Integer)

@@ -242,3 +242,13 @@ def test_returns_by_month_of_return(uow, deployed):
     # Registered today: the registration month is not the month of return.
     this_month = datetime.now(timezone.utc).strftime("%Y-%m")
     assert dict(statistics.count(deployed, "retours", by="mois")) == {this_month: len(RETURNS)}
+
+
+def test_offers_are_counted_by_their_occupation_code_else_by_the_word_typed(deployed):
+    coded = start_offer(deployed, "OFF-CITP-1")["id"]
+    complete(deployed, DCIM, coded, "enregistrer_offre",
+             {**offer_data.enregistrer_chantier_cote_divoire(), "metier": "Maçon", "metier_citp": "7112"})
+    worded = start_offer(deployed, "OFF-CITP-2")["id"]
+    complete(deployed, DCIM, worded, "enregistrer_offre", {**offer_data.enregistrer_chantier_cote_divoire(),
+                                                            "metier": "Maçon coffreur"})
+    assert sorted(statistics.count(deployed, "offres_recues", by="metier")) == [("7112", 1), ("Maçon coffreur", 1)]

@@ -49,10 +49,18 @@ def has_words(kind, text):
     typed = words(text)
     if not typed:
         return None
+    if kind == FREE_TEXT:  # "maçons" finds the persons whose occupation says "maçon"
+        typed = [_singular(word) for word in typed]
     # Each word's persons read once from the index (not probed again for every person: a correlated test would
     # scan the whole range of the word for each person).
     return and_(*[Person.id.in_(select(PersonWord.person_id).where(
         PersonWord.kind == kind, PersonWord.word >= word, PersonWord.word < _after(word))) for word in typed])
+
+
+def _singular(word):
+    """A free word typed in the plural searched by its singular's beginning: macons → macon, travaux → travau
+    (a longer word is found by its beginning anyway)."""
+    return word[:-1] if len(word) > 3 and word[-1] in "sx" else word
 
 
 def _after(word):

@@ -55,6 +55,10 @@ def test_the_pool_is_searched_by_combined_filters_in_the_readers_region(deployed
     assert _all(deployed, DCIM, filters={"texte": "chantier", "experience_min": 8}) == \
         expected(words=lambda s: "chantiers" in s["competences"], years=lambda s: s["experience"] >= 8)
     assert _all(deployed, DCIM, filters={"texte": "offrage"}) == set()  # the start of words, not their middle
+    # A free word typed in the plural finds the singular written in a file.
+    assert _all(deployed, DCIM, filters={"texte": "chantiers"}) == _all(deployed, DCIM, filters={"texte": "chantier"})
+    formwork = expected(words=lambda s: any(w.startswith("coffrage") for w in s["competences"].lower().split()))
+    assert formwork and _all(deployed, DCIM, filters={"texte": "coffrages"}) == formwork
     assert _all(deployed, DCIM, filters={"disponibilite": "jamais"}) == set()
 
     # The names' words, without case or accents, in pages with the count of all.

@@ -114,7 +114,7 @@ def verify():
             candidates.verify_email(uow(), email, request.form.get("code", ""), address=request.remote_addr,
                                     limits=login_limits())
         except LoginLocked as locked:
-            return locked_answer(locked, "portal/candidates/verify.html", email=email, errors={})
+            return locked_answer(locked, "portal/verify.html", email=email, errors={})
         except ValidationFailed:
             errors = {"code": [_("Ce code n'est pas celui envoyé à cette adresse : vérifiez-le, ou demandez-en "
                                  "un nouveau.")]}
@@ -122,7 +122,7 @@ def verify():
             session.pop("candidate_pending", None)
             flash(_("Votre adresse est vérifiée : connectez-vous."), "success")
             return redirect(url_for("candidates.login"))
-    return render_template("portal/candidates/verify.html", email=email, errors=errors), 422 if errors else 200
+    return render_template("portal/verify.html", email=email, errors=errors), 422 if errors else 200
 
 
 @bp.post("/verification/renvoyer")

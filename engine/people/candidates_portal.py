@@ -131,11 +131,7 @@ def register_candidate(uow, data, email, password, confirmation, address=None, l
 
 def _tell_owner(session, row):
     """Tell an account's owner that someone registered again with their address (and how to get in)."""
-    code_line = ""
-    if row.verified_at is None:
-        code = accounts.new_code()
-        row.verification_hash = accounts.digest(code)
-        code_line = f"Votre adresse n'est pas encore vérifiée ; votre code de vérification : {code}\n"
+    code_line = accounts.fresh_code_line(row)
     outbox.queue(session, row.email, "ANPE Mali — votre compte candidat / your candidate account",
                  f"Bonjour,\n\nQuelqu'un, peut-être vous, a voulu s'inscrire sur le portail des candidats de l'ANPE "
                  f"avec cette adresse. Elle a déjà un compte : connectez-vous. Si ce n'est pas vous, ignorez ce "

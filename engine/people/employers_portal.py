@@ -168,11 +168,7 @@ def end_employer_session(uow, employer_id, kind="logout", token=None, **details)
 
 def _tell_owner(session, row):
     """Tell an account's owner that someone registered again with their address (and how to get in)."""
-    code_line = ""
-    if row.verified_at is None:
-        code = accounts.new_code()
-        row.verification_hash = accounts.digest(code)
-        code_line = f"Votre adresse n'est pas encore vérifiée ; votre code de vérification : {code}\n"
+    code_line = accounts.fresh_code_line(row)
     outbox.queue(session, row.email, "ANPE Mali — votre compte employeur / your employer account",
                  f"Bonjour {row.contact_name},\n\nQuelqu'un, peut-être vous, a voulu créer un compte sur le portail de "
                  f"l'ANPE avec cette adresse. Elle a déjà un compte : connectez-vous, ou choisissez un nouveau mot de "

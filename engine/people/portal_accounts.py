@@ -56,6 +56,16 @@ def digest(text):
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def fresh_code_line(row):
+    """For an account whose address is not verified yet, a new verification code (its digest stored on `row`)
+    as a line of the e-mail that tells the owner; "" for a verified account."""
+    if row.verified_at is not None:
+        return ""
+    code = new_code()
+    row.verification_hash = digest(code)
+    return f"Votre adresse n'est pas encore vérifiée ; votre code de vérification : {code}\n"
+
+
 def send_code(session, email, name, code):
     """Queue the e-mail carrying a verification code (in the caller's transaction)."""
     outbox.queue(session, email, "ANPE Mali — code de vérification / verification code",
